@@ -1,0 +1,60 @@
+// The pinned external versions, read once from manifests/versions/versions.env (the single source of
+// truth that kustomize and the bash toolchain also read) into a frozen, typed object.
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+
+export const VERSIONS_FILE = fileURLToPath(new URL("../../manifests/versions/versions.env", import.meta.url));
+
+const KEYS = [
+  "NODE_VERSION",
+  "NODE_IMAGE",
+  "OTELCOL_IMAGE",
+  "OTELCOL_VERSION",
+  "JAEGER_IMAGE",
+  "JAEGER_VERSION",
+  "KIND_VERSION",
+  "KIND_NODE_IMAGE",
+  "KUBECTL_MIN_VERSION",
+  "ENVOY_GATEWAY_VERSION",
+  "GATEWAY_API_VERSION",
+  "OTELCOL_CORE_STABLE_VERSION",
+  "OTELCOL_K8SATTRIBUTES_VERSION",
+  "JAEGER_COMMIT",
+  "TELEMETRYGEN_VERSION",
+  "KUSTOMIZE_VERSION",
+  "KUBECTL_VALIDATE_VERSION",
+] as const;
+
+export type VersionKey = (typeof KEYS)[number];
+export type Versions = Readonly<Record<VersionKey, string>>;
+
+/** Parses KEY=value lines (comments and blank lines allowed); reports every problem at once. */
+export function parseVersions(text: string, file = VERSIONS_FILE): Versions {
+  const found = new Map<string, string>();
+  const problems: string[] = [];
+  text.split("\n").forEach((raw, index) => {
+    const line = raw.trim();
+    if (line === "" || line.startsWith("#")) return;
+    const match = /^([A-Z][A-Z0-9_]*)=([^\s"']+)$/.exec(line);
+    if (!match) {
+      problems.push(`line ${index + 1}: "${line}" is not KEY=value (no spaces, no quotes)`);
+      return;
+    }
+    const [, key, value] = match as unknown as [string, string, string];
+    if (found.has(key)) problems.push(`line ${index + 1}: ${key} is pinned twice`);
+    found.set(key, value);
+  });
+  for (const key of KEYS) if (!found.has(key)) problems.push(`${key} is missing`);
+  for (const key of found.keys())
+    if (!(KEYS as readonly string[]).includes(key)) problems.push(`${key} is not a known pin`);
+  if (problems.length > 0) throw new Error(`${file}:\n  - ${problems.join("\n  - ")}`);
+  return Object.freeze(Object.fromEntries(KEYS.map((key) => [key, found.get(key)]))) as Versions;
+}
+
+let cached: Versions | undefined;
+
+/** The project's pins, parsed once. */
+export function versions(): Versions {
+  cached ??= parseVersions(readFileSync(VERSIONS_FILE, "utf8"));
+  return cached;
+}
