@@ -13,7 +13,7 @@ setup: ## Install the pinned toolchain (Node 24, pnpm) and the workspace depende
 	@$(RUN) node scripts/setup.ts
 
 ##@ Quality
-.PHONY: test lint format typecheck
+.PHONY: test lint format typecheck docs
 test: ## Run the whole suite: lint, type-check, then every test (unit, contract, end-to-end)
 	@$(RUN) pnpm run test
 lint: ## Lint (ESLint) and check formatting (Prettier)
@@ -22,3 +22,5 @@ format: ## Rewrite files with Prettier and apply ESLint's automatic fixes
 	@$(RUN) pnpm run format
 typecheck: ## Type-check apps, scripts and tests (strict TypeScript)
 	@$(RUN) pnpm run typecheck
+docs: ## Regenerate the README's versions table from manifests/versions/versions.env
+	@$(RUN) node scripts/docs/versions-table.ts --write

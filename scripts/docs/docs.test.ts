@@ -1,0 +1,71 @@
+// Docs are part of the product: every make target and repository path they name exists, links between
+// them resolve, the README's versions table matches the pins, and offline lab commands really run.
+import { execFileSync } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, join, normalize } from "node:path";
+import { describe, expect, it } from "vitest";
+import { REPO_ROOT } from "../lib/topology.ts";
+import {
+  headingAnchors,
+  makeTargets,
+  offlineBlocks,
+  projectMarkdown,
+  relativeLinks,
+  repoPaths,
+} from "./markdown.ts";
+import { END, renderVersionsTable, START } from "./versions-table.ts";
+
+const docs = projectMarkdown();
+const makefile = readFileSync(join(REPO_ROOT, "Makefile"), "utf8");
+const targets = new Set([...makefile.matchAll(/^([a-z][a-z0-9-]*):/gm)].map((m) => m[1]));
+
+describe("docs", () => {
+  it("finds the README and the docs folder", () => {
+    expect(docs.map((d) => d.path)).toContain("README.md");
+  });
+
+  it.each(docs.map((d) => [d.path, d] as const))("%s: every `make <target>` exists", (_path, doc) => {
+    const missing = makeTargets(doc.text).filter((t) => !targets.has(t));
+    expect(missing, `targets not in the Makefile`).toEqual([]);
+  });
+
+  it.each(docs.map((d) => [d.path, d] as const))("%s: every repository path exists", (_path, doc) => {
+    const missing = repoPaths(doc.text).filter((p) => !existsSync(join(REPO_ROOT, p)));
+    expect(missing, "paths named in backticks that do not exist").toEqual([]);
+  });
+
+  it.each(docs.map((d) => [d.path, d] as const))("%s: relative links resolve", (path, doc) => {
+    const broken: string[] = [];
+    for (const { target, anchor } of relativeLinks(doc.text)) {
+      const file = target === "" ? join(REPO_ROOT, path) : normalize(join(REPO_ROOT, dirname(path), target));
+      if (!existsSync(file)) {
+        broken.push(`${target} (no such file)`);
+        continue;
+      }
+      if (anchor && file.endsWith(".md") && !headingAnchors(readFileSync(file, "utf8")).has(anchor))
+        broken.push(`${target}#${anchor} (no such heading)`);
+    }
+    expect(broken).toEqual([]);
+  });
+
+  it("README's versions table is generated from the pins (make docs)", () => {
+    const readme = readFileSync(join(REPO_ROOT, "README.md"), "utf8");
+    const start = readme.indexOf(START);
+    const end = readme.indexOf(END);
+    expect(start, "README.md lacks the versions block").toBeGreaterThanOrEqual(0);
+    expect(readme.slice(start, end + END.length)).toBe(renderVersionsTable());
+  });
+
+  const runnable = docs.flatMap((d) =>
+    offlineBlocks(d.text).map((b, i) => [`${d.path} #${i + 1}`, b] as const),
+  );
+  it.each(runnable)("offline command block %s runs", (_name, block) => {
+    const output = execFileSync("bash", ["-euo", "pipefail", "-c", block.script], {
+      cwd: REPO_ROOT,
+      encoding: "utf8",
+      env: { ...process.env, NO_COLOR: "1" },
+      timeout: 120_000,
+    });
+    for (const line of block.expected) expect(output).toContain(line.trim());
+  });
+});

@@ -1,0 +1,34 @@
+import { describe, expect, it } from "vitest";
+import { headingAnchors, makeTargets, offlineBlocks, relativeLinks, repoPaths } from "./markdown.ts";
+
+describe("markdown extraction", () => {
+  it("finds make targets, not their variables or prose", () => {
+    const text = "Run `make up`, then `make down PURGE=1`; `make local local-verify`. We make sure of it.";
+    expect(makeTargets(text).sort()).toEqual(["down", "local", "local-verify", "up"]);
+    expect(makeTargets("```console\n$ make test\n```")).toEqual(["test"]);
+  });
+
+  it("finds repository paths in backticks, trimming punctuation", () => {
+    const text = "See `manifests/edge/`, `scripts/local/README.md`. Not `src/x.ts` or `apps/<name>/`.";
+    expect(repoPaths(text)).toEqual(["manifests/edge/", "scripts/local/README.md"]);
+  });
+
+  it("finds relative links with anchors and skips external ones", () => {
+    const text = "[a](docs/a.md#part) [b](https://x.org) [c](#local) [d](../README.md)";
+    expect(relativeLinks(text)).toEqual([
+      { target: "docs/a.md", anchor: "part" },
+      { target: "", anchor: "local" },
+      { target: "../README.md", anchor: undefined },
+    ]);
+  });
+
+  it("derives GitHub heading anchors, ignoring code blocks", () => {
+    const text = "# Lab 3: Explore traces\n## What's next?\n```\n# not a heading\n```\n## What's next?";
+    expect([...headingAnchors(text)]).toEqual(["lab-3-explore-traces", "whats-next", "whats-next-1"]);
+  });
+
+  it("extracts offline blocks with their expected output", () => {
+    const text = "```bash offline\nmake help\n```\n\n```text expected\nUsage\n```\n```bash\nmake up\n```";
+    expect(offlineBlocks(text)).toEqual([{ script: "make help\n", expected: ["Usage"] }]);
+  });
+});
