@@ -45,7 +45,7 @@ render_builder_manifest() {
 cache_key() { # tool -> folder name under the cache
   case "$1" in
     otelcol) printf '%s-%s' "$(toolchain::pin OTELCOL_VERSION)" "$(render_builder_manifest | sha256sum | cut -c1-12)" ;;
-    jaeger) printf '%s-%s' "$(toolchain::pin JAEGER_VERSION)" "$(toolchain::pin JAEGER_COMMIT | cut -c1-12)" ;;
+    jaeger) printf '%s-module-%s' "$(toolchain::pin JAEGER_VERSION)" "$(toolchain::pin JAEGER_MODULE_VERSION)" ;;
     telemetrygen) toolchain::pin TELEMETRYGEN_VERSION ;;
     kustomize) toolchain::pin KUSTOMIZE_VERSION ;;
     kubectl-validate) toolchain::pin KUBECTL_VALIDATE_VERSION ;;
@@ -66,7 +66,7 @@ build() { # tool destination-folder
       mv "$work/src/otelcol-e2r" "$out/otelcol"
       rm -rf "$work"
       ;;
-    jaeger) GOBIN="$out" go install "github.com/jaegertracing/jaeger/cmd/jaeger@$(toolchain::pin JAEGER_COMMIT)" ;;
+    jaeger) GOBIN="$out" go install "github.com/jaegertracing/jaeger/cmd/jaeger@v$(toolchain::pin JAEGER_MODULE_VERSION)" ;;
     telemetrygen)
       GOBIN="$out" go install \
         "github.com/open-telemetry/opentelemetry-collector-contrib/cmd/telemetrygen@v$(toolchain::pin TELEMETRYGEN_VERSION)"
