@@ -1,0 +1,173 @@
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync, chmodSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { inspect } from "node:util";
+import bcrypt from "bcryptjs";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import {
+  BCRYPT_COST,
+  PASSWORD_BYTES,
+  credentials,
+  ensureCredentials,
+  generateCredentials,
+  htpasswdLine,
+  htpasswdVerifies,
+  writePrivateFile,
+} from "./credentials.ts";
+import { stateFiles } from "./topology.ts";
+
+const mode = (path: string) => statSync(path).mode & 0o777;
+
+/** Shannon entropy in bits per byte of `bytes`. */
+function entropyPerByte(bytes: Buffer): number {
+  const counts = new Array<number>(256).fill(0);
+  for (const byte of bytes) counts[byte]! += 1;
+  return -counts
+    .filter((count) => count > 0)
+    .reduce((sum, count) => sum + (count / bytes.length) * Math.log2(count / bytes.length), 0);
+}
+
+describe("generated credentials", () => {
+  it("carry at least 128 bits of randomness in the password", () => {
+    const { password } = generateCredentials();
+    expect(Buffer.from(password, "base64url")).toHaveLength(PASSWORD_BYTES);
+    expect(PASSWORD_BYTES * 8).toBeGreaterThanOrEqual(128);
+    expect(password).toMatch(/^[A-Za-z0-9_-]{43}$/);
+  });
+
+  it("never repeat and look uniformly random", () => {
+    const samples = Array.from({ length: 500 }, () => generateCredentials());
+    expect(new Set(samples.map((c) => c.password)).size).toBe(samples.length);
+    expect(new Set(samples.map((c) => c.username)).size).toBe(samples.length);
+    const pooled = Buffer.concat(samples.map((c) => Buffer.from(c.password, "base64url")));
+    // 16 000 uniform bytes give ~7.99 bits/byte; a biased or repeating generator falls well short.
+    expect(entropyPerByte(pooled)).toBeGreaterThan(7.95);
+  });
+
+  it("hide the password from console.log, inspect and JSON", () => {
+    const creds = generateCredentials();
+    expect(inspect(creds)).not.toContain(creds.password);
+    expect(JSON.stringify(creds)).not.toContain(creds.password);
+    expect(`${JSON.stringify({ creds })}`).toContain(creds.username);
+    expect(Object.keys(creds)).toEqual(["username"]);
+    expect(creds.password).toHaveLength(43);
+  });
+
+  it("reject unusable values without echoing the password", () => {
+    expect(() => credentials("a:b", "short pass")).toThrow(/username "a:b"[\s\S]*16-72 bytes/);
+    const error = (() => {
+      try {
+        credentials("ok", "this-is-a-long-but-bad:password");
+      } catch (e) {
+        return e as Error;
+      }
+      return new Error("expected a throw");
+    })();
+    expect(error.message).toMatch(/password must be/);
+    expect(error.message).not.toContain("bad:password");
+  });
+});
+
+describe("htpasswd", () => {
+  const creds = generateCredentials();
+  const line = htpasswdLine(creds);
+
+  it("is a bcrypt line the collector's go-htpasswd accepts ($2y$, cost ≥ 10)", () => {
+    const [user, hash] = line.split(":");
+    expect(user).toBe(creds.username);
+    expect(hash).toMatch(/^\$2y\$10\$[./A-Za-z0-9]{53}$/);
+    expect(BCRYPT_COST).toBeGreaterThanOrEqual(10);
+    expect(bcrypt.getRounds(hash!)).toBe(BCRYPT_COST);
+    expect(line).not.toContain(creds.password);
+  });
+
+  it("verifies the generated password and nothing else", () => {
+    expect(htpasswdVerifies(`other:$2y$10$${"x".repeat(53)}\n${line}\n`, creds)).toBe(true);
+    expect(htpasswdVerifies(line, credentials(creds.username, `${creds.password}x`))).toBe(false);
+    expect(htpasswdVerifies(line, credentials("someone-else", creds.password))).toBe(false);
+  });
+
+  it("refuses a cost below the floor", () => {
+    expect(() => htpasswdLine(creds, 4)).toThrow(
+      /bcrypt cost 4 is out of range; expected a whole number from 10 to 15/,
+    );
+  });
+});
+
+describe("the state folder", () => {
+  let root: string;
+  let dir: string;
+  beforeEach(() => {
+    root = mkdtempSync(join(tmpdir(), "otel-e2r-credentials-"));
+    dir = join(root, "state");
+  });
+  afterEach(() => rmSync(root, { recursive: true, force: true }));
+
+  it("gets a 0700 folder and 0600 files that verify together", () => {
+    const result = ensureCredentials({ stateDir: dir });
+    expect(result.outcome).toBe("generated");
+    expect(mode(dir)).toBe(0o700);
+    for (const name of [stateFiles.username, stateFiles.password, stateFiles.htpasswd])
+      expect(mode(join(dir, name)), name).toBe(0o600);
+    expect(readFileSync(join(dir, stateFiles.password), "utf8")).toBe(result.credentials.password);
+    expect(htpasswdVerifies(readFileSync(join(dir, stateFiles.htpasswd), "utf8"), result.credentials)).toBe(
+      true,
+    );
+    // No temporary files are left behind.
+    expect(readdirSync(dir).sort()).toEqual(
+      [stateFiles.htpasswd, stateFiles.password, stateFiles.username].sort(),
+    );
+  });
+
+  it("reuses what exists on a second run, writing nothing", () => {
+    const first = ensureCredentials({ stateDir: dir });
+    const before = Object.values(first.files).map((file) => statSync(file).mtimeMs);
+    const second = ensureCredentials({ stateDir: dir });
+    expect(second.outcome).toBe("reused");
+    expect(second.credentials.password).toBe(first.credentials.password);
+    expect(second.htpasswd).toBe(first.htpasswd);
+    expect(Object.values(second.files).map((file) => statSync(file).mtimeMs)).toEqual(before);
+  });
+
+  it("regenerates only when asked", () => {
+    const first = ensureCredentials({ stateDir: dir });
+    const rotated = ensureCredentials({ stateDir: dir, regenerate: true });
+    expect(rotated.outcome).toBe("generated");
+    expect(rotated.credentials.password).not.toBe(first.credentials.password);
+    expect(htpasswdVerifies(rotated.htpasswd, first.credentials)).toBe(false);
+    expect(htpasswdVerifies(rotated.htpasswd, rotated.credentials)).toBe(true);
+  });
+
+  it("rewrites an htpasswd that no longer matches, keeping the password", () => {
+    const first = ensureCredentials({ stateDir: dir });
+    writeFileSync(join(dir, stateFiles.htpasswd), htpasswdLine(generateCredentials()));
+    const again = ensureCredentials({ stateDir: dir });
+    expect(again.outcome).toBe("rehashed");
+    expect(again.credentials.password).toBe(first.credentials.password);
+    expect(htpasswdVerifies(readFileSync(join(dir, stateFiles.htpasswd), "utf8"), first.credentials)).toBe(
+      true,
+    );
+  });
+
+  it("tightens loose permissions on an existing folder and files", () => {
+    ensureCredentials({ stateDir: dir });
+    chmodSync(dir, 0o755);
+    chmodSync(join(dir, stateFiles.password), 0o644);
+    ensureCredentials({ stateDir: dir });
+    expect(mode(dir)).toBe(0o700);
+    expect(mode(join(dir, stateFiles.password))).toBe(0o600);
+  });
+
+  it("names the files, not their contents, when they hold garbage", () => {
+    ensureCredentials({ stateDir: dir });
+    writeFileSync(join(dir, stateFiles.password), "tiny");
+    expect(() => ensureCredentials({ stateDir: dir })).toThrow(
+      new RegExp(`${stateFiles.password} hold unusable credentials.*regenerate-credentials`),
+    );
+  });
+
+  it("refuses a state path that is a file", () => {
+    writePrivateFile(root, "state", "not a folder");
+    expect(() => ensureCredentials({ stateDir: dir })).toThrow(/exists but is not a directory/);
+  });
+});
