@@ -34,6 +34,21 @@ export const gateway = Object.freeze({
   ipAddresses: Object.freeze(["127.0.0.1"]),
 });
 
+/** Workload (and Service) names the scripts address with kubectl; the manifests use the same names. */
+export const workloads = Object.freeze({
+  /** DaemonSet and its node-local Service, edge cluster, namespace observability. */
+  edgeCollector: "otel-collector",
+  /** Deployment and Service behind the Gateway, remote cluster, namespace observability. */
+  gatewayCollector: "otel-gateway",
+  /** Deployment and Service, remote cluster, namespace observability. */
+  jaeger: "jaeger",
+  /** Gateway API Gateway, remote cluster, namespace observability. */
+  gateway: "otlp-gateway",
+  /** Deployments (and the sample service's Service), edge cluster, namespace demo. */
+  sampleService: "sample-service",
+  traceGenerator: "trace-generator",
+});
+
 /** Secrets bootstrap creates; the manifests mount them by these names and keys. */
 export const secrets = Object.freeze({
   edge: Object.freeze({
