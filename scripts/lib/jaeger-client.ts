@@ -1,0 +1,216 @@
+// A typed client for Jaeger v2's HTTP query API (the API the Jaeger UI uses), shared by `make verify`
+// (against the remote cluster, through a port-forward), `make local-verify` and the end-to-end tests.
+//
+// API
+//   createJaegerClient(baseUrl, { requestTimeoutMs? }) → JaegerClient
+//     .services()                          GET /api/services            → string[]
+//     .findTraces({ service, tags?, limit?, lookback?, operation? })
+//                                          GET /api/traces?service=…&tags={…}&limit=…&lookback=…
+//                                                                       → JaegerTrace[] ([] when none)
+//     .getTrace(traceId)                   GET /api/traces/{id}         → JaegerTrace | undefined (404)
+//   pollUntil(description, probe, { timeoutMs, intervalMs? }) → the first non-undefined probe result; throws
+//     `timed out after Ns waiting for <description>` (plus the probe's last error) when time runs out.
+//   Helpers on a JaegerTrace: serviceOf(trace, span), processTags(trace, span), spanTags(span),
+//     parentOf(trace, span), spanCount(traces).
+//
+// Responses are validated with zod, so an unexpected shape fails with the path of the bad field rather
+// than an `undefined` deep inside a check. Tag values keep Jaeger's types (string, number, boolean).
+import { z } from "zod";
+
+const keyValueSchema = z.object({
+  key: z.string(),
+  type: z.string().optional(),
+  value: z.union([z.string(), z.number(), z.boolean()]).nullable(),
+});
+const referenceSchema = z.object({
+  refType: z.string(),
+  traceID: z.string(),
+  spanID: z.string(),
+});
+const spanSchema = z.object({
+  traceID: z.string(),
+  spanID: z.string(),
+  operationName: z.string(),
+  references: z
+    .array(referenceSchema)
+    .nullish()
+    .transform((value) => value ?? []),
+  /** Microseconds since the epoch. */
+  startTime: z.number(),
+  /** Microseconds. */
+  duration: z.number(),
+  tags: z
+    .array(keyValueSchema)
+    .nullish()
+    .transform((value) => value ?? []),
+  processID: z.string(),
+});
+const processSchema = z.object({
+  serviceName: z.string(),
+  tags: z
+    .array(keyValueSchema)
+    .nullish()
+    .transform((value) => value ?? []),
+});
+const traceSchema = z.object({
+  traceID: z.string(),
+  spans: z.array(spanSchema),
+  processes: z.record(z.string(), processSchema),
+});
+// Jaeger answers `{"data": null}` rather than `[]` when nothing matches.
+const servicesResponse = z.object({ data: z.array(z.string()).nullable() });
+const tracesResponse = z.object({ data: z.array(traceSchema).nullable() });
+
+export type JaegerKeyValue = z.infer<typeof keyValueSchema>;
+export type JaegerSpan = z.infer<typeof spanSchema>;
+export type JaegerProcess = z.infer<typeof processSchema>;
+export type JaegerTrace = z.infer<typeof traceSchema>;
+export type TagValue = string | number | boolean | null;
+
+export interface TraceQuery {
+  service: string;
+  /** Span or resource attributes every returned trace must have (Jaeger matches either). */
+  tags?: Readonly<Record<string, string>>;
+  /** Maximum number of traces (Jaeger's default is 20). */
+  limit?: number;
+  /** How far back to search, e.g. "1h" (Jaeger's default is its whole retention window). */
+  lookback?: string;
+  operation?: string;
+}
+
+export interface JaegerClient {
+  readonly baseUrl: string;
+  services(): Promise<string[]>;
+  findTraces(query: TraceQuery): Promise<JaegerTrace[]>;
+  getTrace(traceId: string): Promise<JaegerTrace | undefined>;
+}
+
+export interface JaegerClientOptions {
+  requestTimeoutMs?: number;
+}
+
+function describeZodError(error: z.ZodError): string {
+  return error.issues.map((issue) => `${issue.path.join(".") || "(root)"}: ${issue.message}`).join("; ");
+}
+
+/** A client for the Jaeger query API at `baseUrl` (e.g. "http://127.0.0.1:16686"). */
+export function createJaegerClient(baseUrl: string, options: JaegerClientOptions = {}): JaegerClient {
+  let root: URL;
+  try {
+    root = new URL(baseUrl);
+  } catch {
+    throw new Error(
+      `Jaeger URL ${JSON.stringify(baseUrl)} is not a URL; expected e.g. http://127.0.0.1:16686`,
+    );
+  }
+  const timeoutMs = options.requestTimeoutMs ?? 5000;
+
+  async function get<T>(path: string, schema: z.ZodType<T>): Promise<{ status: number; body?: T }> {
+    const url = new URL(path, root);
+    const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
+    if (response.status === 404) return { status: 404 };
+    const text = await response.text();
+    if (!response.ok)
+      throw new Error(`GET ${url.href} answered HTTP ${response.status}: ${text.slice(0, 200)}`);
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      throw new Error(`GET ${url.href} did not answer JSON: ${text.slice(0, 200)}`);
+    }
+    const parsed = schema.safeParse(json);
+    if (!parsed.success)
+      throw new Error(`GET ${url.href} answered an unexpected shape: ${describeZodError(parsed.error)}`);
+    return { status: response.status, body: parsed.data };
+  }
+
+  return Object.freeze({
+    baseUrl: root.href,
+    async services() {
+      const { body } = await get("/api/services", servicesResponse);
+      return [...(body?.data ?? [])].sort();
+    },
+    async findTraces(query: TraceQuery) {
+      const params = new URLSearchParams({ service: query.service });
+      if (query.tags && Object.keys(query.tags).length > 0) params.set("tags", JSON.stringify(query.tags));
+      if (query.limit !== undefined) params.set("limit", String(query.limit));
+      if (query.lookback !== undefined) params.set("lookback", query.lookback);
+      if (query.operation !== undefined) params.set("operation", query.operation);
+      // An unknown service is a 404 or an empty list depending on the storage: both mean "nothing yet".
+      const { body } = await get(`/api/traces?${params.toString()}`, tracesResponse);
+      return body?.data ?? [];
+    },
+    async getTrace(traceId: string) {
+      const { body } = await get(`/api/traces/${encodeURIComponent(traceId)}`, tracesResponse);
+      return body?.data?.[0];
+    },
+  });
+}
+
+export interface PollOptions {
+  timeoutMs: number;
+  intervalMs?: number;
+}
+
+/**
+ * Calls `probe` until it returns something other than undefined, and returns that. Errors thrown by the
+ * probe (e.g. Jaeger not up yet) count as "not yet"; the last one is part of the timeout message.
+ */
+export async function pollUntil<T>(
+  description: string,
+  probe: () => Promise<T | undefined>,
+  options: PollOptions,
+): Promise<T> {
+  const deadline = Date.now() + options.timeoutMs;
+  const interval = options.intervalMs ?? 250;
+  let lastError: unknown;
+  for (;;) {
+    try {
+      const result = await probe();
+      if (result !== undefined) return result;
+      lastError = undefined;
+    } catch (error) {
+      lastError = error;
+    }
+    if (Date.now() >= deadline) {
+      const last = lastError instanceof Error ? lastError.message : JSON.stringify(lastError);
+      const why = lastError === undefined ? "" : ` (last error: ${last})`;
+      throw new Error(
+        `timed out after ${(options.timeoutMs / 1000).toFixed(1)}s waiting for ${description}${why}`,
+      );
+    }
+    await new Promise((resolve) =>
+      setTimeout(resolve, Math.min(interval, Math.max(0, deadline - Date.now()))),
+    );
+  }
+}
+
+function toRecord(tags: readonly JaegerKeyValue[]): Record<string, TagValue> {
+  return Object.fromEntries(tags.map((tag) => [tag.key, tag.value]));
+}
+
+/** The service that emitted `span`. */
+export function serviceOf(trace: JaegerTrace, span: JaegerSpan): string {
+  return trace.processes[span.processID]?.serviceName ?? `<unknown process ${span.processID}>`;
+}
+
+/** Resource attributes of the process that emitted `span` (k8s.cluster.name, service.instance.id, …). */
+export function processTags(trace: JaegerTrace, span: JaegerSpan): Record<string, TagValue> {
+  return toRecord(trace.processes[span.processID]?.tags ?? []);
+}
+
+/** Span attributes (plus what Jaeger adds, such as span.kind and otel.status_code). */
+export function spanTags(span: JaegerSpan): Record<string, TagValue> {
+  return toRecord(span.tags);
+}
+
+/** The span's CHILD_OF parent within the same trace, if it is there. */
+export function parentOf(trace: JaegerTrace, span: JaegerSpan): JaegerSpan | undefined {
+  const reference = span.references.find((ref) => ref.refType === "CHILD_OF");
+  return reference && trace.spans.find((candidate) => candidate.spanID === reference.spanID);
+}
+
+/** Number of distinct spans across traces (a trace can be returned by several queries). */
+export function spanCount(traces: readonly JaegerTrace[]): number {
+  return new Set(traces.flatMap((trace) => trace.spans.map((span) => `${span.traceID}/${span.spanID}`))).size;
+}
