@@ -22,5 +22,5 @@ format: ## Rewrite files with Prettier and apply ESLint's automatic fixes
 	@$(RUN) pnpm run format
 typecheck: ## Type-check apps, scripts and tests (strict TypeScript)
 	@$(RUN) pnpm run typecheck
-docs: ## Regenerate the README's versions table from manifests/versions/versions.env
-	@$(RUN) node scripts/docs/versions-table.ts --write
+docs: ## Regenerate the README's generated tables (versions, make targets)
+	@$(RUN) node scripts/docs/readme-blocks.ts

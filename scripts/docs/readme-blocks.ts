@@ -1,0 +1,104 @@
+// The README's generated blocks — the versions table (from manifests/versions/versions.env) and the make
+// targets table (from the Makefile) — so neither can disagree with its source. `make docs` rewrites them;
+// the docs test fails when the README differs from what this renders.
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { REPO_ROOT } from "../lib/topology.ts";
+import { type Versions, versions } from "../lib/versions.ts";
+
+export interface GeneratedBlock {
+  readonly start: string;
+  readonly end: string;
+  render(): string;
+}
+
+const VERSION_ROWS: ReadonlyArray<readonly [string, (v: Versions) => string, string]> = [
+  ["Node.js (toolchain)", (v) => v.NODE_VERSION, "from the npm registry when the system Node is older"],
+  ["Node.js (images)", (v) => `\`${v.NODE_IMAGE}\``, "base of both app images"],
+  [
+    "OpenTelemetry Collector",
+    (v) => `\`${v.OTELCOL_IMAGE}:${v.OTELCOL_VERSION}\``,
+    "edge DaemonSet and gateway; the local build uses the same version",
+  ],
+  [
+    "Jaeger v2",
+    (v) => `\`${v.JAEGER_IMAGE}:${v.JAEGER_VERSION}\``,
+    "the local build installs the same release (module tag `v" + "${JAEGER_MODULE_VERSION}`)",
+  ],
+  ["kind", (v) => `≥ ${v.KIND_VERSION}`, "minimum checked by `make up`"],
+  [
+    "Kubernetes (kind node image)",
+    (v) => `\`${v.KIND_NODE_IMAGE.replace(/@sha256:[0-9a-f]{64}$/, "")}\``,
+    "pinned by digest",
+  ],
+  ["kubectl", (v) => `≥ ${v.KUBECTL_MIN_VERSION}`, "minimum checked by `make up`"],
+  ["Envoy Gateway", (v) => v.ENVOY_GATEWAY_VERSION, "the remote cluster's Gateway API implementation"],
+  ["Gateway API", (v) => v.GATEWAY_API_VERSION, "the release Envoy Gateway bundles"],
+  ["telemetrygen", (v) => v.TELEMETRYGEN_VERSION, "independent OTLP client for cross-checks and benchmarks"],
+  ["kustomize (tests)", (v) => v.KUSTOMIZE_VERSION, "users run the same engine as `kubectl kustomize`"],
+  ["kubectl-validate (tests)", (v) => v.KUBECTL_VALIDATE_VERSION, "offline schema validation"],
+];
+
+export const versionsBlock: GeneratedBlock = {
+  start: "<!-- versions:start (generated from manifests/versions/versions.env: make docs) -->",
+  end: "<!-- versions:end -->",
+  render() {
+    const v = versions();
+    const rows = VERSION_ROWS.map(
+      ([name, value, note]) =>
+        `| ${name} | ${value(v)} | ${note.replace("${JAEGER_MODULE_VERSION}", v.JAEGER_MODULE_VERSION)} |`,
+    );
+    return ["| component | version | note |", "|---|---|---|", ...rows].join("\n");
+  },
+};
+
+/** `##@ Group` and `target: ## text` lines of the Makefile, as `make help` reads them. */
+export function makefileTargets(makefile: string): Array<{ group: string; target: string; text: string }> {
+  const out: Array<{ group: string; target: string; text: string }> = [];
+  let group = "";
+  for (const line of makefile.split("\n")) {
+    const heading = /^##@ (.+)$/.exec(line);
+    if (heading) group = heading[1] ?? "";
+    const entry = /^([a-zA-Z0-9_-]+):.*## (.+)$/.exec(line);
+    if (entry) out.push({ group, target: entry[1] ?? "", text: entry[2] ?? "" });
+  }
+  return out;
+}
+
+export const makeTargetsBlock: GeneratedBlock = {
+  start: "<!-- make-targets:start (generated from the Makefile: make docs) -->",
+  end: "<!-- make-targets:end -->",
+  render() {
+    const rows = makefileTargets(readFileSync(join(REPO_ROOT, "Makefile"), "utf8")).map(
+      ({ group, target, text }) => `| ${group} | \`make ${target}\` | ${text} |`,
+    );
+    return ["| group | target | what it does |", "|---|---|---|", ...rows].join("\n");
+  },
+};
+
+export const README_BLOCKS: readonly GeneratedBlock[] = [versionsBlock, makeTargetsBlock];
+
+/** The text between a block's markers, or undefined when the markers are missing. */
+export function currentBlock(text: string, block: GeneratedBlock): string | undefined {
+  const start = text.indexOf(block.start);
+  const end = text.indexOf(block.end);
+  if (start < 0 || end < start) return undefined;
+  return text.slice(start + block.start.length, end).trim();
+}
+
+export function replaceBlocks(text: string): string {
+  let out = text;
+  for (const block of README_BLOCKS) {
+    const start = out.indexOf(block.start);
+    const end = out.indexOf(block.end);
+    if (start < 0 || end < start) throw new Error(`README.md has no "${block.start}" … "${block.end}" block`);
+    out = `${out.slice(0, start + block.start.length)}\n${block.render()}\n${out.slice(end)}`;
+  }
+  return out;
+}
+
+if (import.meta.main) {
+  const readme = join(REPO_ROOT, "README.md");
+  writeFileSync(readme, replaceBlocks(readFileSync(readme, "utf8")));
+  console.log("README.md: versions and make-targets tables regenerated");
+}
