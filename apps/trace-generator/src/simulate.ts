@@ -37,17 +37,15 @@ export function simulateTrace(planned: PlannedTrace, rng: Rng, emit: EmitContext
 
 function emitSpan(planned: PlannedSpan, startMs: number, parent: Context, emit: EmitContext): number {
   const op = planned.operation;
-  const span = emit.tracers
-    .tracerFor(op.service)
-    .startSpan(
-      op.name,
-      {
-        kind: planned.kind,
-        attributes: { ...planned.attributes, ...emit.runAttributes },
-        startTime: toHrTime(startMs),
-      },
-      parent,
-    );
+  const span = emit.tracers.tracerFor(op.service).startSpan(
+    op.name,
+    {
+      kind: planned.kind,
+      attributes: { ...planned.attributes, ...emit.runAttributes },
+      startTime: toHrTime(startMs),
+    },
+    parent,
+  );
   const context = trace.setSpan(ROOT_CONTEXT, span);
   const pre = planned.selfMs * PRE_CHILDREN_SHARE;
   let cursor = startMs + pre;

@@ -5,7 +5,7 @@ import { basename, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseDocument } from "yaml";
 import type { z } from "zod";
-import { REF_HINT, ScenarioSchema } from "./schema.ts";
+import { REF_HINT, ScenarioSchema, SHORTHAND } from "./schema.ts";
 import type { AttributeValue, HttpStep, Latency, Operation, ScenarioInput } from "./schema.ts";
 
 export const BUILTIN_DIR = fileURLToPath(new URL("../../scenarios/", import.meta.url));
@@ -93,12 +93,12 @@ export function loadScenario(nameOrPath: string, cwd = process.cwd()): Scenario 
 
 /** Parses and validates scenario YAML; `label` names the file in messages. */
 export function parseScenario(text: string, label: string, source = label): Scenario {
-  const doc = parseDocument(text, { prettyErrors: false });
+  const doc = parseDocument(text, { prettyErrors: true });
   if (doc.errors.length > 0) {
     throw new ScenarioError(
       doc.errors.map((e) => {
         const pos = e.linePos?.[0];
-        return `${label}${pos ? `:${pos.line}:${pos.col}` : ""}: not valid YAML: ${e.message.split("\n")[0]}`;
+        return `${label}${pos ? `:${pos.line}:${pos.col}` : ""}: not valid YAML: ${(e.message.split("\n")[0] ?? "").replace(/ at line \d+, column \d+:?$/, "")}`;
       }),
     );
   }
@@ -115,6 +115,7 @@ const IDENTIFIER = /^[A-Za-z_$][\w$-]*$/;
 export function formatPath(path: readonly PropertyKey[]): string {
   let out = "";
   for (const key of path) {
+    if (key === SHORTHAND) continue;
     if (typeof key === "number") out += `[${key}]`;
     else if (IDENTIFIER.test(String(key))) out += out === "" ? String(key) : `.${String(key)}`;
     else out += `[${JSON.stringify(String(key))}]`;
@@ -135,7 +136,9 @@ function formatIssue(label: string, issue: z.core.$ZodIssue): string {
   if (issue.code === "invalid_type" && message.startsWith("Invalid input"))
     message = `expected ${issue.expected}`;
   // A missing key arrives as an invalid_type whose input is undefined.
-  const got = issue.code === "unrecognized_keys" ? "" : `, got ${describe(issue.input)}`;
+  // A refinement of a whole mapping has nothing short to show; a wrong type or a bad scalar does.
+  const structured = typeof issue.input === "object" && issue.input !== null && issue.code !== "invalid_type";
+  const got = issue.code === "unrecognized_keys" || structured ? "" : `, got ${describe(issue.input)}`;
   return `${label}: ${formatPath(issue.path)}: ${message}${got}`;
 }
 

@@ -5,15 +5,20 @@ import { z } from "zod";
 import { DURATION_HINT, parseDuration } from "../duration.ts";
 
 /** z.strictObject whose unknown-key message lists the keys that are allowed. */
-function strict<Shape extends z.ZodRawShape>(shape: Shape) {
-  const allowed = Object.keys(shape).join(", ");
+function strict<Shape extends z.ZodRawShape>(shape: Shape, expected = "expected a mapping") {
+  const allowed = Object.keys(shape)
+    .filter((k) => k !== SHORTHAND)
+    .join(", ");
   return z.strictObject(shape, {
     error: (issue) =>
       issue.code === "unrecognized_keys"
         ? `unknown key${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => `"${k}"`).join(", ")} (expected only: ${allowed})`
-        : "expected a mapping",
+        : expected,
   });
 }
+
+/** Internal key a shorthand value is wrapped in; the loader leaves it out of key paths. */
+export const SHORTHAND = "~";
 
 const isPlainObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === "object" && value !== null && !Array.isArray(value);
@@ -65,31 +70,36 @@ const Attributes = z.record(z.string().min(1), AttributeValue, {
 
 /** `20ms` (fixed), `{p50, p99}` (log-normal through both percentiles) or `{min, max}` (uniform). */
 const Latency = z.preprocess(
-  (value) => (typeof value === "string" ? { fixed: value } : value),
-  strict({
-    fixed: Duration.optional(),
-    p50: Duration.optional(),
-    p99: Duration.optional(),
-    min: Duration.optional(),
-    max: Duration.optional(),
-  }).superRefine((l, ctx) => {
-    const forms = [
-      l.fixed !== undefined,
-      l.p50 !== undefined || l.p99 !== undefined,
-      l.min !== undefined || l.max !== undefined,
-    ];
-    if (forms.filter(Boolean).length !== 1) {
-      ctx.addIssue({ code: "custom", message: 'expected one form: "20ms", {p50, p99} or {min, max}' });
-    } else if ((l.p50 === undefined) !== (l.p99 === undefined)) {
-      ctx.addIssue({ code: "custom", message: "expected both p50 and p99" });
-    } else if ((l.min === undefined) !== (l.max === undefined)) {
-      ctx.addIssue({ code: "custom", message: "expected both min and max" });
-    } else if (l.p50 !== undefined && l.p99 !== undefined && l.p99 < l.p50) {
-      ctx.addIssue({ code: "custom", message: "expected p99 >= p50", path: ["p99"] });
-    } else if (l.min !== undefined && l.max !== undefined && l.max < l.min) {
-      ctx.addIssue({ code: "custom", message: "expected max >= min", path: ["max"] });
-    }
-  }),
+  (value) => (typeof value === "string" ? { [SHORTHAND]: value } : value),
+  strict(
+    {
+      [SHORTHAND]: Duration.optional(),
+      p50: Duration.optional(),
+      p99: Duration.optional(),
+      min: Duration.optional(),
+      max: Duration.optional(),
+    },
+    `expected ${DURATION_HINT}, or {p50, p99}, or {min, max}`,
+  )
+    .superRefine((l, ctx) => {
+      const forms = [
+        l[SHORTHAND] !== undefined,
+        l.p50 !== undefined || l.p99 !== undefined,
+        l.min !== undefined || l.max !== undefined,
+      ];
+      if (forms.filter(Boolean).length !== 1) {
+        ctx.addIssue({ code: "custom", message: 'expected one form: "20ms", {p50, p99} or {min, max}' });
+      } else if ((l.p50 === undefined) !== (l.p99 === undefined)) {
+        ctx.addIssue({ code: "custom", message: "expected both p50 and p99" });
+      } else if ((l.min === undefined) !== (l.max === undefined)) {
+        ctx.addIssue({ code: "custom", message: "expected both min and max" });
+      } else if (l.p50 !== undefined && l.p99 !== undefined && l.p99 < l.p50) {
+        ctx.addIssue({ code: "custom", message: "expected p99 >= p50", path: ["p99"] });
+      } else if (l.min !== undefined && l.max !== undefined && l.max < l.min) {
+        ctx.addIssue({ code: "custom", message: "expected max >= min", path: ["max"] });
+      }
+    })
+    .transform(({ [SHORTHAND]: fixed, ...rest }) => ({ fixed, ...rest })),
 );
 export type Latency = z.output<typeof Latency>;
 
