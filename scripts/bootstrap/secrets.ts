@@ -1,0 +1,97 @@
+// Step 5 of `make up`: the Secrets both clusters mount (names and keys from topology.ts). They are sent
+// to kubectl on stdin, never in argv, and applied server-side: client-side apply would copy the whole
+// Secret, data included, into the kubectl.kubernetes.io/last-applied-configuration annotation.
+import type { Credentials } from "../lib/credentials.ts";
+import { clusters, namespaces, secrets } from "../lib/topology.ts";
+import type { ClusterKey } from "./clusters.ts";
+import { FIELD_MANAGER, MANAGED_BY } from "./config.ts";
+import { run } from "./exec.ts";
+
+export interface SecretMaterial {
+  readonly credentials: Credentials;
+  readonly htpasswd: string;
+  readonly caCertPem: string;
+  readonly serverCertPem: string;
+  readonly serverKeyPem: string;
+}
+
+export interface KubeObject {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace?: string; labels?: Record<string, string> };
+  [field: string]: unknown;
+}
+
+const b64 = (text: string) => Buffer.from(text, "utf8").toString("base64");
+
+function namespace(name: string): KubeObject {
+  return { apiVersion: "v1", kind: "Namespace", metadata: { name, labels: { ...MANAGED_BY } } };
+}
+
+function secret(
+  spec: { namespace: string; name: string; type?: string },
+  data: Record<string, string>,
+): KubeObject {
+  return {
+    apiVersion: "v1",
+    kind: "Secret",
+    metadata: { name: spec.name, namespace: spec.namespace, labels: { ...MANAGED_BY } },
+    type: spec.type ?? "Opaque",
+    data: Object.fromEntries(Object.entries(data).map(([key, value]) => [key, b64(value)])),
+  };
+}
+
+/** The objects bootstrap applies to each cluster: the namespaces the Secrets live in, then the Secrets. */
+export function secretObjects(material: SecretMaterial): Record<ClusterKey, KubeObject[]> {
+  const { exporterAuth, gatewayCa } = secrets.edge;
+  const { gatewayTls, htpasswd } = secrets.remote;
+  return {
+    edge: [
+      namespace(namespaces.observability),
+      secret(exporterAuth, {
+        [exporterAuth.keys.username]: material.credentials.username,
+        [exporterAuth.keys.password]: material.credentials.password,
+      }),
+      secret(gatewayCa, { [gatewayCa.keys.ca]: material.caCertPem }),
+    ],
+    remote: [
+      namespace(namespaces.observability),
+      secret(gatewayTls, {
+        [gatewayTls.keys.cert]: material.serverCertPem,
+        [gatewayTls.keys.key]: material.serverKeyPem,
+      }),
+      secret(htpasswd, { [htpasswd.keys.htpasswd]: material.htpasswd }),
+    ],
+  };
+}
+
+/** Server-side applies objects given on stdin; returns kubectl's one-line-per-object summary. */
+export async function applyObjects(cluster: ClusterKey, objects: readonly KubeObject[]): Promise<string> {
+  const { stdout } = await run(
+    "kubectl",
+    [
+      "--context",
+      clusters[cluster].context,
+      "apply",
+      "--server-side",
+      `--field-manager=${FIELD_MANAGER}`,
+      "--force-conflicts",
+      "-f",
+      "-",
+    ],
+    { input: JSON.stringify({ apiVersion: "v1", kind: "List", items: objects }) },
+  );
+  return stdout;
+}
+
+export async function applySecrets(material: SecretMaterial, note: (line: string) => void): Promise<string> {
+  const objects = secretObjects(material);
+  for (const cluster of Object.keys(objects) as ClusterKey[]) {
+    await applyObjects(cluster, objects[cluster]);
+    const names = objects[cluster]
+      .filter((o) => o.kind === "Secret")
+      .map((o) => `${o.metadata.namespace}/${o.metadata.name}`);
+    note(`${clusters[cluster].name}: ${names.join(", ")}`);
+  }
+  return "Secrets applied to both clusters";
+}
