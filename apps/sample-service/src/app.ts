@@ -21,11 +21,12 @@ const tracer = trace.getTracer("sample-service", SERVICE_VERSION);
 export class ServiceFailure extends Error {
   override readonly name: string;
   readonly status: 500 | 502;
-  readonly code: string;
-  constructor(name: string, code: string, status: 500 | 502, message: string, options?: ErrorOptions) {
+  /** The JSON body's `error`. (Not `code`: the SDK would record that as exception.type instead of the name.) */
+  readonly errorCode: string;
+  constructor(name: string, errorCode: string, status: 500 | 502, message: string, options?: ErrorOptions) {
     super(message, options);
     this.name = name;
-    this.code = code;
+    this.errorCode = errorCode;
     this.status = status;
   }
 }
@@ -108,6 +109,8 @@ export function createApp(options: AppOptions): Hono {
   // Name the server span after the matched route (semantic conventions: "{method} {http.route}").
   app.use(async (c, next) => {
     await next();
+    // While draining, close each connection after its response so the server can finish closing.
+    if (options.isDraining?.()) c.header("connection", "close");
     const route = matchedRoutes(c).findLast((r) => r.method !== "ALL")?.path;
     const span = trace.getActiveSpan();
     if (route && span) {
@@ -231,7 +234,7 @@ export function createApp(options: AppOptions): Hono {
         : new ServiceFailure("UnexpectedError", "internal_error", 500, error.message, { cause: error });
     // The server span (from the http instrumentation) gets the exception too, not only the child span.
     recordFailure(trace.getActiveSpan(), failure);
-    return c.json({ error: failure.code, message: failure.message }, failure.status);
+    return c.json({ error: failure.errorCode, message: failure.message }, failure.status);
   });
 
   return app;

@@ -115,7 +115,7 @@ describe("parseConfig", () => {
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.problems).toEqual([
-      'PORT="80a": expected a TCP port from 1 to 65535',
+      'PORT="80a": expected a TCP port from 1 to 65535 (0: any free port)',
       'UPSTREAM_URL="ftp://inventory": expected an http:// or https:// URL without credentials, e.g. http://inventory:8080/api/inventory/reserve',
       'INJECT_LATENCY_MS="-3": expected milliseconds from 0 to 60000',
       'INJECT_FAILURE_RATE="1.5": expected a probability from 0 to 1, e.g. 0.1',
@@ -141,7 +141,7 @@ describe("parseConfig", () => {
   });
 
   it.each([
-    ["PORT", "0"],
+    ["PORT", "-1"],
     ["PORT", "65536"],
     ["PORT", "8080.5"],
     ["UPSTREAM_URL", "http://user:pw@inventory"],

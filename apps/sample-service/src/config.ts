@@ -91,7 +91,10 @@ function variables(canRead: (path: string) => boolean) {
       schema: withDefault(z.union([z.ipv4(), z.ipv6(), z.literal("localhost")]), "0.0.0.0"),
       expected: "an IP address to listen on, e.g. 0.0.0.0 or 127.0.0.1",
     },
-    PORT: { schema: withDefault(integer(1, 65535), DEFAULT_PORT), expected: "a TCP port from 1 to 65535" },
+    PORT: {
+      schema: withDefault(integer(0, 65535), DEFAULT_PORT),
+      expected: "a TCP port from 1 to 65535 (0: any free port)",
+    },
     UPSTREAM_URL: {
       schema: optional(httpUrl),
       expected:
@@ -164,6 +167,7 @@ function variables(canRead: (path: string) => boolean) {
       schema: optional(z.literal("grpc")),
       expected: '"grpc" (this service exports traces over OTLP/gRPC only)',
     },
+    OTEL_EXPORTER_OTLP_INSECURE: { schema: optional(bool), expected: '"true" or "false"' },
     OTEL_EXPORTER_OTLP_HEADERS: {
       schema: optional(keyValueList),
       expected: "comma-separated key=value pairs (URL-encoded values)",
