@@ -51,7 +51,7 @@ export type ParseResult =
 type Env = Readonly<Record<string, string | undefined>>;
 
 /** One row per setting: the flag, its environment variable, and the help text (which names both). */
-interface Setting {
+export interface Setting {
   readonly key: string;
   readonly flags: string;
   readonly env: string;
@@ -60,7 +60,7 @@ interface Setting {
   readonly boolean?: boolean;
 }
 
-const SETTINGS: readonly Setting[] = [
+export const SETTINGS: readonly Setting[] = [
   {
     key: "scenario",
     flags: "-s, --scenario <name|file>",
