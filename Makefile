@@ -14,7 +14,7 @@ setup: ## Install the pinned toolchain (Node 24, pnpm) and the workspace depende
 
 ##@ Quality
 .PHONY: test lint format typecheck docs
-test: ## Run the whole suite: lint, type-check, then every test (unit, contract, end-to-end)
+test: ## Run the whole suite: lint, type-check, build the Go tools, then every test (unit, contract, end-to-end)
 	@$(RUN) pnpm run test
 lint: ## Lint (ESLint) and check formatting (Prettier)
 	@$(RUN) pnpm run lint
