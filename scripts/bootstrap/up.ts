@@ -28,16 +28,14 @@ interface UpContext {
   material?: SecretMaterial;
 }
 
-/** Host ports preflight must find free. Tests point this at a port they control (never at a real one). */
+/**
+ * Host ports preflight must find free. OTEL_E2R_PREFLIGHT_GATEWAY_PORT stands in for the gateway port in
+ * the tests, so they never depend on (or grab) the real port 30443 of the machine running them.
+ */
 function portsToCheck(existing: ReadonlySet<string>): number[] {
-  const override = process.env.OTEL_E2R_PREFLIGHT_PORTS;
-  if (override !== undefined)
-    return override
-      .split(",")
-      .filter((p) => p !== "")
-      .map(Number);
+  const port = Number(process.env.OTEL_E2R_PREFLIGHT_GATEWAY_PORT ?? gateway.hostPort);
   // The remote cluster, when it exists, is what holds the gateway port: that is not a conflict.
-  return existing.has(clusters.remote.name) ? [] : [gateway.hostPort];
+  return existing.has(clusters.remote.name) ? [] : [port];
 }
 
 export const upSteps: readonly Step<UpContext>[] = [

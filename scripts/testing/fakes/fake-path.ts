@@ -90,7 +90,7 @@ export async function createFakes(
     FAKE_APPLIED: applied,
     OTEL_E2R_STATE_DIR: join(root, "state"),
     OTEL_E2R_LOGS_DIR: join(root, "logs"),
-    OTEL_E2R_PREFLIGHT_PORTS: String(await freePort()),
+    OTEL_E2R_PREFLIGHT_GATEWAY_PORT: String(await freePort()),
   };
   const readJsonLines = <T>(path: string): T[] =>
     existsSync(path)
