@@ -22,6 +22,7 @@ const KEYS = [
   "TELEMETRYGEN_VERSION",
   "KUSTOMIZE_VERSION",
   "KUBECTL_VALIDATE_VERSION",
+  "KUBE_LINTER_VERSION",
 ] as const;
 
 export type VersionKey = (typeof KEYS)[number];

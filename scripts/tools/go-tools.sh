@@ -8,13 +8,14 @@
 #   scripts/tools/go-tools.sh all           build every tool (progress and timings on stderr)
 #   scripts/tools/go-tools.sh list          print the tools and their cache keys
 #
-# Tools: otelcol (the collector, built with OCB), jaeger, telemetrygen, kustomize, kubectl-validate.
+# Tools: otelcol (the collector, built with OCB), jaeger, telemetrygen, kustomize, kubectl-validate,
+# kube-linter.
 set -euo pipefail
 
 # shellcheck source=../lib/toolchain.sh
 source "$(dirname "${BASH_SOURCE[0]}")/../lib/toolchain.sh"
 GO_BIN_CACHE="$CACHE_DIR/go-bin"
-TOOLS=(otelcol jaeger telemetrygen kustomize kubectl-validate)
+TOOLS=(otelcol jaeger telemetrygen kustomize kubectl-validate kube-linter)
 
 log() { printf '[go-tools] %s\n' "$*" >&2; }
 die() { printf '[go-tools] error: %s\n' "$*" >&2; exit 1; }
@@ -49,6 +50,7 @@ cache_key() { # tool -> folder name under the cache
     telemetrygen) toolchain::pin TELEMETRYGEN_VERSION ;;
     kustomize) toolchain::pin KUSTOMIZE_VERSION ;;
     kubectl-validate) toolchain::pin KUBECTL_VALIDATE_VERSION ;;
+    kube-linter) toolchain::pin KUBE_LINTER_VERSION ;;
     *) die "unknown tool '$1' (expected one of: ${TOOLS[*]})" ;;
   esac
 }
@@ -73,6 +75,7 @@ build() { # tool destination-folder
       ;;
     kustomize) GOBIN="$out" go install "sigs.k8s.io/kustomize/kustomize/v5@v$(toolchain::pin KUSTOMIZE_VERSION)" ;;
     kubectl-validate) GOBIN="$out" go install "sigs.k8s.io/kubectl-validate@v$(toolchain::pin KUBECTL_VALIDATE_VERSION)" ;;
+    kube-linter) build_kube_linter "$out" ;;
   esac
 }
 
@@ -97,6 +100,20 @@ build_jaeger() {
     awk '{print "-require=" $1 "@" $2}') || return 1
   go build -mod=mod -o "$out/jaeger" "$module/cmd/jaeger" || return 1
   cd "$out" && rm -rf "$out/build"
+}
+
+# kube-linter's module path is golang.stackrox.io/kube-linter, a vanity host the module proxy does not
+# serve here (403); the proxy does serve the same release under its repository path. `go install` refuses
+# that path (go.mod declares the vanity one), so build the downloaded module as the main module instead:
+# its go.sum pins every dependency, and -mod=readonly keeps it that way.
+build_kube_linter() {
+  local out=$1 version dir
+  version="v$(toolchain::pin KUBE_LINTER_VERSION)"
+  dir=$(cd "${TMPDIR:-/tmp}" && go mod download -json "github.com/stackrox/kube-linter@$version" |
+    sed -n 's/^[[:space:]]*"Dir": "\(.*\)",*$/\1/p')
+  [[ -f "$dir/go.mod" ]] || { log "could not download github.com/stackrox/kube-linter@$version"; return 1; }
+  (cd "$dir" && go build -mod=readonly -ldflags "-X golang.stackrox.io/kube-linter/internal/version.version=$version" \
+    -o "$out/kube-linter" ./cmd/kube-linter)
 }
 
 tool_path() { # tool -> prints the cached binary, building it under a lock if missing
