@@ -1,0 +1,142 @@
+// Starts the whole local pipeline — Jaeger, the gateway collector, nginx, the edge collector and (unless
+// told not to) the two apps — in dependency order, each one ready before the next starts. `make local`,
+// `make local-verify`'s target and the end-to-end tests all start it through here.
+import { execa } from "execa";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import type { JaegerClient } from "../lib/jaeger-client.ts";
+import { createJaegerClient } from "../lib/jaeger-client.ts";
+import type { Binaries } from "./binaries.ts";
+import { resolveBinaries } from "./binaries.ts";
+import { parseNginxVersion, renderNginxConfig } from "./nginx-config.ts";
+import type { PortPlan } from "./ports.ts";
+import { busyPorts, portPlan } from "./ports.ts";
+import type { GeneratorOptions, ProcessOptions } from "./processes.ts";
+import {
+  edgeSpec,
+  gatewaySpec,
+  generatorSpec,
+  jaegerSpec,
+  remoteSpec,
+  sampleServiceSpec,
+} from "./processes.ts";
+import type { Session } from "./session.ts";
+import { createSession } from "./session.ts";
+import type { ProcessSpec, Supervisor, SupervisorOptions } from "./supervisor.ts";
+import { createSupervisor } from "./supervisor.ts";
+
+export interface PipelineOptions extends ProcessOptions, SupervisorOptions {
+  /** Port base (default LOCAL_PORT_BASE or 24300). */
+  base?: number | string;
+  /** Start the sample service (default true). */
+  sampleService?: boolean;
+  /** Generators to start after everything else (default none). */
+  generators?: readonly GeneratorOptions[];
+  binaries?: Binaries;
+  /** Aborting while starting stops what was started and rejects. */
+  signal?: AbortSignal;
+}
+
+export interface LocalPipeline {
+  readonly plan: PortPlan;
+  readonly session: Session;
+  readonly binaries: Binaries;
+  readonly supervisor: Supervisor;
+  readonly jaeger: JaegerClient;
+  readonly jaegerUrl: string;
+  /** host:port of the TLS gateway (nginx). */
+  readonly gatewayAddress: string;
+  /** The spec a named process was started with, to stop and start it again. */
+  spec(name: string): ProcessSpec;
+  /** Starts a process that is not running (again) and waits until it is ready. */
+  start(name: string): Promise<void>;
+  stop(name: string): Promise<void>;
+  /** Stops every process and removes the session folder. Idempotent. */
+  close(): Promise<void>;
+}
+
+async function nginxVersion(nginx: string): Promise<string> {
+  const { stderr, stdout } = await execa(nginx, ["-v"], { reject: false });
+  return parseNginxVersion(`${stderr}${stdout}`);
+}
+
+export async function startLocalPipeline(options: PipelineOptions = {}): Promise<LocalPipeline> {
+  const plan = portPlan(options.base);
+  // A leftover process on one of these ports would answer the readiness probes in place of ours.
+  const busy = await busyPorts(plan);
+  if (busy.length > 0)
+    throw new Error(
+      `ports of the local topology are already in use: ${busy.join(", ")}. Stop what uses them (another \`make local\`?) or choose another base: LOCAL_PORT_BASE=<n>`,
+    );
+  const binaries = options.binaries ?? (await resolveBinaries());
+  const session = await createSession();
+  const supervisor = createSupervisor(options);
+  const specs = new Map<string, ProcessSpec>();
+  let closed = false;
+
+  const nginxConfig = join(session.nginxDir, "nginx.conf");
+  writeFileSync(
+    nginxConfig,
+    renderNginxConfig({
+      prefixDir: session.nginxDir,
+      listenPort: plan.gateway,
+      upstreamPort: plan.remoteOtlpGrpc,
+      certFile: session.files.serverCert,
+      keyFile: session.files.serverKey,
+      nginxVersion: await nginxVersion(binaries.nginx),
+      runAsRoot: process.getuid?.() === 0,
+    }),
+    { mode: 0o600 },
+  );
+
+  const ordered: ProcessSpec[] = [
+    jaegerSpec(binaries, plan, options),
+    remoteSpec(binaries, plan, session, options),
+    gatewaySpec(binaries, plan, session, nginxConfig),
+    edgeSpec(binaries, plan, session, options),
+    ...(options.sampleService === false ? [] : [sampleServiceSpec(binaries, plan)]),
+    ...(options.generators ?? []).map((generator) => generatorSpec(binaries, plan, generator)),
+  ];
+
+  const pipeline: LocalPipeline = {
+    plan,
+    session,
+    binaries,
+    supervisor,
+    jaeger: createJaegerClient(`http://127.0.0.1:${plan.jaegerQuery}`),
+    jaegerUrl: `http://localhost:${plan.jaegerQuery}`,
+    gatewayAddress: `localhost:${plan.gateway}`,
+    spec(name) {
+      const spec = specs.get(name);
+      if (!spec)
+        throw new Error(
+          `no process named "${name}" in the local pipeline (have: ${[...specs.keys()].join(", ")})`,
+        );
+      return spec;
+    },
+    async start(name) {
+      await supervisor.start(pipeline.spec(name));
+    },
+    async stop(name) {
+      await supervisor.stop(name);
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await supervisor.stopAll();
+      session.remove();
+    },
+  };
+
+  try {
+    for (const spec of ordered) {
+      options.signal?.throwIfAborted();
+      specs.set(spec.name, spec);
+      await supervisor.start(spec);
+    }
+  } catch (error) {
+    await pipeline.close();
+    throw error;
+  }
+  return pipeline;
+}

@@ -1,0 +1,73 @@
+// The local topology's port plan, defined once. Every process of `make local` listens on loopback at
+// base + offset; the default base keeps clear of the collector's and Jaeger's defaults (4317, 4318, 8888,
+// 13133, 16686), which they would otherwise all want at once. LOCAL_PORT_BASE moves the whole plan, so the
+// end-to-end tests can run topologies side by side.
+import { ports as clusterPorts, gateway } from "../lib/topology.ts";
+
+export const DEFAULT_PORT_BASE = 24300;
+
+/** Offsets from the base; the comment names the port the same listener has in the clusters. */
+const OFFSETS = Object.freeze({
+  edgeOtlpGrpc: 0, // edge collector DaemonSet, 4317 — where the apps send
+  edgeOtlpHttp: 1, // 4318
+  edgeHealth: 2, // 13133
+  edgeMetrics: 3, // 8888
+  gateway: 10, // Envoy Gateway NodePort 30443 — nginx here: TLS + HTTP/2, basic auth checked behind it
+  remoteOtlpGrpc: 20, // gateway collector, 4317 (h2c behind the gateway)
+  remoteHealth: 22, // 13133
+  remoteMetrics: 23, // 8888
+  jaegerOtlpGrpc: 30, // Jaeger, 4317
+  jaegerHealth: 32, // 13133
+  jaegerQuery: 33, // 16686: UI placeholder and HTTP API
+  jaegerQueryGrpc: 34, // 16685
+  sampleService: 40, // sample-service, 8080
+});
+
+export type PortName = keyof typeof OFFSETS;
+export type PortPlan = Readonly<Record<PortName, number>> & { readonly base: number };
+
+const SPAN = Math.max(...Object.values(OFFSETS)) + 1;
+
+/** The plan for `base` (default: LOCAL_PORT_BASE, else 24300). Throws naming the bad value. */
+export function portPlan(base: number | string | undefined = process.env.LOCAL_PORT_BASE): PortPlan {
+  const value = base === undefined || base === "" ? DEFAULT_PORT_BASE : Number(base);
+  if (!Number.isInteger(value) || value < 1024 || value + SPAN > 65536)
+    throw new Error(
+      `LOCAL_PORT_BASE is ${JSON.stringify(base)}; expected a whole number from 1024 to ${65536 - SPAN} (the topology uses base … base+${SPAN - 1})`,
+    );
+  const plan = Object.fromEntries(Object.entries(OFFSETS).map(([name, offset]) => [name, value + offset]));
+  return Object.freeze({ ...plan, base: value }) as PortPlan;
+}
+
+/** The same listeners' ports in the clusters (scripts/lib/topology.ts), for the README's mapping table. */
+export const CLUSTER_EQUIVALENT: Readonly<Record<PortName, number>> = Object.freeze({
+  edgeOtlpGrpc: clusterPorts.otlpGrpc,
+  edgeOtlpHttp: clusterPorts.otlpHttp,
+  edgeHealth: clusterPorts.healthCheck,
+  edgeMetrics: clusterPorts.collectorMetrics,
+  gateway: gateway.nodePort,
+  remoteOtlpGrpc: clusterPorts.otlpGrpc,
+  remoteHealth: clusterPorts.healthCheck,
+  remoteMetrics: clusterPorts.collectorMetrics,
+  jaegerOtlpGrpc: clusterPorts.otlpGrpc,
+  jaegerHealth: clusterPorts.healthCheck,
+  jaegerQuery: clusterPorts.jaegerQuery,
+  jaegerQueryGrpc: clusterPorts.jaegerQueryGrpc,
+  sampleService: clusterPorts.sampleService,
+});
+
+/** The plan's ports something else already listens on (checked by binding each on loopback). */
+export async function busyPorts(plan: PortPlan): Promise<string[]> {
+  const { createServer } = await import("node:net");
+  const busy: string[] = [];
+  for (const [name, port] of Object.entries(plan)) {
+    if (name === "base") continue;
+    const free = await new Promise<boolean>((resolve) => {
+      const server = createServer();
+      server.once("error", () => resolve(false));
+      server.listen({ port, host: "127.0.0.1", exclusive: true }, () => server.close(() => resolve(true)));
+    });
+    if (!free) busy.push(`${port} (${name})`);
+  }
+  return busy;
+}

@@ -1,0 +1,176 @@
+// The local topology's processes, in start order (each depends only on those before it):
+//   jaeger → remote (gateway collector) → gateway (nginx) → edge (DaemonSet collector) → sample-service →
+//   generator-live (real HTTP calls into sample-service) and generator-shop (synthetic multi-service).
+// The collectors and Jaeger run the very config files in manifests/; only ${env:…} values differ from the
+// clusters, plus the one documented variation: k8s_attributes in passthrough mode (no Kubernetes API here).
+import { join } from "node:path";
+import { REPO_ROOT } from "../lib/topology.ts";
+import type { Binaries } from "./binaries.ts";
+import type { PortPlan } from "./ports.ts";
+import type { Session } from "./session.ts";
+import type { ProcessSpec } from "./supervisor.ts";
+
+export const CONFIGS = Object.freeze({
+  edge: join(REPO_ROOT, "manifests/edge/collector/config.yaml"),
+  remote: join(REPO_ROOT, "manifests/remote/collector/config.yaml"),
+  jaeger: join(REPO_ROOT, "manifests/remote/jaeger/config.yaml"),
+});
+
+const LOOPBACK = "127.0.0.1";
+const at = (port: number) => `${LOOPBACK}:${port}`;
+
+export interface ProcessOptions {
+  /** MEMORY_LIMIT_MIB for both collectors (the overload test makes it small). */
+  memoryLimitMib?: number;
+  logLevel?: string;
+}
+
+function collectorLimits(options: ProcessOptions): Record<string, string> {
+  if (options.memoryLimitMib === undefined) return {};
+  const limit = options.memoryLimitMib;
+  return {
+    MEMORY_LIMIT_MIB: String(limit),
+    MEMORY_SPIKE_LIMIT_MIB: String(Math.max(1, Math.floor(limit / 4))),
+    // As in the pods: the Go runtime's soft limit a little below the limiter's.
+    GOMEMLIMIT: `${Math.floor(limit * 0.8)}MiB`,
+  };
+}
+
+export function jaegerSpec(bin: Binaries, plan: PortPlan, options: ProcessOptions = {}): ProcessSpec {
+  return {
+    name: "jaeger",
+    command: bin.jaeger,
+    args: ["--config", CONFIGS.jaeger],
+    env: {
+      OTLP_GRPC_ENDPOINT: at(plan.jaegerOtlpGrpc),
+      JAEGER_QUERY_HTTP_ENDPOINT: at(plan.jaegerQuery),
+      JAEGER_QUERY_GRPC_ENDPOINT: at(plan.jaegerQueryGrpc),
+      HEALTH_CHECK_ENDPOINT: at(plan.jaegerHealth),
+      LOG_LEVEL: options.logLevel ?? "info",
+      // Jaeger traces its own queries to localhost:4317 — in its pod, its own OTLP receiver. The same here.
+      OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: `http://${at(plan.jaegerOtlpGrpc)}`,
+    },
+    // The query API answering is what the checks need (the health extension reports before storage is up).
+    ready: { kind: "http", url: `http://${at(plan.jaegerQuery)}/api/services` },
+  };
+}
+
+export function remoteSpec(
+  bin: Binaries,
+  plan: PortPlan,
+  session: Session,
+  options: ProcessOptions = {},
+): ProcessSpec {
+  return {
+    name: "remote",
+    command: bin.otelcol,
+    args: ["--config", CONFIGS.remote],
+    env: {
+      OTLP_GRPC_ENDPOINT: at(plan.remoteOtlpGrpc),
+      HTPASSWD_FILE: session.files.htpasswd,
+      JAEGER_OTLP_ENDPOINT: at(plan.jaegerOtlpGrpc),
+      HEALTH_CHECK_ENDPOINT: at(plan.remoteHealth),
+      METRICS_HOST: LOOPBACK,
+      METRICS_PORT: String(plan.remoteMetrics),
+      LOG_LEVEL: options.logLevel ?? "info",
+      ...collectorLimits(options),
+    },
+    ready: { kind: "http", url: `http://${at(plan.remoteHealth)}/` },
+  };
+}
+
+export function gatewaySpec(
+  bin: Binaries,
+  plan: PortPlan,
+  session: Session,
+  configFile: string,
+): ProcessSpec {
+  return {
+    name: "gateway",
+    command: bin.nginx,
+    // -e: nginx opens its error log before reading the config; the default path needs root.
+    args: ["-p", session.nginxDir, "-c", configFile, "-e", "stderr"],
+    ready: { kind: "tcp", port: plan.gateway },
+  };
+}
+
+export function edgeSpec(
+  bin: Binaries,
+  plan: PortPlan,
+  session: Session,
+  options: ProcessOptions = {},
+): ProcessSpec {
+  return {
+    name: "edge",
+    command: bin.otelcol,
+    args: ["--config", CONFIGS.edge],
+    env: {
+      OTLP_GRPC_ENDPOINT: at(plan.edgeOtlpGrpc),
+      OTLP_HTTP_ENDPOINT: at(plan.edgeOtlpHttp),
+      HEALTH_CHECK_ENDPOINT: at(plan.edgeHealth),
+      METRICS_HOST: LOOPBACK,
+      METRICS_PORT: String(plan.edgeMetrics),
+      // The one variation from the cluster: no Kubernetes API here, so k8s_attributes only passes through.
+      K8S_ATTRIBUTES_PASSTHROUGH: "true",
+      K8S_NODE_NAME: "local",
+      // The gateway certificate's SANs include localhost, as they include the remote node's name in kind.
+      REMOTE_GATEWAY_ENDPOINT: `localhost:${plan.gateway}`,
+      REMOTE_CA_FILE: session.files.caCert,
+      EXPORTER_USERNAME_FILE: session.files.username,
+      EXPORTER_PASSWORD_FILE: session.files.password,
+      QUEUE_DIRECTORY: session.queueDir,
+      LOG_LEVEL: options.logLevel ?? "info",
+      ...collectorLimits(options),
+    },
+    ready: { kind: "http", url: `http://${at(plan.edgeHealth)}/` },
+  };
+}
+
+export function sampleServiceSpec(bin: Binaries, plan: PortPlan): ProcessSpec {
+  return {
+    name: "sample-service",
+    command: bin.node,
+    args: [
+      "--import",
+      join(REPO_ROOT, "apps/sample-service/src/instrumentation.ts"),
+      join(REPO_ROOT, "apps/sample-service/src/main.ts"),
+    ],
+    env: {
+      PORT: String(plan.sampleService),
+      OTEL_EXPORTER_OTLP_ENDPOINT: `http://${at(plan.edgeOtlpGrpc)}`,
+      OTEL_RESOURCE_ATTRIBUTES: "deployment.environment.name=local",
+    },
+    ready: { kind: "http", url: `http://${at(plan.sampleService)}/readyz` },
+  };
+}
+
+export interface GeneratorOptions {
+  name: string;
+  scenario: string;
+  rate: number;
+  runId?: string;
+  extraArgs?: readonly string[];
+}
+
+export function generatorSpec(bin: Binaries, plan: PortPlan, generator: GeneratorOptions): ProcessSpec {
+  return {
+    name: generator.name,
+    command: bin.node,
+    args: [
+      join(REPO_ROOT, "apps/trace-generator/src/main.ts"),
+      "--scenario",
+      generator.scenario,
+      "--rate",
+      String(generator.rate),
+      "--target-url",
+      `http://${at(plan.sampleService)}`,
+      "--otlp-endpoint",
+      `http://${at(plan.edgeOtlpGrpc)}`,
+      "--stats-interval",
+      "10s",
+      ...(generator.runId ? ["--run-id", generator.runId] : []),
+      ...(generator.extraArgs ?? []),
+    ],
+    ready: { kind: "none" },
+  };
+}

@@ -1,0 +1,53 @@
+// What a running `make local` tells `make local-verify`: where the run's CA and credentials are and which
+// ports it uses. Written to the state folder (0600) while the topology runs, removed when it stops.
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { z } from "zod";
+import { STATE_DIR } from "../lib/topology.ts";
+import type { LocalPipeline } from "./pipeline.ts";
+
+export const LOCAL_SESSION_FILE = "local-session.json";
+
+const sessionInfoSchema = z.object({
+  pid: z.number().int(),
+  base: z.number().int(),
+  jaegerUrl: z.string(),
+  gatewayAddress: z.string(),
+  caCertFile: z.string(),
+  usernameFile: z.string(),
+  passwordFile: z.string(),
+});
+export type SessionInfo = z.infer<typeof sessionInfoSchema>;
+
+export function sessionInfo(pipeline: LocalPipeline): SessionInfo {
+  return {
+    pid: process.pid,
+    base: pipeline.plan.base,
+    jaegerUrl: pipeline.jaegerUrl,
+    gatewayAddress: pipeline.gatewayAddress,
+    caCertFile: pipeline.session.files.caCert,
+    usernameFile: pipeline.session.files.username,
+    passwordFile: pipeline.session.files.password,
+  };
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The running topology's session, or an error saying to start `make local` first. */
+export function readSessionInfo(stateDir = STATE_DIR): SessionInfo {
+  const file = join(stateDir, LOCAL_SESSION_FILE);
+  const notRunning = `the local topology is not running (no live ${file}); start it with \`make local\` in another terminal`;
+  if (!existsSync(file)) throw new Error(notRunning);
+  const parsed = sessionInfoSchema.safeParse(JSON.parse(readFileSync(file, "utf8")));
+  if (!parsed.success)
+    throw new Error(`${file} is not a local-topology session file; restart \`make local\``);
+  if (!alive(parsed.data.pid)) throw new Error(notRunning);
+  return parsed.data;
+}

@@ -1,0 +1,182 @@
+// Runs the local topology's processes: starts each in dependency order and waits until it is ready (its
+// health endpoint answers or its port accepts connections), prefixes every output line with the process
+// name, and stops them all — newest first, SIGTERM then SIGKILL after a grace period — so nothing is left
+// behind. Tests use stop/start on one process to simulate outages and restarts.
+import { connect } from "node:net";
+import { createInterface } from "node:readline";
+import type { ResultPromise } from "execa";
+import { execa } from "execa";
+
+export type Readiness =
+  | { readonly kind: "http"; readonly url: string }
+  | { readonly kind: "tcp"; readonly port: number; readonly host?: string }
+  | { readonly kind: "none" };
+
+export interface ProcessSpec {
+  /** Short name, used as the log prefix: `[edge] …`. */
+  readonly name: string;
+  readonly command: string;
+  readonly args: readonly string[];
+  /** Added to the supervisor's environment. */
+  readonly env?: Readonly<Record<string, string>>;
+  readonly cwd?: string;
+  readonly ready: Readiness;
+  readonly readyTimeoutMs?: number;
+}
+
+export interface RunningProcess {
+  readonly spec: ProcessSpec;
+  readonly pid: number;
+  /** Resolves with the exit code (or signal name) when the process ends. */
+  readonly exited: Promise<number | string>;
+}
+
+export interface Supervisor {
+  /** Starts the process and resolves once it is ready; rejects (and stops it) if it exits or times out. */
+  start(spec: ProcessSpec): Promise<RunningProcess>;
+  /** Stops one process (SIGTERM, then SIGKILL after the grace period) and waits for it to exit. */
+  stop(name: string): Promise<void>;
+  /** Stops every process, newest first. Safe to call more than once. */
+  stopAll(): Promise<void>;
+  get(name: string): RunningProcess | undefined;
+  readonly running: readonly RunningProcess[];
+}
+
+export interface SupervisorOptions {
+  /** Where prefixed output lines go (default: stdout). */
+  log?: (line: string) => void;
+  /** Grace period between SIGTERM and SIGKILL. */
+  stopGraceMs?: number;
+  /** Prefixes in colour (only when asked: callers decide from TTY + NO_COLOR). */
+  color?: boolean;
+}
+
+const COLORS = [36, 33, 35, 32, 34, 31, 96, 93];
+
+async function probe(ready: Readiness): Promise<boolean> {
+  switch (ready.kind) {
+    case "none":
+      return true;
+    case "http":
+      try {
+        const response = await fetch(ready.url, { signal: AbortSignal.timeout(1000) });
+        await response.body?.cancel();
+        return response.ok;
+      } catch {
+        return false;
+      }
+    case "tcp":
+      return new Promise((resolve) => {
+        const socket = connect({ port: ready.port, host: ready.host ?? "127.0.0.1" });
+        const done = (ok: boolean) => {
+          socket.destroy();
+          resolve(ok);
+        };
+        socket.once("connect", () => done(true));
+        socket.once("error", () => done(false));
+        socket.setTimeout(1000, () => done(false));
+      });
+  }
+}
+
+function describeReadiness(ready: Readiness): string {
+  if (ready.kind === "http") return `GET ${ready.url} to answer 2xx`;
+  if (ready.kind === "tcp") return `port ${ready.port} to accept connections`;
+  return "nothing";
+}
+
+export function createSupervisor(options: SupervisorOptions = {}): Supervisor {
+  const log = options.log ?? ((line: string) => process.stdout.write(`${line}\n`));
+  const grace = options.stopGraceMs ?? 10_000;
+  // execa's subprocess does not expose exitCode/signalCode: track the exit ourselves.
+  interface Entry {
+    process: RunningProcess;
+    child: ResultPromise;
+    gone: boolean;
+  }
+  const children: Entry[] = [];
+  let colorIndex = 0;
+
+  function prefixer(name: string): (line: string) => void {
+    const code = COLORS[colorIndex++ % COLORS.length]!;
+    const tag = options.color ? `\u001b[${code}m[${name}]\u001b[0m` : `[${name}]`;
+    return (line) => log(`${tag} ${line}`);
+  }
+
+  async function stopEntry(entry: Entry): Promise<void> {
+    const index = children.indexOf(entry);
+    if (index >= 0) children.splice(index, 1);
+    if (!entry.gone) entry.child.kill("SIGTERM");
+    const timer = setTimeout(() => entry.child.kill("SIGKILL"), grace);
+    try {
+      await entry.process.exited;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  return {
+    get running() {
+      return children.map((entry) => entry.process);
+    },
+    get(name) {
+      return children.find((entry) => entry.process.spec.name === name)?.process;
+    },
+    async start(spec) {
+      if (children.some((entry) => entry.process.spec.name === spec.name))
+        throw new Error(`process "${spec.name}" is already running`);
+      const print = prefixer(spec.name);
+      const child = execa(spec.command, [...spec.args], {
+        env: spec.env,
+        cwd: spec.cwd,
+        buffer: false,
+        reject: false,
+        stdin: "ignore",
+        // Killed with the supervisor even if it dies without running its own cleanup.
+        cleanup: true,
+      });
+      for (const stream of [child.stdout, child.stderr])
+        if (stream) createInterface({ input: stream, crlfDelay: Infinity }).on("line", print);
+      const exited = child.then((result) => {
+        const how = result.signal ?? result.exitCode ?? "unknown";
+        print(`exited (${String(how)})`);
+        return how;
+      });
+      if (child.pid === undefined) {
+        await exited;
+        throw new Error(`could not start ${spec.name}: ${spec.command} did not spawn`);
+      }
+      const running: RunningProcess = Object.freeze({ spec, pid: child.pid, exited });
+      const entry: Entry = { process: running, child, gone: false };
+      void exited.then(() => (entry.gone = true));
+      children.push(entry);
+
+      const timeoutMs = spec.readyTimeoutMs ?? 30_000;
+      const deadline = Date.now() + timeoutMs;
+      while (!(await probe(spec.ready))) {
+        if (entry.gone) {
+          await stopEntry(entry);
+          throw new Error(
+            `${spec.name} exited before it was ready (waiting for ${describeReadiness(spec.ready)})`,
+          );
+        }
+        if (Date.now() >= deadline) {
+          await stopEntry(entry);
+          throw new Error(
+            `${spec.name} was not ready after ${timeoutMs / 1000}s (waiting for ${describeReadiness(spec.ready)})`,
+          );
+        }
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      return running;
+    },
+    async stop(name) {
+      const entry = children.find((candidate) => candidate.process.spec.name === name);
+      if (!entry) throw new Error(`process "${name}" is not running`);
+      await stopEntry(entry);
+    },
+    async stopAll() {
+      for (const entry of [...children].reverse()) await stopEntry(entry);
+    },
+  };
+}
