@@ -278,7 +278,7 @@ function kubectl(): void {
       return out(`${kind === "daemonset" ? "daemon set" : kind} "${name}" successfully rolled out`);
     }
     case "get":
-      return out(recorded(`kubectl-get-pods-${cluster}.txt`));
+      return out(recorded(`kubectl-get-${args[0] === "pods" ? "pods" : "workloads"}-${cluster}.txt`));
     case "logs":
       return out(
         `[pod/fake-${namespace ?? "default"}] 2026-01-01T00:00:00.000Z\tinfo\tservice@v0.164.0/service.go:0\tEverything is ready.`,

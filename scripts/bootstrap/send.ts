@@ -1,0 +1,57 @@
+// `make send`: run the trace generator from this machine straight to the remote gateway — the same hop
+// the edge collector makes (TLS with the project's CA, basic auth), a workshop exercise. The secret
+// reaches the generator through its environment (OTEL_EXPORTER_OTLP_HEADERS), never argv or output.
+import { spawn } from "node:child_process";
+import { join } from "node:path";
+import { REPO_ROOT, STATE_DIR, gateway } from "../lib/topology.ts";
+import { parseFlags, runMain } from "./cli.ts";
+import { Failure, exitCodes } from "./exit-codes.ts";
+import { readClientState, type ClientState } from "./state.ts";
+import { dim, say } from "./ui.ts";
+
+const command = {
+  name: "send",
+  summary:
+    "Runs the trace generator from this machine against the remote gateway with the generated CA and credentials. Arguments after -- go to the generator (default: --count 100).",
+  options: { gateway: { type: "string" } },
+  help: { gateway: `the gateway as this machine reaches it (default localhost:${gateway.hostPort})` },
+  allowPositionals: true,
+} as const;
+
+export const TRACE_GENERATOR = join(REPO_ROOT, "apps", "trace-generator", "src", "main.ts");
+export const DEFAULT_GENERATOR_ARGS = Object.freeze(["--count", "100"]);
+
+/** The OTel exporter environment for the gateway: endpoint, CA file, and the basic-auth header. */
+export function exporterEnv(state: ClientState, address: string): Record<string, string> {
+  const token = Buffer.from(`${state.credentials.username}:${state.credentials.password}`).toString("base64");
+  return {
+    OTEL_EXPORTER_OTLP_ENDPOINT: `https://${address}`,
+    OTEL_EXPORTER_OTLP_CERTIFICATE: state.caCertFile,
+    // The spec's header list is percent-encoded: the space after "Basic" must be %20.
+    OTEL_EXPORTER_OTLP_HEADERS: `authorization=${encodeURIComponent(`Basic ${token}`)}`,
+  };
+}
+
+if (import.meta.main)
+  runMain(async () => {
+    const { values, positionals } = parseFlags(command, process.argv.slice(2));
+    const address = values.gateway ?? `localhost:${gateway.hostPort}`;
+    if (!/^[^:\s]+:\d{1,5}$/.test(address))
+      throw new Failure(
+        `--gateway ${JSON.stringify(address)} is not host:port (e.g. localhost:${gateway.hostPort})`,
+        exitCodes.usage,
+      );
+    const state = readClientState(STATE_DIR);
+    const args = positionals.length > 0 ? positionals : [...DEFAULT_GENERATOR_ARGS];
+    say(
+      dim(
+        `trace-generator ${args.join(" ")} → https://${address} (CA ${state.caCertFile}, user ${state.credentials.username})`,
+      ),
+    );
+    const child = spawn(process.execPath, [TRACE_GENERATOR, ...args], {
+      stdio: "inherit",
+      env: { ...process.env, ...exporterEnv(state, address) },
+    });
+    const code = await new Promise<number>((resolve) => child.once("exit", (c) => resolve(c ?? 1)));
+    process.exitCode = code;
+  });
