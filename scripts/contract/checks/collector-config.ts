@@ -1,0 +1,240 @@
+// Checks of the collector configs as they are deployed: the ConfigMap a collector container loads with
+// --config, read together with that container's environment (the configs use ${env:…} for everything
+// that differs between the clusters and the local topology).
+import { posix } from "node:path";
+import { parse } from "yaml";
+import type { Container, K8sObject } from "../objects.ts";
+import { describe, workloads } from "../objects.ts";
+
+export type ComponentKind = "receivers" | "processors" | "exporters" | "extensions" | "connectors";
+const KINDS: readonly ComponentKind[] = ["receivers", "processors", "exporters", "extensions", "connectors"];
+
+export interface CollectorConfig {
+  readonly [section: string]: unknown;
+}
+
+/** A collector config found in the manifests: which container loads it, and that container's env. */
+export interface DeployedConfig {
+  readonly who: string;
+  readonly workload: K8sObject;
+  readonly container: Container;
+  readonly text: string;
+  readonly config: CollectorConfig;
+  /** Literal env values; values from the downward API become a placeholder naming their field. */
+  readonly env: Readonly<Record<string, string>>;
+}
+
+function configPath(container: Container): string | undefined {
+  const args = container.args ?? [];
+  for (const [i, arg] of args.entries()) {
+    if (arg.startsWith("--config=")) return arg.slice("--config=".length);
+    if (arg === "--config") return args[i + 1];
+  }
+  return undefined;
+}
+
+/** Finds every container started with --config and the ConfigMap key mounted at that path. */
+export function deployedConfigs(
+  objects: readonly K8sObject[],
+  containerImage: (image: string) => boolean,
+): {
+  configs: DeployedConfig[];
+  problems: string[];
+} {
+  const configs: DeployedConfig[] = [];
+  const problems: string[] = [];
+  for (const { object, namespace, pod } of workloads(objects)) {
+    for (const container of pod.containers) {
+      if (!containerImage(container.image ?? "")) continue;
+      const who = `${describe(object)} container ${container.name}`;
+      const path = configPath(container);
+      if (path === undefined) {
+        problems.push(`${who} runs the collector without --config`);
+        continue;
+      }
+      const mount = (container.volumeMounts ?? []).find(
+        (m) => posix.dirname(path) === posix.normalize(m.mountPath),
+      );
+      const volume = (pod.volumes ?? []).find((v) => v.name === mount?.name);
+      const configMap = objects.find(
+        (o) =>
+          o.kind === "ConfigMap" &&
+          o.metadata.name === volume?.configMap?.name &&
+          (o.metadata.namespace ?? "default") === namespace,
+      );
+      const text = configMap?.data?.[posix.basename(path)];
+      if (text === undefined) {
+        problems.push(
+          `${who} loads ${path}, but no ConfigMap in the manifests is mounted there with key ${posix.basename(path)}`,
+        );
+        continue;
+      }
+      const env = Object.fromEntries(
+        (container.env ?? []).map((e) => [
+          e.name,
+          e.value ??
+            `<${e.valueFrom?.fieldRef?.fieldPath ?? "from " + Object.keys(e.valueFrom ?? {}).join(",")}>`,
+        ]),
+      );
+      configs.push({ who, workload: object, container, text, config: parse(text) as CollectorConfig, env });
+    }
+  }
+  return { configs, problems };
+}
+
+/** Expands ${env:NAME} and ${env:NAME:-default} as the collector's env provider does; lists unset names. */
+export function expandEnv(
+  value: string,
+  env: Readonly<Record<string, string>>,
+): { value: string; unset: string[] } {
+  const unset: string[] = [];
+  const expanded = value.replace(
+    /\$\{env:([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g,
+    (_, name: string, fallback?: string) => {
+      const found = env[name];
+      if (found !== undefined) return found;
+      if (fallback !== undefined) return fallback;
+      unset.push(name);
+      return "";
+    },
+  );
+  return { value: expanded, unset };
+}
+
+const section = (config: CollectorConfig, kind: ComponentKind) =>
+  (config[kind] ?? {}) as Record<string, unknown>;
+const typeOf = (id: string) => id.split("/", 1)[0] as string;
+
+/** Every component a pipeline or the service uses is defined, and every auth/storage reference is enabled. */
+export function checkPipelines(config: CollectorConfig): string[] {
+  const problems: string[] = [];
+  const service = (config.service ?? {}) as {
+    extensions?: string[];
+    pipelines?: Record<string, Record<string, string[]>>;
+  };
+  const defined = (kind: ComponentKind, id: string) => Object.hasOwn(section(config, kind), id);
+  const connectors = section(config, "connectors");
+  for (const id of service.extensions ?? [])
+    if (!defined("extensions", id))
+      problems.push(`service.extensions lists "${id}", which extensions does not define`);
+  const pipelines = service.pipelines ?? {};
+  if (Object.keys(pipelines).length === 0) problems.push("service.pipelines defines no pipeline");
+  for (const [name, pipeline] of Object.entries(pipelines))
+    for (const kind of ["receivers", "processors", "exporters"] as const)
+      for (const id of pipeline[kind] ?? []) {
+        const isConnector = kind !== "processors" && Object.hasOwn(connectors, id);
+        if (!defined(kind, id) && !isConnector)
+          problems.push(`pipeline ${name} lists ${kind.slice(0, -1)} "${id}", which ${kind} does not define`);
+      }
+  // Extensions used by name inside components must be defined and started.
+  const enabled = new Set(service.extensions ?? []);
+  walk(config, [], (path, key, value) => {
+    if (
+      (key === "authenticator" || key === "storage") &&
+      typeof value === "string" &&
+      path[0] !== "service" &&
+      !enabled.has(value)
+    )
+      problems.push(
+        `${[...path, key].join(".")} uses extension "${value}", which service.extensions does not list`,
+      );
+  });
+  return problems;
+}
+
+/** Every component type in the config is built into the collector (its `components` output). */
+export function checkComponentTypes(
+  config: CollectorConfig,
+  available: Readonly<Record<ComponentKind, ReadonlySet<string>>>,
+): string[] {
+  const problems: string[] = [];
+  for (const kind of KINDS)
+    for (const id of Object.keys(section(config, kind)))
+      if (!available[kind].has(typeOf(id)))
+        problems.push(
+          `${kind.slice(0, -1)} "${id}": the collector build has no ${kind.slice(0, -1)} of type "${typeOf(id)}" (it has: ${[...available[kind]].join(", ") || "none"})`,
+        );
+  return problems;
+}
+
+/** No certificate check is ever skipped, and credentials never travel without TLS. */
+export function checkTls(config: CollectorConfig): string[] {
+  const problems: string[] = [];
+  walk(config, [], (path, key, value) => {
+    if (key === "insecure_skip_verify" && value !== false)
+      problems.push(
+        `${[...path, key].join(".")} is ${JSON.stringify(value)}: certificate verification must never be skipped`,
+      );
+  });
+  for (const [id, exporter] of Object.entries(section(config, "exporters"))) {
+    const e = (exporter ?? {}) as { auth?: { authenticator?: string }; tls?: { insecure?: unknown } };
+    if (e.auth?.authenticator !== undefined && e.tls?.insecure !== undefined && e.tls.insecure !== false)
+      problems.push(
+        `exporters.${id} sends credentials (${e.auth.authenticator}) with tls.insecure ${JSON.stringify(e.tls.insecure)}`,
+      );
+  }
+  return problems;
+}
+
+/** The name each TLS gRPC exporter verifies (server_name_override, else the endpoint's host). */
+export function exporterServerNames(
+  config: CollectorConfig,
+  env: Readonly<Record<string, string>>,
+): {
+  names: { exporter: string; endpoint: string; serverName: string }[];
+  problems: string[];
+} {
+  const names: { exporter: string; endpoint: string; serverName: string }[] = [];
+  const problems: string[] = [];
+  for (const [id, exporter] of Object.entries(section(config, "exporters"))) {
+    if (!typeOf(id).startsWith("otlp")) continue;
+    const e = (exporter ?? {}) as {
+      endpoint?: string;
+      tls?: { insecure?: unknown; server_name_override?: string };
+    };
+    if (e.tls?.insecure === true) continue;
+    const endpoint = expandEnv(String(e.endpoint ?? ""), env);
+    if (endpoint.unset.length > 0 || endpoint.value === "") {
+      problems.push(
+        `exporters.${id}.endpoint needs ${endpoint.unset.join(", ") || "a value"}, which the container does not set`,
+      );
+      continue;
+    }
+    const override =
+      e.tls?.server_name_override === undefined
+        ? undefined
+        : expandEnv(e.tls.server_name_override, env).value;
+    const host = endpoint.value
+      .replace(/^[a-z]+:\/\//, "")
+      .replace(/:\d+$/, "")
+      .replace(/^\[(.*)\]$/, "$1");
+    names.push({ exporter: id, endpoint: endpoint.value, serverName: override ?? host });
+  }
+  return { names, problems };
+}
+
+export function checkServerNames(
+  config: CollectorConfig,
+  env: Readonly<Record<string, string>>,
+  sans: readonly string[],
+): string[] {
+  const { names, problems } = exporterServerNames(config, env);
+  for (const { exporter, endpoint, serverName } of names)
+    if (!sans.includes(serverName))
+      problems.push(
+        `exporters.${exporter} dials ${endpoint} and verifies the name "${serverName}", which is not in the gateway certificate's SANs (${sans.join(", ")})`,
+      );
+  return problems;
+}
+
+function walk(
+  value: unknown,
+  path: string[],
+  visit: (path: string[], key: string, value: unknown) => void,
+): void {
+  if (value === null || typeof value !== "object") return;
+  for (const [key, child] of Object.entries(value)) {
+    visit(path, key, child);
+    walk(child, [...path, key], visit);
+  }
+}

@@ -1,0 +1,237 @@
+// Contract tests of what `make up` applies: both kustomizations rendered with the pinned kustomize,
+// validated against the pinned Kubernetes and CRD schemas, cross-referenced, linted, and their collector
+// configs checked by the real collector build. Offline; the Go tools and schemas are cached by version.
+import { readFileSync } from "node:fs";
+import { beforeAll, describe, expect, it } from "vitest";
+import { gateway, workloads as names } from "../lib/topology.ts";
+import { versions } from "../lib/versions.ts";
+import {
+  checkComponentTypes,
+  checkPipelines,
+  checkServerNames,
+  checkTls,
+  deployedConfigs,
+} from "./checks/collector-config.ts";
+import type { DeployedConfig } from "./checks/collector-config.ts";
+import { checkGatewayChain } from "./checks/gateway.ts";
+import { checkImagesPinned, checkImageVersions, parseImage } from "./checks/images.ts";
+import { checkK8sAttributesRbac } from "./checks/rbac.ts";
+import { BOOTSTRAP_SECRETS, checkReferences } from "./checks/references.ts";
+import { checkServiceSelectors, checkServiceTargetPorts, checkWorkloadSelectors } from "./checks/services.ts";
+import { kubeLint, lintExceptions } from "./lint.ts";
+import type { K8sObject } from "./objects.ts";
+import { containersOf, workloads } from "./objects.ts";
+import { collectorComponents, collectorValidate, collectorVersion } from "./otelcol.ts";
+import type { Rendered } from "./render.ts";
+import { KUSTOMIZATIONS, render } from "./render.ts";
+import { schemas } from "./schemas.ts";
+import { validateSchemas } from "./validate.ts";
+
+const pins = versions();
+const isCollector = (image: string) => parseImage(image).repository === pins.OTELCOL_IMAGE;
+
+// Cold runs download schemas and may wait for go-tools.sh to build a tool.
+const SLOW = 600_000;
+
+describe.each(KUSTOMIZATIONS)("%s", (dir) => {
+  let rendered: Rendered;
+  let objects: readonly K8sObject[];
+  let configs: DeployedConfig[];
+
+  beforeAll(async () => {
+    rendered = await render(dir);
+    objects = rendered.objects;
+    const found = deployedConfigs(objects, isCollector);
+    expect(found.problems).toEqual([]);
+    configs = found.configs;
+  }, SLOW);
+
+  it("renders with kustomize, without the local-only versions ConfigMap", () => {
+    expect(objects.length).toBeGreaterThan(5);
+    expect(objects.filter((o) => o.kind === "ConfigMap" && o.metadata.name === "versions")).toEqual([]);
+  });
+
+  it(
+    "validates against the Kubernetes schema of the pinned node image and the Gateway API / Envoy Gateway CRDs",
+    async () => {
+      expect(await validateSchemas(rendered.yaml)).toEqual([]);
+    },
+    SLOW,
+  );
+
+  it("has Services that select pods and target ports those pods expose; workloads select their own pods", () => {
+    expect([
+      ...checkServiceSelectors(objects),
+      ...checkServiceTargetPorts(objects),
+      ...checkWorkloadSelectors(objects),
+    ]).toEqual([]);
+  });
+
+  it("reads only Secrets and ConfigMaps that kustomize generates or bootstrap creates, by the same names and keys", () => {
+    expect(checkReferences(objects, BOOTSTRAP_SECRETS)).toEqual([]);
+  });
+
+  it("pins every image, and the collector and Jaeger images to the versions in versions.env", () => {
+    expect(checkImagesPinned(objects)).toEqual([]);
+    expect(
+      checkImageVersions(objects, {
+        [pins.OTELCOL_IMAGE]: pins.OTELCOL_VERSION,
+        [pins.JAEGER_IMAGE]: pins.JAEGER_VERSION,
+      }),
+    ).toEqual([]);
+  });
+
+  it(
+    "passes kube-linter's default checks; every exception states its reason",
+    async () => {
+      expect(await kubeLint(rendered.yaml)).toEqual([]);
+      expect(lintExceptions(objects).problems).toEqual([]);
+    },
+    SLOW,
+  );
+
+  it("meets the hardening baseline in every container (also what kube-linter checks, stated directly)", () => {
+    const problems: string[] = [];
+    for (const { object, pod } of workloads(objects)) {
+      const podContext = (pod as { securityContext?: Record<string, unknown> }).securityContext ?? {};
+      if ((podContext.seccompProfile as { type?: string } | undefined)?.type !== "RuntimeDefault")
+        problems.push(`${object.metadata.name}: pod seccompProfile is not RuntimeDefault`);
+      for (const container of containersOf(pod)) {
+        const c = container as typeof container & {
+          securityContext?: {
+            allowPrivilegeEscalation?: boolean;
+            readOnlyRootFilesystem?: boolean;
+            capabilities?: { drop?: string[] };
+          };
+          resources?: { requests?: Record<string, string>; limits?: Record<string, string> };
+        };
+        const who = `${object.metadata.name}/${container.name}`;
+        if (c.securityContext?.allowPrivilegeEscalation !== false)
+          problems.push(`${who}: allowPrivilegeEscalation is not false`);
+        if (c.securityContext?.readOnlyRootFilesystem !== true)
+          problems.push(`${who}: root filesystem is writable`);
+        if (!(c.securityContext?.capabilities?.drop ?? []).includes("ALL"))
+          problems.push(`${who}: does not drop ALL capabilities`);
+        for (const resource of ["cpu", "memory"])
+          if (c.resources?.requests?.[resource] === undefined || c.resources.limits?.[resource] === undefined)
+            problems.push(`${who}: no ${resource} request and limit`);
+      }
+      for (const key of [
+        "app.kubernetes.io/name",
+        "app.kubernetes.io/component",
+        "app.kubernetes.io/part-of",
+      ])
+        if (object.metadata.labels?.[key] === undefined)
+          problems.push(`${object.metadata.name}: no ${key} label`);
+    }
+    expect(problems).toEqual([]);
+  });
+
+  it("wires a complete Gateway API chain: class, parameters, listener, route, backend Service port", () => {
+    expect(checkGatewayChain(objects)).toEqual([]);
+  });
+
+  it(
+    "runs collector configs whose pipelines use only defined components, all in the collector build",
+    async () => {
+      const available = await collectorComponents();
+      for (const { who, config } of configs) {
+        expect([...checkPipelines(config), ...checkComponentTypes(config, available)], who).toEqual([]);
+      }
+    },
+    SLOW,
+  );
+
+  it("never skips certificate verification and never sends credentials in plaintext", () => {
+    for (const { who, config } of configs) expect(checkTls(config), who).toEqual([]);
+  });
+
+  it("gives the collector exactly the RBAC its k8s_attributes extraction needs", () => {
+    for (const config of configs) {
+      const workload = workloads(objects).find((w) => w.object === config.workload);
+      expect(workload).toBeDefined();
+      if (workload) expect(checkK8sAttributesRbac(objects, workload, config.config), config.who).toEqual([]);
+    }
+  });
+
+  it(
+    "passes the real collector's `validate` with each container's environment",
+    async () => {
+      for (const { who, text, env } of configs) {
+        // Downward-API values are only known in the cluster; a valid stand-in is enough for validation.
+        const withFields = Object.fromEntries(
+          Object.entries(env).map(([k, v]) => [k, v.startsWith("<") ? "placeholder" : v]),
+        );
+        expect(await collectorValidate(text, withFields), who).toBeUndefined();
+      }
+    },
+    SLOW,
+  );
+});
+
+describe("across the clusters", () => {
+  it(
+    "the edge exporter verifies a name that is in the gateway certificate's SANs (what bootstrap issues)",
+    async () => {
+      const { objects } = await render("manifests/edge");
+      const { configs } = deployedConfigs(objects, isCollector);
+      const edge = configs.filter((c) => c.workload.metadata.name === names.edgeCollector);
+      expect(edge).toHaveLength(1);
+      for (const { config, env } of edge) expect(checkServerNames(config, env, gateway.dnsNames)).toEqual([]);
+      expect(edge[0]?.env.REMOTE_GATEWAY_ENDPOINT).toBe(`${gateway.crossClusterHost}:${gateway.nodePort}`);
+    },
+    SLOW,
+  );
+
+  it(
+    "the Envoy Service's fixed NodePort is the one the edge dials and kind maps",
+    async () => {
+      const { objects } = await render("manifests/remote");
+      const proxy = objects.find((o) => o.kind === "EnvoyProxy");
+      const patch = JSON.stringify(proxy?.spec);
+      expect(patch).toContain(`"nodePort":${gateway.nodePort}`);
+      const listener = objects.find((o) => o.kind === "Gateway")?.spec?.listeners as { port: number }[];
+      expect(patch).toContain(`"port":${listener[0]?.port}`);
+    },
+    SLOW,
+  );
+
+  it(
+    "uses the workload names scripts/lib/topology.ts gives the scripts",
+    async () => {
+      const all = [
+        ...(await render("manifests/edge")).objects,
+        ...(await render("manifests/remote")).objects,
+      ];
+      const has = (kind: string, name: string) =>
+        all.some((o) => o.kind === kind && o.metadata.name === name);
+      expect(has("DaemonSet", names.edgeCollector) && has("Service", names.edgeCollector)).toBe(true);
+      expect(has("Deployment", names.gatewayCollector) && has("Service", names.gatewayCollector)).toBe(true);
+      expect(has("Deployment", names.jaeger) && has("Service", names.jaeger)).toBe(true);
+      expect(has("Gateway", names.gateway)).toBe(true);
+      expect(has("Deployment", names.sampleService) && has("Service", names.sampleService)).toBe(true);
+      expect(has("Deployment", names.traceGenerator)).toBe(true);
+    },
+    SLOW,
+  );
+
+  it(
+    "the local collector build is the version the images pin",
+    async () => {
+      expect(await collectorVersion()).toBe(pins.OTELCOL_VERSION);
+    },
+    SLOW,
+  );
+
+  it(
+    "Envoy Gateway's pinned release bundles the pinned Gateway API release",
+    async () => {
+      const bundled = readFileSync((await schemas()).envoyGatewayBundledGatewayApi, "utf8");
+      const releases = new Set(
+        [...bundled.matchAll(/gateway\.networking\.k8s\.io\/bundle-version: v(\S+)/g)].map((m) => m[1]),
+      );
+      expect([...releases]).toEqual([pins.GATEWAY_API_VERSION]);
+    },
+    SLOW,
+  );
+});

@@ -1,0 +1,110 @@
+// The schemas the manifests are validated against, all from the Go module proxy at the pinned versions
+// and cached outside the repository (the Go module cache, plus one re-laid-out copy of the Kubernetes
+// OpenAPI files):
+// - Kubernetes: api/openapi-spec/v3 of k8s.io/kubernetes at the version of KIND_NODE_IMAGE (kubectl-validate
+//   v0.0.4 embeds schemas only up to 1.30), re-laid out as kubectl-validate's --local-schemas expects
+//   (api/v1.json, apis/<group>/<version>.json);
+// - Gateway API: config/crd/standard of sigs.k8s.io/gateway-api at GATEWAY_API_VERSION;
+// - Envoy Gateway: the CRDs its Helm chart installs, from github.com/envoyproxy/gateway at ENVOY_GATEWAY_VERSION.
+import { cpSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync } from "node:fs";
+import { homedir, tmpdir } from "node:os";
+import { join } from "node:path";
+import { execa } from "execa";
+import { versions } from "../lib/versions.ts";
+
+export interface Schemas {
+  readonly kubernetesVersion: string;
+  /** For --local-schemas. */
+  readonly openApiDir: string;
+  /** For --local-crds. */
+  readonly crdDirs: readonly string[];
+  /** Envoy Gateway's copy of the Gateway API CRDs (which records the Gateway API release it bundles). */
+  readonly envoyGatewayBundledGatewayApi: string;
+}
+
+export function cacheRoot(): string {
+  return (
+    process.env.OTEL_E2R_CACHE ??
+    join(process.env.XDG_CACHE_HOME ?? join(homedir(), ".cache"), "otel-edge-to-remote")
+  );
+}
+
+/** "kindest/node:v1.37.0@sha256:…" → "1.37.0". */
+export function kubernetesVersionOf(nodeImage: string): string {
+  const match = /:v(\d+\.\d+\.\d+)(?:@|$)/.exec(nodeImage);
+  if (!match)
+    throw new Error(`KIND_NODE_IMAGE "${nodeImage}" has no vX.Y.Z tag to take the Kubernetes version from`);
+  return match[1] as string;
+}
+
+/** Downloads (or finds in the module cache) one module version; returns its directory. */
+export async function goModuleDir(module: string, version: string): Promise<string> {
+  const env: Record<string, string> = { GOTOOLCHAIN: "local", GOFLAGS: "-mod=mod" };
+  // A proxy miss must not fall back to a git clone, which fails offline and hides the proxy's answer.
+  const proxy = (await execa("go", ["env", "GOPROXY"], { reject: false })).stdout.trim();
+  if (proxy.endsWith(",direct")) env.GOPROXY = proxy.slice(0, -",direct".length);
+  const result = await execa("go", ["mod", "download", "-json", `${module}@v${version}`], {
+    cwd: tmpdir(),
+    env,
+    reject: false,
+  });
+  let info: { Dir?: string; Error?: string } = {};
+  try {
+    info = JSON.parse(result.stdout) as typeof info;
+  } catch {
+    // reported below
+  }
+  if (result.exitCode !== 0 || info.Dir === undefined)
+    throw new Error(`go mod download ${module}@v${version} failed: ${info.Error ?? result.stderr}`);
+  return info.Dir;
+}
+
+/** Copies k8s.io/kubernetes' api/openapi-spec/v3 into the layout --local-schemas reads, once per version. */
+function layOutOpenApi(source: string, target: string): void {
+  if (existsSync(join(target, "api", "v1.json"))) return;
+  const staging = `${target}.tmp-${process.pid}`;
+  rmSync(staging, { recursive: true, force: true });
+  for (const file of readdirSync(source)) {
+    // api__v1_openapi.json → api/v1.json; apis__apps__v1_openapi.json → apis/apps/v1.json. Group-level
+    // discovery files (apis__apps_openapi.json) hold no schemas and are skipped.
+    const core = /^api__([a-z0-9]+)_openapi\.json$/.exec(file);
+    const grouped = /^apis__([^_]+)__([a-z0-9]+)_openapi\.json$/.exec(file);
+    if (!core && !grouped) continue;
+    const dir = core ? join(staging, "api") : join(staging, "apis", grouped?.[1] as string);
+    const version = (core?.[1] ?? grouped?.[2]) as string;
+    mkdirSync(dir, { recursive: true });
+    cpSync(join(source, file), join(dir, `${version}.json`));
+  }
+  mkdirSync(join(target, ".."), { recursive: true });
+  try {
+    renameSync(staging, target);
+  } catch (error) {
+    // Another test process laid it out first.
+    rmSync(staging, { recursive: true, force: true });
+    if (!existsSync(join(target, "api", "v1.json"))) throw error;
+  }
+}
+
+let cached: Promise<Schemas> | undefined;
+
+export function schemas(): Promise<Schemas> {
+  cached ??= (async () => {
+    const pins = versions();
+    const kubernetesVersion = kubernetesVersionOf(pins.KIND_NODE_IMAGE);
+    const [kubernetes, gatewayApi, envoyGateway] = await Promise.all([
+      goModuleDir("k8s.io/kubernetes", kubernetesVersion),
+      goModuleDir("sigs.k8s.io/gateway-api", pins.GATEWAY_API_VERSION),
+      goModuleDir("github.com/envoyproxy/gateway", pins.ENVOY_GATEWAY_VERSION),
+    ]);
+    const openApiDir = join(cacheRoot(), "contract-schemas", `kubernetes-v${kubernetesVersion}`);
+    layOutOpenApi(join(kubernetes, "api", "openapi-spec", "v3"), openApiDir);
+    const envoyCrds = join(envoyGateway, "charts", "gateway-helm", "charts", "crds", "crds");
+    return Object.freeze({
+      kubernetesVersion,
+      openApiDir,
+      crdDirs: Object.freeze([join(gatewayApi, "config", "crd", "standard"), join(envoyCrds, "generated")]),
+      envoyGatewayBundledGatewayApi: join(envoyCrds, "gatewayapi-crds.yaml"),
+    });
+  })();
+  return cached;
+}
