@@ -1,7 +1,15 @@
 // Shared by the end-to-end tests: the real binaries (built once by go-tools.sh and cached), a quiet log
 // sink that keeps each process's last lines for failure messages, and the figures every test prints.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { createInterface } from "node:readline";
+import { execa } from "execa";
+import type { JaegerClient } from "../../lib/jaeger-client.ts";
+import { spanCount } from "../../lib/jaeger-client.ts";
 import type { Binaries } from "../binaries.ts";
 import { resolveBinaries } from "../binaries.ts";
+import type { LocalPipeline } from "../pipeline.ts";
+import { generatorSpec } from "../processes.ts";
 
 let binaries: Promise<Binaries> | undefined;
 
@@ -47,4 +55,80 @@ export function seconds(since: number): string {
  */
 export function e2ePortBase(slot: number): number {
   return Number(process.env.LOCAL_PORT_BASE_E2E ?? 31000) + slot * 100;
+}
+
+/** Sums of each metric in a Prometheus text exposition (all label sets added up). */
+export async function scrapeMetrics(port: number): Promise<Map<string, number>> {
+  const response = await fetch(`http://127.0.0.1:${port}/metrics`, { signal: AbortSignal.timeout(3000) });
+  const sums = new Map<string, number>();
+  for (const line of (await response.text()).split("\n")) {
+    if (line.startsWith("#") || line.trim() === "") continue;
+    const match = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{[^}]*\})?\s+(\S+)/.exec(line);
+    if (!match) continue;
+    sums.set(match[1]!, (sums.get(match[1]!) ?? 0) + Number(match[2]));
+  }
+  return sums;
+}
+
+/** The trace generator's final summary (apps/trace-generator, --summary-json). */
+export interface GeneratorSummary {
+  traces: number;
+  spans: number;
+  exported: number;
+  failed: number;
+  failedExports: number;
+  dropped: number;
+  complete: boolean;
+  elapsedSeconds: number;
+}
+
+/** Distinct spans in Jaeger carrying the generator's run id (tracegen.run.id), from `service`'s traces. */
+export async function spansOfRun(jaeger: JaegerClient, service: string, runId: string): Promise<number> {
+  const traces = await jaeger.findTraces({
+    service,
+    tags: { "tracegen.run.id": runId },
+    limit: 50_000,
+    lookback: "1h",
+  });
+  return spanCount(traces);
+}
+
+/**
+ * Runs the trace generator once, to completion (--count or --duration), against the pipeline's edge
+ * collector, and returns its summary. Output goes to `log` with a [name] prefix.
+ */
+export async function runGenerator(
+  pipeline: LocalPipeline,
+  options: {
+    name: string;
+    scenario: string;
+    rate: number;
+    runId: string;
+    args: readonly string[];
+    log: (line: string) => void;
+  },
+): Promise<GeneratorSummary> {
+  const summaryFile = join(pipeline.session.dir, `${options.name}-summary.json`);
+  const spec = generatorSpec(pipeline.binaries, pipeline.plan, {
+    name: options.name,
+    scenario: options.scenario,
+    rate: options.rate,
+    runId: options.runId,
+    extraArgs: ["--summary-json", summaryFile, ...options.args],
+  });
+  const child = execa(spec.command, [...spec.args], {
+    reject: false,
+    stdin: "ignore",
+    buffer: false,
+    cleanup: true,
+  });
+  for (const stream of [child.stdout, child.stderr])
+    if (stream)
+      createInterface({ input: stream }).on("line", (line) => options.log(`[${options.name}] ${line}`));
+  const result = await child;
+  if (result.exitCode !== 0)
+    throw new Error(
+      `the generator ${options.name} exited ${String(result.exitCode ?? result.signal)}, expected 0`,
+    );
+  return JSON.parse(readFileSync(summaryFile, "utf8")) as GeneratorSummary;
 }

@@ -1,0 +1,105 @@
+// End-to-end on loopback with the real collector (the manifests' config files), nginx (TLS + HTTP/2),
+// Jaeger and both apps as processes:
+//   1. happy path — traces from both apps reach Jaeger with k8s.cluster.name=edge and the expected service
+//      names, and a trace links trace-generator → sample-service as parent → child;
+//   3. rejection — no credentials, wrong password, plaintext to the TLS port and a client trusting another
+//      CA are each rejected, and nothing they sent reaches Jaeger;
+//   and `make local-verify`'s full table passes against the same topology.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { confirmNothingLeaked, runGatewayChecks } from "../../lib/gateway-checks.ts";
+import {
+  checkPipeline,
+  expectations,
+  formatRows,
+  SHOP_SCENARIO_SERVICES,
+} from "../../lib/pipeline-checks.ts";
+import type { LocalPipeline } from "../pipeline.ts";
+import { startLocalPipeline } from "../pipeline.ts";
+import { verifyLocal } from "../verify.ts";
+import { e2ePortBase, figures, logTail, seconds, spansOfRun, testBinaries } from "./helpers.ts";
+
+describe("local pipeline: happy path and rejection", () => {
+  const output = logTail();
+  const runId = `happy-${Date.now()}`;
+  let pipeline: LocalPipeline;
+  let started: number;
+
+  beforeAll(async () => {
+    const binaries = await testBinaries();
+    started = performance.now();
+    pipeline = await startLocalPipeline({
+      base: e2ePortBase(1),
+      binaries,
+      log: output.log,
+      generators: [
+        { name: "generator-live", scenario: "sample-service", rate: 5, runId },
+        { name: "generator-shop", scenario: "shop", rate: 5, runId },
+      ],
+    });
+  }, 10 * 60_000);
+
+  afterAll(async () => {
+    await pipeline?.close();
+  });
+
+  it("carries traces from both apps to Jaeger, tagged k8s.cluster.name=edge, with the generator → sample-service edge", async () => {
+    const rows = await checkPipeline(
+      pipeline.jaeger,
+      expectations({ podMetadata: false, syntheticServices: SHOP_SCENARIO_SERVICES }),
+      { timeoutMs: 60_000 },
+    );
+    console.log(formatRows(rows));
+    const found = {
+      live: await spansOfRun(pipeline.jaeger, "trace-generator", runId),
+      shop: await spansOfRun(pipeline.jaeger, "frontend", runId),
+    };
+    figures("happy path", {
+      seconds: seconds(started),
+      "spans found (generator-live traces)": found.live,
+      "spans found (shop traces)": found.shop,
+    });
+    expect(
+      rows.filter((row) => !row.ok),
+      output.dump(),
+    ).toEqual([]);
+    expect(found.live).toBeGreaterThan(0);
+  });
+
+  it("rejects the four bad clients at the gateway, and nothing they sent reaches Jaeger", async () => {
+    const t0 = performance.now();
+    const attempts = await runGatewayChecks({
+      address: pipeline.gatewayAddress,
+      caPem: pipeline.session.caPem,
+      username: pipeline.session.credentials.username,
+      password: pipeline.session.credentials.password,
+    });
+    const leaks = await confirmNothingLeaked(pipeline.jaeger, attempts, { timeoutMs: 30_000 });
+    console.log(formatRows([...attempts, ...leaks]));
+    figures("rejection", {
+      seconds: seconds(t0),
+      attempts: attempts.length,
+      rejected: attempts.filter((a) => a.expect === "rejected" && a.ok).length,
+      "spans sent by rejected clients found in Jaeger": leaks.filter((row) => !row.ok).length,
+    });
+    expect(
+      [...attempts, ...leaks].filter((row) => !row.ok),
+      output.dump(),
+    ).toEqual([]);
+    // How each was turned away, as the gateway and the collector reported it.
+    expect(attempts[0]!.detail).toMatch(/UNAUTHENTICATED/);
+    expect(attempts[1]!.detail).toMatch(/UNAUTHENTICATED: invalid credentials/);
+    expect(attempts[3]!.detail).toMatch(/certificate/);
+  });
+
+  it("passes every row of make local-verify", async () => {
+    const rows = await verifyLocal({
+      jaegerUrl: pipeline.jaegerUrl,
+      gatewayAddress: pipeline.gatewayAddress,
+      caPem: pipeline.session.caPem,
+      username: pipeline.session.credentials.username,
+      password: pipeline.session.credentials.password,
+    });
+    figures("local-verify", { rows: rows.length, failed: rows.filter((row) => !row.ok).length });
+    expect(rows.filter((row) => !row.ok)).toEqual([]);
+  });
+});
