@@ -29,6 +29,7 @@ import { validateSchemas } from "./validate.ts";
 
 const pins = versions();
 const isCollector = (image: string) => parseImage(image).repository === pins.OTELCOL_IMAGE;
+const isJaeger = (image: string) => parseImage(image).repository === pins.JAEGER_IMAGE;
 
 // Cold runs download schemas and may wait for go-tools.sh to build a tool.
 const SLOW = 600_000;
@@ -37,6 +38,7 @@ describe.each(KUSTOMIZATIONS)("%s", (dir) => {
   let rendered: Rendered;
   let objects: readonly K8sObject[];
   let configs: DeployedConfig[];
+  let jaegerConfigs: DeployedConfig[];
 
   beforeAll(async () => {
     rendered = await render(dir);
@@ -44,7 +46,15 @@ describe.each(KUSTOMIZATIONS)("%s", (dir) => {
     const found = deployedConfigs(objects, isCollector);
     expect(found.problems).toEqual([]);
     configs = found.configs;
+    const jaeger = deployedConfigs(objects, isJaeger);
+    expect(jaeger.problems).toEqual([]);
+    jaegerConfigs = jaeger.configs;
   }, SLOW);
+
+  it("mounts the one config file each collector and Jaeger container loads", () => {
+    const expected = { "manifests/edge": [1, 0], "manifests/remote": [1, 1] }[dir];
+    expect([configs.length, jaegerConfigs.length]).toEqual(expected);
+  });
 
   it("renders with kustomize, without the local-only versions ConfigMap", () => {
     expect(objects.length).toBeGreaterThan(5);
@@ -153,6 +163,18 @@ describe.each(KUSTOMIZATIONS)("%s", (dir) => {
       if (workload) expect(checkK8sAttributesRbac(objects, workload, config.config), config.who).toEqual([]);
     }
   });
+
+  it(
+    "runs a Jaeger config that the real Jaeger build (the pinned release) accepts",
+    async () => {
+      const available = await collectorComponents("jaeger");
+      for (const { who, config, text, env } of jaegerConfigs) {
+        expect([...checkPipelines(config), ...checkComponentTypes(config, available)], who).toEqual([]);
+        expect(await collectorValidate(text, env, "jaeger"), who).toBeUndefined();
+      }
+    },
+    SLOW,
+  );
 
   it(
     "passes the real collector's `validate` with each container's environment",

@@ -1,5 +1,6 @@
-// The real collector binary the local topology builds (OCB, same version and component set as the
-// image): its component list, its version, and its own config validation.
+// The real binaries the local topology builds from the pinned modules: the collector (OCB, the same
+// version and component set as the image) and Jaeger v2 (itself a collector distribution). Their
+// component lists, the collector's version, and their own config validation.
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -10,14 +11,18 @@ import { toolPath } from "./tools.ts";
 
 export type Components = Readonly<Record<ComponentKind, ReadonlySet<string>>>;
 
-let components: Promise<Components> | undefined;
+export type Distribution = "otelcol" | "jaeger";
 
-/** `otelcol components`: the component types compiled into the binary. */
-export function collectorComponents(): Promise<Components> {
-  components ??= (async () => {
-    const { stdout } = await execa(await toolPath("otelcol"), ["components"]);
-    const listed = parse(stdout) as Partial<Record<ComponentKind, { name: string }[] | null>>;
-    const names = (kind: ComponentKind) => new Set((listed[kind] ?? []).map((c) => c.name));
+const components = new Map<Distribution, Promise<Components>>();
+
+/** `<binary> components`: the component types compiled into the binary. */
+export function collectorComponents(distribution: Distribution = "otelcol"): Promise<Components> {
+  let listed = components.get(distribution);
+  if (listed !== undefined) return listed;
+  listed = (async () => {
+    const { stdout } = await execa(await toolPath(distribution), ["components"]);
+    const output = parse(stdout) as Partial<Record<ComponentKind, { name: string }[] | null>>;
+    const names = (kind: ComponentKind) => new Set((output[kind] ?? []).map((c) => c.name));
     return Object.freeze({
       receivers: names("receivers"),
       processors: names("processors"),
@@ -26,7 +31,8 @@ export function collectorComponents(): Promise<Components> {
       connectors: names("connectors"),
     });
   })();
-  return components;
+  components.set(distribution, listed);
+  return listed;
 }
 
 /** "0.158.0" from `otelcol --version`. */
@@ -37,16 +43,17 @@ export async function collectorVersion(): Promise<string> {
   return match[1] as string;
 }
 
-/** `otelcol validate` on a config text with exactly the given environment; returns its complaints. */
+/** `<binary> validate` on a config text with exactly the given environment; returns its complaints. */
 export async function collectorValidate(
   configText: string,
   env: Readonly<Record<string, string>>,
+  distribution: Distribution = "otelcol",
 ): Promise<string | undefined> {
   const dir = mkdtempSync(join(tmpdir(), "contract-otelcol-"));
   try {
     const file = join(dir, "config.yaml");
     writeFileSync(file, configText);
-    const result = await execa(await toolPath("otelcol"), ["validate", `--config=${file}`], {
+    const result = await execa(await toolPath(distribution), ["validate", `--config=${file}`], {
       env: { ...env },
       extendEnv: false,
       reject: false,

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { execa } from "execa";
 import { REPO_ROOT } from "../lib/topology.ts";
 
-export type ContractTool = "kustomize" | "kubectl-validate" | "kube-linter" | "otelcol";
+export type ContractTool = "kustomize" | "kubectl-validate" | "kube-linter" | "otelcol" | "jaeger";
 
 const paths = new Map<ContractTool, Promise<string>>();
 
