@@ -63,7 +63,7 @@ describe("local pipeline: happy path and rejection", () => {
       output.dump(),
     ).toEqual([]);
     expect(found.live).toBeGreaterThan(0);
-  });
+  }, 120_000);
 
   it("rejects the four bad clients at the gateway, and nothing they sent reaches Jaeger", async () => {
     const t0 = performance.now();
@@ -89,7 +89,7 @@ describe("local pipeline: happy path and rejection", () => {
     expect(attempts[0]!.detail).toMatch(/UNAUTHENTICATED/);
     expect(attempts[1]!.detail).toMatch(/UNAUTHENTICATED: invalid credentials/);
     expect(attempts[3]!.detail).toMatch(/certificate/);
-  });
+  }, 90_000);
 
   it("passes every row of make local-verify", async () => {
     const rows = await verifyLocal({
@@ -101,5 +101,5 @@ describe("local pipeline: happy path and rejection", () => {
     });
     figures("local-verify", { rows: rows.length, failed: rows.filter((row) => !row.ok).length });
     expect(rows.filter((row) => !row.ok)).toEqual([]);
-  });
+  }, 150_000);
 });
