@@ -1,8 +1,9 @@
 // The commands around `make up` — down, status, logs, regenerate-credentials, verify — against the fake
 // docker/kind/kubectl; `make send` against a real TLS + basic-auth OTLP receiver on loopback.
-import { mkdirSync, readFileSync, writeFileSync, existsSync } from "node:fs";
+import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { connect } from "node:net";
 import { join } from "node:path";
+import { status } from "@grpc/grpc-js";
 import { afterEach, describe, expect, it } from "vitest";
 import { credentials, ensureCredentials, htpasswdVerifies } from "../lib/credentials.ts";
 import { startOtlpReceiver, type OtlpReceiver } from "../lib/otlp-receiver.ts";
@@ -72,8 +73,7 @@ describe("make down", () => {
     expect(refused.stderr).toContain("refusing to delete");
     expect(refused.stderr).toContain("notes.txt");
     expect(existsSync(fakes.stateDir)).toBe(true);
-    mkdirSync(fakes.root, { recursive: true });
-    (await import("node:fs")).rmSync(join(fakes.stateDir, "notes.txt"));
+    rmSync(join(fakes.stateDir, "notes.txt"));
     const purged = await runBootstrap(fakes, "down", ["--purge"]);
     expect(purged.exitCode).toBe(0);
     expect(existsSync(fakes.stateDir)).toBe(false);
@@ -248,7 +248,7 @@ describe("make send (the real trace generator → a real TLS + basic-auth OTLP r
     expect(result.exitCode, result.stderr).toBe(0);
     const spans = await receiver.waitForSpans(1, { timeoutMs: 10_000 });
     expect(spans.length).toBeGreaterThan(0);
-    expect(receiver.requests.every((r) => r.outcome.code === 0)).toBe(true);
+    expect(receiver.requests.every((r) => r.outcome.code === status.OK)).toBe(true);
     expect(receiver.requests[0]!.authorization).toBe(
       `Basic ${Buffer.from(`${creds.username}:${creds.password}`).toString("base64")}`,
     );

@@ -46,7 +46,9 @@ export const MIN_DOCKER_MEMORY_BYTES = 4 * 1024 ** 3;
 /** The label bootstrap puts on what it creates outside the manifests (namespaces, Secrets). */
 export const MANAGED_BY = Object.freeze({ "app.kubernetes.io/managed-by": "otel-e2r-bootstrap" });
 
+/** Server-side apply field managers: one for the manifests, one for the Secrets and their namespaces. */
 export const FIELD_MANAGER = "otel-e2r-bootstrap";
+export const SECRETS_FIELD_MANAGER = "otel-e2r-bootstrap-secrets";
 
 export function envoyGatewayInstallUrl(version: string): string {
   return `https://github.com/envoyproxy/gateway/releases/download/v${version}/install.yaml`;

@@ -4,7 +4,7 @@
 import type { Credentials } from "../lib/credentials.ts";
 import { clusters, namespaces, secrets } from "../lib/topology.ts";
 import type { ClusterKey } from "./clusters.ts";
-import { FIELD_MANAGER, MANAGED_BY } from "./config.ts";
+import { FIELD_MANAGER, MANAGED_BY, SECRETS_FIELD_MANAGER } from "./config.ts";
 import { run } from "./exec.ts";
 
 export interface SecretMaterial {
@@ -24,8 +24,10 @@ export interface KubeObject {
 
 const b64 = (text: string) => Buffer.from(text, "utf8").toString("base64");
 
+// Only the name: the manifests own the namespace's labels (pod security and so on). Applied under its own
+// field manager, this never takes those labels away, and the manifests' apply never touches the Secrets.
 function namespace(name: string): KubeObject {
-  return { apiVersion: "v1", kind: "Namespace", metadata: { name, labels: { ...MANAGED_BY } } };
+  return { apiVersion: "v1", kind: "Namespace", metadata: { name } };
 }
 
 function secret(
@@ -66,7 +68,11 @@ export function secretObjects(material: SecretMaterial): Record<ClusterKey, Kube
 }
 
 /** Server-side applies objects given on stdin; returns kubectl's one-line-per-object summary. */
-export async function applyObjects(cluster: ClusterKey, objects: readonly KubeObject[]): Promise<string> {
+export async function applyObjects(
+  cluster: ClusterKey,
+  objects: readonly KubeObject[],
+  fieldManager: string = FIELD_MANAGER,
+): Promise<string> {
   const { stdout } = await run(
     "kubectl",
     [
@@ -74,7 +80,7 @@ export async function applyObjects(cluster: ClusterKey, objects: readonly KubeOb
       clusters[cluster].context,
       "apply",
       "--server-side",
-      `--field-manager=${FIELD_MANAGER}`,
+      `--field-manager=${fieldManager}`,
       "--force-conflicts",
       "-f",
       "-",
@@ -87,7 +93,7 @@ export async function applyObjects(cluster: ClusterKey, objects: readonly KubeOb
 export async function applySecrets(material: SecretMaterial, note: (line: string) => void): Promise<string> {
   const objects = secretObjects(material);
   for (const cluster of Object.keys(objects) as ClusterKey[]) {
-    await applyObjects(cluster, objects[cluster]);
+    await applyObjects(cluster, objects[cluster], SECRETS_FIELD_MANAGER);
     const names = objects[cluster]
       .filter((o) => o.kind === "Secret")
       .map((o) => `${o.metadata.namespace}/${o.metadata.name}`);

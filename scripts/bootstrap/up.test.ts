@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { htpasswdVerifies, credentials } from "../lib/credentials.ts";
 import { describeCertificate, isSignedBy } from "../lib/pki.ts";
 import { gateway, secrets, stateFiles } from "../lib/topology.ts";
+import { versions } from "../lib/versions.ts";
 import { createFakes, runBootstrap, type FakeCall, type Fakes } from "../testing/fakes/fake-path.ts";
 import { exitCodes } from "./exit-codes.ts";
 
@@ -99,7 +100,8 @@ describe("make up (fake docker, kind and kubectl)", () => {
       .applied()
       .flatMap((a) => a.input.items)
       .flatMap((item) => JSON.stringify(item).match(/"image":"[^"]+"/g) ?? []);
-    expect(images).toContain('"image":"otel/opentelemetry-collector-k8s:0.164.0"');
+    const pins = versions();
+    expect(images).toContain(`"image":"${pins.OTELCOL_IMAGE}:${pins.OTELCOL_VERSION}"`);
     const apps = images.filter((i) => i.includes("otel-e2r/"));
     expect(apps).toHaveLength(2);
     for (const image of apps) expect(image).toMatch(/otel-e2r\/[a-z-]+:sha256-[0-9a-f]{16}"$/);

@@ -1,7 +1,7 @@
 // Test support: a throw-away world for the fake docker/kind/kubectl (fake-tool.ts) — a temp folder with a
 // bin/ of wrappers (the only thing on PATH, so a real docker on the test machine is never reached), the
 // fakes' state, their call log, and separate state/ and logs/ folders for the bootstrap under test.
-import { execFile } from "node:child_process";
+import { execFile, execFileSync } from "node:child_process";
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -64,6 +64,27 @@ export async function freePort(): Promise<number> {
   });
 }
 
+let kustomize: string | null | undefined;
+
+/**
+ * The real kustomize binary built by scripts/tools/go-tools.sh (cached; `make test` builds it first), or
+ * null when it cannot be had — then the fake kubectl falls back to recorded renderings.
+ */
+export function realKustomize(): string | null {
+  if (kustomize === undefined) {
+    try {
+      kustomize = execFileSync(join(REPO_ROOT, "scripts", "tools", "go-tools.sh"), ["path", "kustomize"], {
+        encoding: "utf8",
+        stdio: ["ignore", "pipe", "ignore"],
+        timeout: 900_000,
+      }).trim();
+    } catch {
+      kustomize = null;
+    }
+  }
+  return kustomize;
+}
+
 export async function createFakes(
   options: { tools?: readonly FakeToolName[]; world?: (world: FakeWorld) => void } = {},
 ): Promise<Fakes> {
@@ -92,6 +113,8 @@ export async function createFakes(
     OTEL_E2R_LOGS_DIR: join(root, "logs"),
     OTEL_E2R_PREFLIGHT_GATEWAY_PORT: String(await freePort()),
   };
+  const renderer = realKustomize();
+  if (renderer) env.FAKE_KUSTOMIZE = renderer;
   const readJsonLines = <T>(path: string): T[] =>
     existsSync(path)
       ? readFileSync(path, "utf8")
