@@ -1,9 +1,13 @@
 // Contract tests of what `make up` applies: both kustomizations rendered with the pinned kustomize,
 // validated against the pinned Kubernetes and CRD schemas, cross-referenced, linted, and their collector
 // configs checked by the real collector build. Offline; the Go tools and schemas are cached by version.
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, relative } from "node:path";
+import { execa } from "execa";
+import { stringify } from "yaml";
 import { beforeAll, describe, expect, it } from "vitest";
-import { gateway, workloads as names } from "../lib/topology.ts";
+import { gateway, REPO_ROOT, workloads as names } from "../lib/topology.ts";
 import { versions } from "../lib/versions.ts";
 import {
   checkComponentTypes,
@@ -20,11 +24,12 @@ import { BOOTSTRAP_SECRETS, checkReferences } from "./checks/references.ts";
 import { checkServiceSelectors, checkServiceTargetPorts, checkWorkloadSelectors } from "./checks/services.ts";
 import { kubeLint, lintExceptions } from "./lint.ts";
 import type { K8sObject } from "./objects.ts";
-import { containersOf, workloads } from "./objects.ts";
+import { containersOf, parseObjects, workloads } from "./objects.ts";
 import { collectorComponents, collectorValidate, collectorVersion } from "./otelcol.ts";
 import type { Rendered } from "./render.ts";
 import { KUSTOMIZATIONS, render } from "./render.ts";
 import { schemas } from "./schemas.ts";
+import { toolPath } from "./tools.ts";
 import { validateSchemas } from "./validate.ts";
 
 const pins = versions();
@@ -233,6 +238,36 @@ describe("across the clusters", () => {
       expect(has("Gateway", names.gateway)).toBe(true);
       expect(has("Deployment", names.sampleService) && has("Service", names.sampleService)).toBe(true);
       expect(has("Deployment", names.traceGenerator)).toBe(true);
+    },
+    SLOW,
+  );
+
+  it(
+    "bootstrap's image overlay (manifests/README.md) sets exactly the two app images' tags",
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), "contract-overlay-"));
+      try {
+        const base = relative(dir, join(REPO_ROOT, "manifests/edge"));
+        const images = [names.sampleService, names.traceGenerator].map((app) => ({
+          name: `otel-e2r/${app}`,
+          newTag: `sha-${app}`,
+        }));
+        writeFileSync(join(dir, "kustomization.yaml"), stringify({ resources: [base], images }));
+        const { stdout } = await execa(await toolPath("kustomize"), ["build", dir]);
+        const imagesOf = (objects: readonly K8sObject[]) =>
+          workloads(objects).flatMap(({ pod }) => containersOf(pod).map((c) => c.image));
+        const before = imagesOf((await render("manifests/edge")).objects);
+        const after = imagesOf(parseObjects(stdout));
+        expect(before).toContain("otel-e2r/sample-service:set-by-bootstrap");
+        expect(after).toEqual(
+          before.map((image) =>
+            image?.replace(/^otel-e2r\/([a-z-]+):set-by-bootstrap$/, "otel-e2r/$1:sha-$1"),
+          ),
+        );
+        expect(after).toContain("otel-e2r/trace-generator:sha-trace-generator");
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
     },
     SLOW,
   );
