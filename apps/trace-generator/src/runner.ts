@@ -37,6 +37,8 @@ export interface Summary {
   readonly spansPerSecond: number;
   /** exported === spans: nothing was lost. */
   readonly complete: boolean;
+  /** Peak resident memory of the process (MiB). */
+  readonly maxRssMiB: number;
 }
 
 export interface RunOptions {
@@ -121,6 +123,8 @@ export async function run(options: RunOptions): Promise<Summary> {
     return stopReason !== undefined;
   };
   const pacer = config.rate > 0 ? new Pacer(config.rate, clock) : undefined;
+  // Unthrottled: keep every export slot busy plus one batch ready, never more (and never a drop).
+  const unthrottledBacklog = Math.min(config.batchSize * (config.exportConcurrency + 1), config.maxQueueSize);
 
   let lastStats = { at: started, generated: 0 };
   const stats = (): string => {
@@ -155,8 +159,8 @@ export async function run(options: RunOptions): Promise<Summary> {
             break;
           }
         }
-      } else if (queue.freeCapacity() < planned.spanCount) {
-        await Promise.race([queue.waitForCapacity(planned.spanCount), aborted]);
+      } else if (queue.counts().pending > unthrottledBacklog) {
+        await Promise.race([queue.waitForBacklog(unthrottledBacklog), aborted]);
         if (options.signal?.aborted) break;
       }
       traces++;
@@ -205,6 +209,7 @@ export async function run(options: RunOptions): Promise<Summary> {
     httpErrors,
     spansPerSecond: Math.round((c.generated * 1000) / Math.max(1, elapsedMs)),
     complete: c.exported === c.generated,
+    maxRssMiB: Math.round(process.resourceUsage().maxRSS / 102.4) / 10,
   });
   log(
     `done in ${formatDuration(elapsedMs)}: ${summary.traces} traces, ${summary.spans} spans generated, ${summary.exported} exported, ` +

@@ -64,14 +64,18 @@ export class ExportQueue implements SpanProcessor {
     return { ...this.#counts, pending: this.#queue.length + this.#inFlightSpans };
   }
 
-  /** Room left in the queue: unthrottled generation waits for room instead of dropping. */
+  /** Room left in the queue before new spans are dropped. */
   freeCapacity(): number {
     return this.#options.maxQueueSize - this.#queue.length - this.#inFlightSpans;
   }
 
-  /** Resolves when there is room for `spans` more (or the queue is closed). */
-  async waitForCapacity(spans: number): Promise<void> {
-    while (!this.#closed && this.freeCapacity() < Math.min(spans, this.#options.maxQueueSize)) {
+  /**
+   * Resolves when at most `spans` are waiting or in flight (or the queue is closed). Unthrottled
+   * generation waits on this with a small backlog target: enough to keep every export slot busy, and no
+   * more, so memory stays flat however fast spans are made.
+   */
+  async waitForBacklog(spans: number): Promise<void> {
+    while (!this.#closed && this.#queue.length + this.#inFlightSpans > spans) {
       await new Promise<void>((resolve) => this.#waiters.push(resolve));
     }
   }
