@@ -1,0 +1,70 @@
+// The apps' environment in the manifests, fed to the apps' own config parsers (the code that runs at
+// start-up in the pods): a variable the app does not accept fails here, not in a CrashLoopBackOff.
+import { describe, expect, it } from "vitest";
+import { parseConfig as parseGeneratorConfig } from "../../apps/trace-generator/src/config.ts";
+import { parseConfig as parseServiceConfig } from "../../apps/sample-service/src/config.ts";
+import { ports, workloads as names } from "../lib/topology.ts";
+import { containerEnvironment } from "./checks/env.ts";
+import { containersOf, workloads } from "./objects.ts";
+import { render } from "./render.ts";
+
+/** Stand-ins for what the downward API fills in at run time. */
+const FIELDS = Object.freeze({
+  "status.podIP": "10.110.0.17",
+  "metadata.uid": "0f8fad5b-d9cb-469f-a165-70867728950e",
+  "metadata.name": "app-7d9c8b6f5-x2x9q",
+  "metadata.namespace": "demo",
+  "spec.nodeName": "edge-control-plane",
+});
+
+async function environmentOf(name: string) {
+  const { objects } = await render("manifests/edge");
+  const workload = workloads(objects).find((w) => w.object.metadata.name === name);
+  const container = workload && containersOf(workload.pod).find((c) => c.name === name);
+  if (container === undefined) throw new Error(`no container ${name} in manifests/edge`);
+  return containerEnvironment(container, FIELDS);
+}
+
+const IDENTITY =
+  "k8s.pod.ip=10.110.0.17,k8s.pod.uid=0f8fad5b-d9cb-469f-a165-70867728950e,k8s.pod.name=app-7d9c8b6f5-x2x9q,k8s.namespace.name=demo,k8s.node.name=edge-control-plane";
+
+describe("the apps accept the environment the manifests give them", () => {
+  it("sample-service", async () => {
+    const { env, problems } = await environmentOf(names.sampleService);
+    expect(problems).toEqual([]);
+    expect(env.OTEL_RESOURCE_ATTRIBUTES).toBe(IDENTITY);
+    const result = parseServiceConfig(env);
+    expect(result.ok ? [] : result.problems).toEqual([]);
+    if (result.ok) expect(result.config.port).toBe(ports.sampleService);
+  });
+
+  it("trace-generator, in real-traffic mode against the sample service's Service", async () => {
+    const { env, problems } = await environmentOf(names.traceGenerator);
+    expect(problems).toEqual([]);
+    expect(env.OTEL_RESOURCE_ATTRIBUTES).toBe(IDENTITY);
+    const result = parseGeneratorConfig([], env);
+    expect(result.kind === "invalid" ? result.problems : []).toEqual([]);
+    expect(result.kind).toBe("run");
+    if (result.kind === "run") {
+      expect(result.config.scenario.name).toBe("sample-service");
+      expect(result.config.targetUrl.href).toBe(
+        `http://${names.sampleService}.demo.svc:${ports.sampleService}/`,
+      );
+    }
+  });
+
+  it("a reference to a variable defined later is caught (order matters for $(VAR))", () => {
+    const container = {
+      name: "app",
+      env: [
+        { name: "OTEL_RESOURCE_ATTRIBUTES", value: "k8s.pod.ip=$(K8S_POD_IP)" },
+        { name: "K8S_POD_IP", valueFrom: { fieldRef: { fieldPath: "status.podIP" } } },
+        { name: "PRICE", value: "$$5" },
+      ],
+    };
+    expect(containerEnvironment(container, FIELDS)).toEqual({
+      env: { OTEL_RESOURCE_ATTRIBUTES: "k8s.pod.ip=$(K8S_POD_IP)", K8S_POD_IP: "10.110.0.17", PRICE: "$5" },
+      problems: ["app: OTEL_RESOURCE_ATTRIBUTES refers to $(K8S_POD_IP), which is not defined before it"],
+    });
+  });
+});
