@@ -41,7 +41,12 @@ export function kubernetesVersionOf(nodeImage: string): string {
 export async function goModuleDir(module: string, version: string): Promise<string> {
   const env: Record<string, string> = { GOTOOLCHAIN: "local", GOFLAGS: "-mod=mod" };
   // A proxy miss must not fall back to a git clone, which fails offline and hides the proxy's answer.
-  const proxy = (await execa("go", ["env", "GOPROXY"], { reject: false })).stdout.trim();
+  const goProxy = await execa("go", ["env", "GOPROXY"], { reject: false });
+  if (goProxy.code === "ENOENT")
+    throw new Error(
+      "Go is not installed, and the contract tests take the Kubernetes, Gateway API and Envoy Gateway schemas from Go modules. Install Go >= 1.26 (https://go.dev/dl) and run them again.",
+    );
+  const proxy = goProxy.stdout.trim();
   if (proxy.endsWith(",direct")) env.GOPROXY = proxy.slice(0, -",direct".length);
   const result = await execa("go", ["mod", "download", "-json", `${module}@v${version}`], {
     cwd: tmpdir(),
