@@ -177,16 +177,20 @@ export async function run(options: RunOptions): Promise<Summary> {
     }
   };
   const workers = Array.from({ length: config.workers }, () => worker());
-  await Promise.race([Promise.all(workers), aborted.then(() => clock.sleep(config.shutdownTimeoutMs))]);
+  // After a signal, traces in progress (live HTTP steps) and the flush share one shutdown budget.
+  let stopDeadline = Infinity;
+  void aborted.then(() => (stopDeadline = clock.now() + config.shutdownTimeoutMs));
+  await Promise.race([Promise.all(workers), aborted.then(() => clock.sleep(config.shutdownTimeoutMs / 2))]);
   shouldStop();
   const reason: StopReason = stopReason ?? "signal";
   clearInterval(statsTimer);
 
   const before = queue.counts();
+  const flushBudgetMs = Math.max(0, Math.min(config.shutdownTimeoutMs, stopDeadline - clock.now()));
   log(
-    `stopping (${reason === "signal" ? "signal received" : `${reason} reached`}): flushing ${before.pending} spans, for at most ${formatDuration(config.shutdownTimeoutMs)}`,
+    `stopping (${reason === "signal" ? "signal received" : `${reason} reached`}): flushing ${before.pending} spans, for at most ${formatDuration(flushBudgetMs)}`,
   );
-  const flushed = await queue.flush(config.shutdownTimeoutMs);
+  const flushed = await queue.flush(flushBudgetMs);
   if (!flushed) log(`flush time ran out with ${queue.counts().pending} spans unsent: counted as dropped`);
   queue.close();
   // The exporter's own shutdown waits for in-flight calls; don't let a dead collector hold the exit.
