@@ -1,0 +1,85 @@
+// The supervisor with real processes: readiness, prefixed output, stop, and failures that name the cause.
+import { describe, expect, it } from "vitest";
+import { createSupervisor } from "./supervisor.ts";
+
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+describe("createSupervisor", () => {
+  it("waits for a port, prefixes output, and stops everything newest first", async () => {
+    const lines: string[] = [];
+    const supervisor = createSupervisor({ log: (line) => lines.push(line), stopGraceMs: 2000 });
+    const script =
+      "const s=require('node:net').createServer().listen(32901,'127.0.0.1',()=>console.log('listening'));" +
+      "process.on('SIGTERM',()=>{console.log('bye');s.close();});";
+    const server = await supervisor.start({
+      name: "server",
+      command: process.execPath,
+      args: ["-e", script],
+      ready: { kind: "tcp", port: 32901 },
+    });
+    const sleeper = await supervisor.start({
+      name: "sleeper",
+      command: "sleep",
+      args: ["60"],
+      ready: { kind: "none" },
+    });
+    expect(supervisor.running.map((p) => p.spec.name)).toEqual(["server", "sleeper"]);
+
+    await supervisor.stopAll();
+    expect(alive(server.pid)).toBe(false);
+    expect(alive(sleeper.pid)).toBe(false);
+    expect(lines).toContain("[server] listening");
+    expect(lines).toContain("[server] bye");
+    // Newest first: the sleeper is gone before the server says goodbye.
+    expect(lines.indexOf("[sleeper] exited (SIGTERM)")).toBeLessThan(lines.indexOf("[server] bye"));
+    expect(supervisor.running).toEqual([]);
+  });
+
+  it("kills a process that ignores SIGTERM after the grace period", async () => {
+    const supervisor = createSupervisor({ log: () => undefined, stopGraceMs: 300 });
+    const stubborn = await supervisor.start({
+      name: "stubborn",
+      command: process.execPath,
+      // Ready only once the SIGTERM handler is in place.
+      args: [
+        "-e",
+        "process.on('SIGTERM',()=>{});require('node:net').createServer().listen(32905,'127.0.0.1')",
+      ],
+      ready: { kind: "tcp", port: 32905 },
+    });
+    await supervisor.stop("stubborn");
+    expect(alive(stubborn.pid)).toBe(false);
+    expect(await stubborn.exited).toBe("SIGKILL");
+  });
+
+  it("fails start when the process exits before it is ready, naming what it waited for", async () => {
+    const supervisor = createSupervisor({ log: () => undefined });
+    await expect(
+      supervisor.start({ name: "quitter", command: "false", args: [], ready: { kind: "tcp", port: 32902 } }),
+    ).rejects.toThrow("quitter exited before it was ready (waiting for port 32902 to accept connections)");
+    expect(supervisor.running).toEqual([]);
+  });
+
+  it("fails start after the readiness timeout and leaves nothing running", async () => {
+    const supervisor = createSupervisor({ log: () => undefined, stopGraceMs: 1000 });
+    const started = supervisor.start({
+      name: "slow",
+      command: "sleep",
+      args: ["60"],
+      ready: { kind: "http", url: "http://127.0.0.1:32903/health" },
+      readyTimeoutMs: 500,
+    });
+    await expect(started).rejects.toThrow(
+      "slow was not ready after 0.5s (waiting for GET http://127.0.0.1:32903/health to answer 2xx)",
+    );
+    expect(supervisor.get("slow")).toBeUndefined();
+    expect(supervisor.running).toEqual([]);
+  });
+});
