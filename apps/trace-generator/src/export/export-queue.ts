@@ -239,5 +239,6 @@ export class ExportQueue implements SpanProcessor {
 
 function describeError(error: Error | undefined): string {
   if (!error) return "unknown error";
-  return error.message.split("\n")[0] ?? error.name;
+  // grpc-js appends an empty "Resolution note:" to connection errors.
+  return (error.message.split("\n")[0] ?? error.name).replace(/\.?\s*Resolution note:\s*$/, "");
 }
