@@ -53,18 +53,25 @@ const alive = (pid: number) => {
 describe("make local / make local-verify (the CLI)", () => {
   const stateDir = mkdtempSync(join(tmpdir(), "otel-e2r-state-"));
   const env = { OTEL_E2R_STATE_DIR: stateDir, NO_COLOR: "1" };
-  afterAll(() => rmSync(stateDir, { recursive: true, force: true }));
+  let group: number | undefined;
+  afterAll(() => {
+    // Only if a test failed half-way: the detached group is not cleaned up with the test process.
+    if (group !== undefined && alive(group)) process.kill(-group, "SIGKILL");
+    rmSync(stateDir, { recursive: true, force: true });
+  });
 
-  it("starts, reaches Jaeger, passes local-verify, and Ctrl-C leaves nothing behind", async () => {
+  it("starts, reaches Jaeger, passes local-verify, and Ctrl-C (SIGINT to the process group) leaves nothing behind", async () => {
     await testBinaries(); // built and cached before the clock starts: the target is "with binaries built"
     const base = e2ePortBase(4);
     const started = performance.now();
+    // Its own process group, like a job in a terminal: Ctrl-C there sends SIGINT to the whole group.
     const local = execa(process.execPath, [LOCAL, "--port-base", String(base), "--rate", "5"], {
       env,
       reject: false,
       buffer: true,
-      cleanup: true,
+      detached: true,
     });
+    group = local.pid;
     let stdout = "";
     local.stdout?.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
 
@@ -86,7 +93,7 @@ describe("make local / make local-verify (the CLI)", () => {
     expect(existsSync(sessionDir)).toBe(true);
 
     const stopAt = performance.now();
-    local.kill("SIGINT");
+    process.kill(-local.pid!, "SIGINT");
     const result = await local;
     const stopSeconds = (performance.now() - stopAt) / 1000;
     const leftovers = pids.filter(alive);
