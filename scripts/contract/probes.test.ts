@@ -93,7 +93,7 @@ describe.each(KUSTOMIZATIONS)("%s: probes answer on the real binaries", (dir) =>
     const { objects } = await render(dir);
     const targets = workloads(objects).flatMap(({ object, pod }) =>
       pod.containers
-        .map((c) => ({ who: `${object.metadata.name}/${c.name}`, container: c as ProbedContainer, pod }))
+        .map((c) => ({ who: `${object.metadata.name}/${c.name}`, container: c, pod }))
         .filter(({ container }) =>
           [pins.OTELCOL_IMAGE, pins.JAEGER_IMAGE].includes(parseImage(container.image ?? "").repository),
         ),
