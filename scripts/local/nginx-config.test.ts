@@ -61,8 +61,8 @@ describe("the rendered config with the real nginx", () => {
       config,
       renderNginxConfig({
         prefixDir: dir,
-        listenPort: 32999,
-        upstreamPort: 32998,
+        listenPort: 30999,
+        upstreamPort: 30998,
         certFile: join(dir, "tls.crt"),
         keyFile: join(dir, "tls.key"),
         nginxVersion: version,

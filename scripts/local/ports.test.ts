@@ -29,7 +29,7 @@ describe("portPlan", () => {
 
 describe("busyPorts", () => {
   it("reports a port something already listens on, by number and name", async () => {
-    const plan = portPlan(32500);
+    const plan = portPlan(30500);
     const server = createServer();
     await new Promise<void>((resolve) => server.listen(plan.gateway, "127.0.0.1", resolve));
     try {

@@ -16,13 +16,13 @@ describe("createSupervisor", () => {
     const lines: string[] = [];
     const supervisor = createSupervisor({ log: (line) => lines.push(line), stopGraceMs: 2000 });
     const script =
-      "const s=require('node:net').createServer().listen(32901,'127.0.0.1',()=>console.log('listening'));" +
+      "const s=require('node:net').createServer().listen(30901,'127.0.0.1',()=>console.log('listening'));" +
       "process.on('SIGTERM',()=>{console.log('bye');s.close();});";
     const server = await supervisor.start({
       name: "server",
       command: process.execPath,
       args: ["-e", script],
-      ready: { kind: "tcp", port: 32901 },
+      ready: { kind: "tcp", port: 30901 },
     });
     const sleeper = await supervisor.start({
       name: "sleeper",
@@ -50,9 +50,9 @@ describe("createSupervisor", () => {
       // Ready only once the SIGTERM handler is in place.
       args: [
         "-e",
-        "process.on('SIGTERM',()=>{});require('node:net').createServer().listen(32905,'127.0.0.1')",
+        "process.on('SIGTERM',()=>{});require('node:net').createServer().listen(30905,'127.0.0.1')",
       ],
-      ready: { kind: "tcp", port: 32905 },
+      ready: { kind: "tcp", port: 30905 },
     });
     await supervisor.stop("stubborn");
     expect(alive(stubborn.pid)).toBe(false);
@@ -62,8 +62,8 @@ describe("createSupervisor", () => {
   it("fails start when the process exits before it is ready, naming what it waited for", async () => {
     const supervisor = createSupervisor({ log: () => undefined });
     await expect(
-      supervisor.start({ name: "quitter", command: "false", args: [], ready: { kind: "tcp", port: 32902 } }),
-    ).rejects.toThrow("quitter exited before it was ready (waiting for port 32902 to accept connections)");
+      supervisor.start({ name: "quitter", command: "false", args: [], ready: { kind: "tcp", port: 30902 } }),
+    ).rejects.toThrow("quitter exited before it was ready (waiting for port 30902 to accept connections)");
     expect(supervisor.running).toEqual([]);
   });
 
@@ -73,11 +73,11 @@ describe("createSupervisor", () => {
       name: "slow",
       command: "sleep",
       args: ["60"],
-      ready: { kind: "http", url: "http://127.0.0.1:32903/health" },
+      ready: { kind: "http", url: "http://127.0.0.1:30903/health" },
       readyTimeoutMs: 500,
     });
     await expect(started).rejects.toThrow(
-      "slow was not ready after 0.5s (waiting for GET http://127.0.0.1:32903/health to answer 2xx)",
+      "slow was not ready after 0.5s (waiting for GET http://127.0.0.1:30903/health to answer 2xx)",
     );
     expect(supervisor.get("slow")).toBeUndefined();
     expect(supervisor.running).toEqual([]);
