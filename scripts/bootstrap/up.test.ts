@@ -61,7 +61,7 @@ describe("make up (fake docker, kind and kubectl)", () => {
       /^docker info/,
       /^kind create cluster --name (edge|remote)/,
       /^kubectl --context kind-edge wait --for=condition=Ready nodes/,
-      /^docker build --file \S+apps\/sample-service\/Dockerfile --build-arg NODE_IMAGE=node:/,
+      /^docker build --file \S+\/Dockerfile --build-arg NODE_IMAGE=node:/,
       /^kind load docker-image otel-e2r\/sample-service:sha256-[0-9a-f]{16} --name edge/,
       /^kubectl --context kind-edge apply --server-side .* -f -$/,
       /^kubectl --context kind-remote apply --server-side .*-f https:\/\/github\.com\/envoyproxy\/gateway\/releases\/download\/v[\d.]+\/install\.yaml$/,
@@ -96,6 +96,11 @@ describe("make up (fake docker, kind and kubectl)", () => {
   it("tags app images by content (never :latest) and applies them without editing committed files", async () => {
     fakes = await createFakes();
     expect((await runBootstrap(fakes, "up", ["--no-verify"])).exitCode).toBe(0);
+    // The build context is the repository root: the state folder must be kept out of it.
+    const builds = fakes.calls().filter((c) => c.tool === "docker" && c.argv[0] === "build");
+    expect(builds).toHaveLength(2);
+    for (const build of builds)
+      expect(build.dockerignore).toEqual(expect.arrayContaining([".state/", ".logs/"]));
     const images = fakes
       .applied()
       .flatMap((a) => a.input.items)

@@ -16,6 +16,8 @@ export interface FakeCall {
   tool: FakeToolName;
   argv: string[];
   stdinObjects?: string[];
+  /** For `docker build`: the lines of the .dockerignore BuildKit would use (beside --file). */
+  dockerignore?: string[];
 }
 
 export interface AppliedInput {

@@ -12,7 +12,15 @@
 // fails without --context, and `kind create cluster` fails for a cluster that exists.
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import {
+  appendFileSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  rmdirSync,
+  writeFileSync,
+} from "node:fs";
 import { createServer } from "node:http";
 import { join } from "node:path";
 
@@ -34,7 +42,33 @@ const recorded = (name: string) => readFileSync(new URL(name, RECORDED), "utf8")
 const [tool = "", ...argv] = process.argv.slice(2);
 const statePath = process.env.FAKE_STATE ?? "";
 const world = JSON.parse(readFileSync(statePath, "utf8")) as FakeWorld;
-const save = () => writeFileSync(statePath, `${JSON.stringify(world, null, 2)}\n`);
+
+/**
+ * Changes the world under a lock, on a fresh copy: `make up` runs two `kind create cluster` at once, and
+ * both must land. Written to a temporary file and renamed, so a reader never sees half a file.
+ */
+function update(change: (w: FakeWorld) => void): void {
+  const lock = `${statePath}.lock`;
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch {
+      if (Date.now() > deadline) fail(`fake ${tool}: ${lock} stayed locked for 10s`, 99);
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10);
+    }
+  }
+  try {
+    const fresh = JSON.parse(readFileSync(statePath, "utf8")) as FakeWorld;
+    change(fresh);
+    change(world);
+    writeFileSync(`${statePath}.${process.pid}`, `${JSON.stringify(fresh, null, 2)}\n`);
+    renameSync(`${statePath}.${process.pid}`, statePath);
+  } finally {
+    rmdirSync(lock);
+  }
+}
 
 function out(text: string): void {
   process.stdout.write(text.endsWith("\n") || text === "" ? text : `${text}\n`);
@@ -84,8 +118,13 @@ function docker(): void {
     case "build": {
       const iidFile = flag("--iidfile");
       const dockerfile = flag("--file") ?? "Dockerfile";
-      // Like Docker's build cache: the same inputs give the same image ID (the iidfile path is no input).
-      const inputs = argv.filter((arg, i) => arg !== "--iidfile" && argv[i - 1] !== "--iidfile");
+      // Like Docker's build cache: the same inputs (Dockerfile content, build args, context) give the same
+      // image ID; where the Dockerfile or the iidfile sit is no input.
+      const paths = new Set(["--iidfile", "--file"]);
+      const inputs = [
+        existsSync(dockerfile) ? readFileSync(dockerfile, "utf8") : dockerfile,
+        ...argv.filter((arg, i) => !paths.has(arg) && !paths.has(argv[i - 1] ?? "")),
+      ];
       const id = `sha256:${createHash("sha256").update(inputs.join("\0")).digest("hex")}`;
       if (iidFile) writeFileSync(iidFile, id);
       process.stderr.write(
@@ -95,8 +134,7 @@ function docker(): void {
     }
     case "tag": {
       const [, id = "", ref = ""] = argv;
-      world.images[ref] = id;
-      return save();
+      return update((w) => void (w.images[ref] = id));
     }
     default:
       fail(`fake docker: unsupported command ${JSON.stringify(argv)}`, 125);
@@ -122,18 +160,20 @@ function kind(): void {
         );
       if (exists)
         fail(`ERROR: failed to create cluster: node(s) already exist for a cluster with the name "${name}"`);
-      world.kind.clusters.push(name);
-      world.loaded[name] = [];
-      save();
+      update((w) => {
+        w.kind.clusters.push(name);
+        w.loaded[name] = [];
+      });
       return void process.stderr.write(
         recorded("kind-create-cluster.txt")
           .replaceAll("{name}", name)
           .replaceAll("{image}", flag("--image") ?? ""),
       );
     case "delete cluster":
-      world.kind.clusters = world.kind.clusters.filter((c) => c !== name);
-      delete world.loaded[name];
-      save();
+      update((w) => {
+        w.kind.clusters = w.kind.clusters.filter((c) => c !== name);
+        delete w.loaded[name];
+      });
       return void process.stderr.write(
         `Deleting cluster "${name}" ...\n${exists ? `Deleted nodes: ["${name}-control-plane"]\n` : ""}`,
       );
@@ -160,8 +200,7 @@ function kind(): void {
         return void process.stderr.write(
           `Image: "${ref}" with ID "${id}" found to be already present on all nodes.\n`,
         );
-      loaded.push(ref);
-      save();
+      update((w) => void (w.loaded[name] ??= []).push(ref));
       return void process.stderr.write(
         `Image: "${ref}" with ID "${id}" not yet present on node "${name}-control-plane", loading...\n`,
       );
@@ -299,7 +338,16 @@ function kubectl(): void {
 }
 
 if (!existsSync(statePath)) fail(`fake ${tool}: FAKE_STATE ${JSON.stringify(statePath)} does not exist`, 99);
-if (!(tool === "kubectl" && argv.includes("apply") && argv.includes("-"))) record();
+function dockerignoreOfBuild(): Record<string, unknown> {
+  const dockerfile = flag("--file");
+  const ignore = dockerfile === undefined ? undefined : `${dockerfile}.dockerignore`;
+  return ignore !== undefined && existsSync(ignore)
+    ? { dockerignore: readFileSync(ignore, "utf8").split("\n") }
+    : {};
+}
+
+if (!(tool === "kubectl" && argv.includes("apply") && argv.includes("-")))
+  record(tool === "docker" && argv[0] === "build" ? dockerignoreOfBuild() : {});
 scriptedFailure();
 if (tool === "docker") docker();
 else if (tool === "kind") kind();
