@@ -49,6 +49,12 @@ export interface Container {
   }[];
   readonly ports?: readonly { readonly name?: string; readonly containerPort: number }[];
   readonly volumeMounts?: readonly { readonly name: string; readonly mountPath: string }[];
+  readonly readinessProbe?: Probe;
+  readonly livenessProbe?: Probe;
+}
+
+export interface Probe {
+  readonly httpGet?: { readonly path: string; readonly port: number | string };
 }
 
 export interface Volume {

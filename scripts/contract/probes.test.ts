@@ -15,7 +15,6 @@ import { ports } from "../lib/topology.ts";
 import { versions } from "../lib/versions.ts";
 import { containerEnvironment } from "./checks/env.ts";
 import { parseImage } from "./checks/images.ts";
-import type { Container } from "./objects.ts";
 import { workloads } from "./objects.ts";
 import { KUSTOMIZATIONS, render } from "./render.ts";
 import { toolPath } from "./tools.ts";
@@ -36,11 +35,6 @@ const LISTENERS = [
   "JAEGER_QUERY_HTTP_ENDPOINT",
   "JAEGER_QUERY_GRPC_ENDPOINT",
 ];
-
-interface Probe {
-  readonly httpGet?: { readonly path: string; readonly port: number | string };
-}
-type ProbedContainer = Container & { readonly readinessProbe?: Probe; readonly livenessProbe?: Probe };
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
