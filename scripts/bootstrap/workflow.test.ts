@@ -1,0 +1,52 @@
+// The users' CI workflow (.github/workflows/clusters.yml) cannot run here (no Docker); this checks its
+// shape: pinned tools from versions.env, make up → verify → down, and clean-up even after a failure.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { parse } from "yaml";
+import { describe, expect, it } from "vitest";
+import { REPO_ROOT } from "../lib/topology.ts";
+import { versions } from "../lib/versions.ts";
+
+interface Step {
+  name?: string;
+  run?: string;
+  uses?: string;
+  if?: string;
+}
+
+const workflow = parse(readFileSync(join(REPO_ROOT, ".github", "workflows", "clusters.yml"), "utf8")) as {
+  on: Record<string, unknown>;
+  permissions: Record<string, string>;
+  jobs: Record<string, { "runs-on": string; "timeout-minutes": number; steps: Step[] }>;
+};
+const [job] = Object.values(workflow.jobs);
+const steps = job!.steps;
+const index = (command: string) => steps.findIndex((step) => step.run?.trim() === command);
+
+describe("the clusters workflow for users' CI", () => {
+  it("runs make up, then make verify, then make down even when something failed", () => {
+    expect(index("make up")).toBeGreaterThan(0);
+    expect(index("make verify")).toBeGreaterThan(index("make up"));
+    expect(index("make down PURGE=1")).toBe(steps.length - 1);
+    expect(steps.at(-1)!.if).toBe("always()");
+    expect(job!["runs-on"]).toMatch(/^ubuntu-/);
+    expect(job!["timeout-minutes"]).toBeLessThanOrEqual(90);
+    expect(workflow.permissions).toEqual({ contents: "read" });
+  });
+
+  it("installs kind and kubectl at the versions pinned in versions.env, never a literal version", () => {
+    const install = steps.find((step) => step.run?.includes("kind-linux-amd64"))!.run!;
+    expect(install).toContain("source manifests/versions/versions.env");
+    expect(install).toContain("v${KIND_VERSION}");
+    expect(install).toContain("v${KUBECTL_MIN_VERSION}");
+    const text = JSON.stringify(workflow);
+    for (const pin of [versions().KIND_VERSION, versions().KUBECTL_MIN_VERSION])
+      expect(text).not.toContain(pin);
+  });
+
+  it("keeps the logs bootstrap exports on failure", () => {
+    const upload = steps.find((step) => step.uses?.startsWith("actions/upload-artifact@"));
+    expect(upload?.if).toBe("failure()");
+    expect(JSON.stringify(upload)).toContain(".logs/");
+  });
+});
