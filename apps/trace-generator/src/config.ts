@@ -300,6 +300,14 @@ export function parseConfig(argv: readonly string[], env: Env, cwd = process.cwd
     );
   if (opts.listScenarios === true)
     return { kind: "exit", code: 0, output: builtinScenarios().join("\n") + "\n" };
+  // A misspelt variable would otherwise be ignored without a word.
+  const known = new Set(SETTINGS.map((s) => s.env));
+  for (const name of Object.keys(env)) {
+    if (name.startsWith("TRACEGEN_") && !known.has(name)) {
+      const ours = SETTINGS.map((s) => s.env).filter((e) => e.startsWith("TRACEGEN_"));
+      problems.push(`${name}: not a trace-generator variable (expected one of: ${ours.join(", ")})`);
+    }
+  }
 
   const bySetting = new Map(SETTINGS.map((s) => [s.key, s]));
   /** The raw value and its source label, flag first, then env. */

@@ -70,6 +70,7 @@ describe("trace-generator command", () => {
       ],
       {
         TRACEGEN_SEED: "-1",
+        TRACEGEN_RAT: "5",
         OTEL_EXPORTER_OTLP_CERTIFICATE: "/nonexistent/ca.crt",
         OTEL_EXPORTER_OTLP_HEADERS: "novalue",
       },
@@ -77,8 +78,9 @@ describe("trace-generator command", () => {
     expect(code).toBe(2);
     expect(stdout).toBe("");
     for (const expected of [
-      "trace-generator: 9 problems with the settings; nothing was sent:",
+      "trace-generator: 10 problems with the settings; nothing was sent:",
       "unknown option --bogus",
+      "TRACEGEN_RAT: not a trace-generator variable (expected one of: TRACEGEN_SCENARIO, TRACEGEN_RATE,",
       '--rate: expected a number of units per second >= 0, got "fast"',
       '--workers: expected a whole number 1..1000, got "0"',
       '--duration: expected a duration like "20ms", "1.5s" or "2m" (or 0), got "forever"',
