@@ -14,6 +14,7 @@ import {
 } from "./checks/collector-config.ts";
 import { checkGatewayChain } from "./checks/gateway.ts";
 import { checkImagesPinned } from "./checks/images.ts";
+import { checkGoMemoryLimits } from "./checks/memory.ts";
 import { checkK8sAttributesRbac } from "./checks/rbac.ts";
 import { BOOTSTRAP_SECRETS, checkReferences } from "./checks/references.ts";
 import { checkServiceSelectors, checkServiceTargetPorts } from "./checks/services.ts";
@@ -137,6 +138,13 @@ describe("negative fixtures are rejected", () => {
       expect.stringMatching(
         /may get\/list\/watch \/secrets, which the configured k8s_attributes extraction never reads/,
       ),
+    ]);
+  });
+
+  it("GOMEMLIMIT at the memory limit, and a memory_limiter above it", () => {
+    expect(checkGoMemoryLimits(objects("memory-limits.yaml"))).toEqual([
+      "Deployment observability/otel-gateway container otelcol: GOMEMLIMIT=512MiB is 100% of the 512 MiB limit; expected about 80%",
+      "Deployment observability/otel-gateway container otelcol: memory_limiter's MEMORY_LIMIT_MIB=600 is above GOMEMLIMIT=512MiB",
     ]);
   });
 

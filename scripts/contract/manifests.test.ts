@@ -19,6 +19,7 @@ import {
 import type { DeployedConfig } from "./checks/collector-config.ts";
 import { checkGatewayChain } from "./checks/gateway.ts";
 import { checkImagesPinned, checkImageVersions, parseImage } from "./checks/images.ts";
+import { checkGoMemoryLimits } from "./checks/memory.ts";
 import { checkK8sAttributesRbac } from "./checks/rbac.ts";
 import { BOOTSTRAP_SECRETS, checkReferences } from "./checks/references.ts";
 import { checkServiceSelectors, checkServiceTargetPorts, checkWorkloadSelectors } from "./checks/services.ts";
@@ -140,6 +141,17 @@ describe.each(KUSTOMIZATIONS)("%s", (dir) => {
           problems.push(`${object.metadata.name}: no ${key} label`);
     }
     expect(problems).toEqual([]);
+  });
+
+  it("sets GOMEMLIMIT to about 80% of the memory limit, above the memory_limiter's limit", () => {
+    expect(checkGoMemoryLimits(objects)).toEqual([]);
+    const goPrograms = workloads(objects).filter(({ pod }) =>
+      pod.containers.some((c) => isCollector(c.image ?? "") || isJaeger(c.image ?? "")),
+    );
+    for (const { pod } of goPrograms)
+      expect(
+        pod.containers.filter((c) => c.env?.some((e) => e.name === "GOMEMLIMIT")).length,
+      ).toBeGreaterThan(0);
   });
 
   it("wires a complete Gateway API chain: class, parameters, listener, route, backend Service port", () => {
