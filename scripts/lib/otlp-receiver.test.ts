@@ -1,7 +1,11 @@
 // The receiver is tested against the real OTLP/gRPC trace exporter of the OpenTelemetry JS SDK: if these
 // pass, what the receiver decodes is what a real exporter put on the wire.
+import http2 from "node:http2";
+import { fileURLToPath } from "node:url";
+import { gzipSync } from "node:zlib";
 import { afterEach, describe, expect, it } from "vitest";
 import * as grpc from "@grpc/grpc-js";
+import * as protoLoader from "@grpc/proto-loader";
 import { ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
 import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-grpc";
 import { resourceFromAttributes } from "@opentelemetry/resources";
@@ -113,6 +117,76 @@ describe("startOtlpReceiver", () => {
       attributes: { "exception.type": "Error", "exception.message": "boom" },
     });
     expect(otlp.requests.every((r) => r.outcome.code === grpc.status.OK)).toBe(true);
+  });
+
+  it("decompresses gzip-compressed messages, as the collector's otlp_grpc exporter sends by default", async () => {
+    const otlp = await receiver();
+    // A hand-built gRPC call (HTTP/2, 5-byte frame header with the compressed flag set), because grpc-js
+    // hides from both ends whether a message really was compressed.
+    const definition = protoLoader.loadSync(
+      fileURLToPath(new URL("./otlp/trace_service.proto", import.meta.url)),
+      {
+        longs: String,
+        defaults: true,
+      },
+    );
+    const service = definition[
+      "opentelemetry.proto.collector.trace.v1.TraceService"
+    ] as grpc.ServiceDefinition;
+    const message = service.Export!.requestSerialize({
+      resourceSpans: [
+        {
+          resource: { attributes: [{ key: "service.name", value: { stringValue: "collector" } }] },
+          scopeSpans: [
+            {
+              spans: [
+                {
+                  traceId: Buffer.alloc(16, 1),
+                  spanId: Buffer.alloc(8, 2),
+                  name: "compressed",
+                  kind: 2,
+                  startTimeUnixNano: "1",
+                  endTimeUnixNano: "2",
+                },
+              ],
+            },
+          ],
+        },
+      ],
+    });
+    const compressed = gzipSync(message);
+    const frame = Buffer.concat([Buffer.from([1]), Buffer.alloc(4), compressed]);
+    frame.writeUInt32BE(compressed.length, 1);
+
+    const session = http2.connect(otlp.endpoint);
+    try {
+      const status = await new Promise<string | undefined>((resolve, reject) => {
+        const stream = session.request({
+          ":method": "POST",
+          ":path": "/opentelemetry.proto.collector.trace.v1.TraceService/Export",
+          "content-type": "application/grpc",
+          "grpc-encoding": "gzip",
+          te: "trailers",
+        });
+        stream.on("trailers", (trailers: http2.IncomingHttpHeaders) =>
+          resolve(trailers["grpc-status"] as string | undefined),
+        );
+        stream.on("error", reject);
+        stream.resume();
+        stream.end(frame);
+      });
+      expect(status).toBe("0");
+    } finally {
+      session.close();
+    }
+    expect(otlp.spans).toHaveLength(1);
+    expect(otlp.spans[0]).toMatchObject({
+      name: "compressed",
+      kind: "SERVER",
+      traceId: "01".repeat(16),
+      spanId: "02".repeat(8),
+      resource: { "service.name": "collector" },
+    });
   });
 
   it("accepts TLS with the right basic-auth credentials and records the authorization metadata", async () => {
