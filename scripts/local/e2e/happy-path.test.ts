@@ -4,9 +4,12 @@
 //      names, and a trace links trace-generator → sample-service as parent → child;
 //   3. rejection — no credentials, wrong password, plaintext to the TLS port and a client trusting another
 //      CA are each rejected, and nothing they sent reaches Jaeger;
+//   an independent client (telemetrygen, Go gRPC) gets every span through, via the edge and via the gateway;
 //   and `make local-verify`'s full table passes against the same topology.
+import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { confirmNothingLeaked, runGatewayChecks } from "../../lib/gateway-checks.ts";
+import { pollUntil } from "../../lib/jaeger-client.ts";
 import {
   checkPipeline,
   expectations,
@@ -16,7 +19,7 @@ import {
 import type { LocalPipeline } from "../pipeline.ts";
 import { startLocalPipeline } from "../pipeline.ts";
 import { verifyLocal } from "../verify.ts";
-import { e2ePortBase, figures, logTail, seconds, spansOfRun, testBinaries } from "./helpers.ts";
+import { e2ePortBase, figures, logTail, seconds, spansOfRun, spansTagged, testBinaries } from "./helpers.ts";
 
 describe("local pipeline: happy path and rejection", () => {
   const output = logTail();
@@ -89,6 +92,65 @@ describe("local pipeline: happy path and rejection", () => {
     expect(attempts[0]!.detail).toMatch(/UNAUTHENTICATED/);
     expect(attempts[1]!.detail).toMatch(/UNAUTHENTICATED: invalid credentials/);
     expect(attempts[3]!.detail).toMatch(/certificate/);
+  }, 90_000);
+
+  it("carries every span of an independent client (telemetrygen), to the edge and straight to the gateway", async () => {
+    const t0 = performance.now();
+    const runId = `telemetrygen-${Date.now()}`;
+    const send = (service: string, traces: number, target: string[]) =>
+      execa(pipeline.binaries.telemetrygen, [
+        "traces",
+        ...target,
+        "--traces",
+        String(traces),
+        "--child-spans",
+        "1",
+        "--rate",
+        "0",
+        "--service",
+        service,
+        "--telemetry-attributes",
+        `e2r.run.id="${runId}"`,
+      ]);
+    // As an app in the edge cluster: plaintext to the node-local collector.
+    await send("telemetrygen", 50, [
+      "--otlp-endpoint",
+      `127.0.0.1:${pipeline.plan.edgeOtlpGrpc}`,
+      "--otlp-insecure",
+    ]);
+    // As `make send` from a laptop: TLS with the project's CA and basic auth, straight to the gateway.
+    const basic = Buffer.from(
+      `${pipeline.session.credentials.username}:${pipeline.session.credentials.password}`,
+    ).toString("base64");
+    await send("telemetrygen-direct", 20, [
+      "--otlp-endpoint",
+      pipeline.gatewayAddress,
+      "--ca-cert",
+      pipeline.session.files.caCert,
+      "--otlp-header",
+      `authorization="Basic ${basic}"`,
+    ]);
+    const expected = { telemetrygen: 100, "telemetrygen-direct": 40 }; // traces × (root + 1 child)
+    const found: Record<string, number> = {};
+    await pollUntil(
+      `all ${expected.telemetrygen} + ${expected["telemetrygen-direct"]} telemetrygen spans in Jaeger`,
+      async () => {
+        for (const service of Object.keys(expected))
+          found[service] = await spansTagged(pipeline.jaeger, service, "e2r.run.id", runId);
+        return Object.entries(expected).every(([service, count]) => found[service] === count)
+          ? true
+          : undefined;
+      },
+      { timeoutMs: 30_000, intervalMs: 500 },
+    ).catch((error: unknown) => console.log((error as Error).message)); // the figures and the assertion say what is missing
+    figures("telemetrygen cross-check", {
+      "spans sent via edge": expected.telemetrygen,
+      "found via edge": found.telemetrygen ?? 0,
+      "spans sent to gateway": expected["telemetrygen-direct"],
+      "found via gateway": found["telemetrygen-direct"] ?? 0,
+      seconds: seconds(t0),
+    });
+    expect(found, output.dump()).toEqual(expected);
   }, 90_000);
 
   it("passes every row of make local-verify", async () => {

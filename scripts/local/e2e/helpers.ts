@@ -82,15 +82,21 @@ export interface GeneratorSummary {
   elapsedSeconds: number;
 }
 
-/** Distinct spans in Jaeger carrying the generator's run id (tracegen.run.id), from `service`'s traces. */
-export async function spansOfRun(jaeger: JaegerClient, service: string, runId: string): Promise<number> {
-  const traces = await jaeger.findTraces({
-    service,
-    tags: { "tracegen.run.id": runId },
-    limit: 50_000,
-    lookback: "1h",
-  });
+/** Distinct spans in Jaeger, in `service`'s traces that have a span tagged key=value. */
+export async function spansTagged(
+  jaeger: JaegerClient,
+  service: string,
+  key: string,
+  value: string,
+): Promise<number> {
+  // Jaeger's limit must stay below its in-memory store's max_traces (100000 in the config).
+  const traces = await jaeger.findTraces({ service, tags: { [key]: value }, limit: 50_000, lookback: "1h" });
   return spanCount(traces);
+}
+
+/** Distinct spans in Jaeger carrying the generator's run id (tracegen.run.id), from `service`'s traces. */
+export function spansOfRun(jaeger: JaegerClient, service: string, runId: string): Promise<number> {
+  return spansTagged(jaeger, service, "tracegen.run.id", runId);
 }
 
 /**
