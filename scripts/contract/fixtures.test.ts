@@ -15,6 +15,7 @@ import {
 import { checkGatewayChain } from "./checks/gateway.ts";
 import { checkImagesPinned } from "./checks/images.ts";
 import { checkGoMemoryLimits } from "./checks/memory.ts";
+import { checkNetworkPolicies } from "./checks/network-policy.ts";
 import { checkK8sAttributesRbac } from "./checks/rbac.ts";
 import { BOOTSTRAP_SECRETS, checkReferences } from "./checks/references.ts";
 import { checkServiceSelectors, checkServiceTargetPorts } from "./checks/services.ts";
@@ -138,6 +139,14 @@ describe("negative fixtures are rejected", () => {
       expect.stringMatching(
         /may get\/list\/watch \/secrets, which the configured k8s_attributes extraction never reads/,
       ),
+    ]);
+  });
+
+  it("NetworkPolicy that protects nothing, admits a peer that does not exist, on a port nobody listens on", () => {
+    expect(checkNetworkPolicies(objects("broken-network-policy.yaml"))).toEqual([
+      "NetworkPolicy observability/otel-gateway-ingress selects no pod in namespace observability: it protects nothing",
+      'NetworkPolicy observability/jaeger-ingress ingress[0] admits pods labelled {"app.kubernetes.io/name":"otel-collector"}, but no pod in namespace observability has those labels',
+      "NetworkPolicy observability/jaeger-ingress ingress[0] admits port 4318, on which no container of Deployment observability/jaeger listens",
     ]);
   });
 

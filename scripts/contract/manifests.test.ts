@@ -20,6 +20,7 @@ import type { DeployedConfig } from "./checks/collector-config.ts";
 import { checkGatewayChain } from "./checks/gateway.ts";
 import { checkImagesPinned, checkImageVersions, parseImage } from "./checks/images.ts";
 import { checkGoMemoryLimits } from "./checks/memory.ts";
+import { checkNetworkPolicies } from "./checks/network-policy.ts";
 import { checkK8sAttributesRbac } from "./checks/rbac.ts";
 import { BOOTSTRAP_SECRETS, checkReferences } from "./checks/references.ts";
 import { checkServiceSelectors, checkServiceTargetPorts, checkWorkloadSelectors } from "./checks/services.ts";
@@ -152,6 +153,10 @@ describe.each(KUSTOMIZATIONS)("%s", (dir) => {
       expect(
         pod.containers.filter((c) => c.env?.some((e) => e.name === "GOMEMLIMIT")).length,
       ).toBeGreaterThan(0);
+  });
+
+  it("has NetworkPolicies that select their pods, admit existing peers, on ports the pods listen on", () => {
+    expect(checkNetworkPolicies(objects)).toEqual([]);
   });
 
   it("wires a complete Gateway API chain: class, parameters, listener, route, backend Service port", () => {
