@@ -61,6 +61,23 @@ describe("the collector builder manifest", () => {
     );
   });
 
+  it("has the version the clusters' collector image is rendered with (kustomize build of manifests/)", async () => {
+    const kustomize = (
+      await execa(join(REPO_ROOT, "scripts/tools/go-tools.sh"), ["path", "kustomize"])
+    ).stdout.trim();
+    const images: string[] = [];
+    for (const overlay of ["manifests/edge", "manifests/remote"]) {
+      const rendered = (await execa(kustomize, ["build", join(REPO_ROOT, overlay)])).stdout;
+      images.push(
+        ...[...rendered.matchAll(/image: (\S*opentelemetry-collector\S*)/g)].map((match) => match[1]!),
+      );
+    }
+    const pins = versions();
+    expect(images.length).toBeGreaterThanOrEqual(2); // edge DaemonSet + gateway collector
+    for (const image of images) expect(image).toBe(`${pins.OTELCOL_IMAGE}:${pins.OTELCOL_VERSION}`);
+    expect(components.buildinfo.version).toBe(pins.OTELCOL_VERSION);
+  });
+
   it("builds exactly the components the collector configs use", () => {
     const built = Object.fromEntries(
       KINDS.map((kind) => [kind, (components[kind] ?? []).map((component) => component.name).sort()]),
