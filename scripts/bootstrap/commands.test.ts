@@ -4,13 +4,14 @@ import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { connect } from "node:net";
 import { join } from "node:path";
 import { status } from "@grpc/grpc-js";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { credentials, ensureCredentials, htpasswdVerifies } from "../lib/credentials.ts";
 import { startOtlpReceiver, type OtlpReceiver } from "../lib/otlp-receiver.ts";
 import { stateFiles } from "../lib/topology.ts";
 import {
   createFakes,
   freePort,
+  realKustomize,
   runBootstrap,
   type FakeCall,
   type Fakes,
@@ -19,6 +20,9 @@ import { ensureGatewayCertificates } from "./certificates.ts";
 import { exitCodes } from "./exit-codes.ts";
 
 const line = (call: FakeCall) => `${call.tool} ${call.argv.join(" ")}`;
+
+// The fakes render manifests with the real kustomize; building it (once, cached) may take minutes.
+beforeAll(() => void realKustomize(), 900_000);
 
 let fakes: Fakes | undefined;
 let receiver: OtlpReceiver | undefined;

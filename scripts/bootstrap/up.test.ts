@@ -4,18 +4,27 @@
 import { readFileSync, readdirSync, statSync } from "node:fs";
 import { createServer, type Server } from "node:net";
 import { join, relative } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { htpasswdVerifies, credentials } from "../lib/credentials.ts";
 import { describeCertificate, isSignedBy } from "../lib/pki.ts";
 import { gateway, secrets, stateFiles } from "../lib/topology.ts";
 import { versions } from "../lib/versions.ts";
-import { createFakes, runBootstrap, type FakeCall, type Fakes } from "../testing/fakes/fake-path.ts";
+import {
+  createFakes,
+  runBootstrap,
+  realKustomize,
+  type FakeCall,
+  type Fakes,
+} from "../testing/fakes/fake-path.ts";
 import { exitCodes } from "./exit-codes.ts";
 
 const DAY_MS = 24 * 3600 * 1000;
 const line = (call: FakeCall) => `${call.tool} ${call.argv.join(" ")}`;
 /** kubectl calls that never contact a cluster, so they carry no --context. */
 const CLIENT_ONLY = /^kubectl (version --client|kustomize )/;
+
+// The fakes render manifests with the real kustomize; building it (once, cached) may take minutes.
+beforeAll(() => void realKustomize(), 900_000);
 
 let fakes: Fakes | undefined;
 afterEach(() => {
