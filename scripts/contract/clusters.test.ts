@@ -3,7 +3,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { parse } from "yaml";
+import { parse, parseAllDocuments } from "yaml";
 import { clusters, gateway, REPO_ROOT } from "../lib/topology.ts";
 import { versions } from "../lib/versions.ts";
 import type { KindCluster } from "./checks/kind-config.ts";
@@ -27,6 +27,26 @@ describe("kind cluster configs", () => {
     expect(unknownFields(typo, "Cluster", structs)).toEqual([
       expect.stringMatching(/^nodes\[0\]\.extraPortMapping \(kind Node has: .*extraPortMappings/),
     ]);
+  }, 600_000);
+
+  it("run the pinned kind's kindnetd, which watches NetworkPolicies (docs/architecture.md relies on it)", async () => {
+    const dir = await goModuleDir("sigs.k8s.io/kind", versions().KIND_VERSION);
+    const source = readFileSync(join(dir, "pkg/build/nodeimage/const_cni.go"), "utf8");
+    const text = (/const defaultCNIManifest = `([\s\S]*?)`/.exec(source)?.[1] ?? "").replace(
+      /\{\{[^}]*\}\}/g,
+      "x",
+    );
+    type Role = { kind?: string; rules?: { apiGroups?: string[]; resources?: string[]; verbs?: string[] }[] };
+    const manifest = parseAllDocuments(text)
+      .map((doc) => doc.toJS() as Role | null)
+      .find((o) => o?.kind === "ClusterRole");
+    expect(manifest?.kind).toBe("ClusterRole");
+    const rule = manifest?.rules?.find((r) => r.resources?.includes("networkpolicies"));
+    expect(rule?.apiGroups).toEqual(["networking.k8s.io"]);
+    expect(rule?.verbs).toEqual(expect.arrayContaining(["list", "watch"]));
+    // Nothing in the cluster configs turns the default CNI off.
+    for (const cluster of [edge, remote])
+      expect(JSON.stringify(cluster.networking)).not.toContain("disableDefaultCNI");
   }, 600_000);
 
   it("name the clusters as scripts/lib/topology.ts does", () => {
