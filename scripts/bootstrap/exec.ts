@@ -2,7 +2,7 @@
 // which is safe because nothing secret ever travels in argv: Secrets go to kubectl on stdin, and stdin
 // is never logged.
 import { appendFileSync } from "node:fs";
-import { execa, ExecaError } from "execa";
+import { execa } from "execa";
 
 export interface RunOptions {
   /** Sent to the process's stdin (never logged). */
@@ -77,32 +77,30 @@ export async function run(
 ): Promise<RunResult> {
   const command = describeCommand(file, args);
   record(`$ ${command}`);
-  try {
-    const result = await execa(file, args, {
-      input: options.input,
-      env: options.env,
-      cwd: options.cwd,
-      timeout: options.timeoutMs,
-      reject: false,
-      stripFinalNewline: false,
-    });
-    const outcome: RunResult = {
-      command,
-      exitCode: result.exitCode ?? 1,
-      stdout: String(result.stdout ?? ""),
-      stderr: String(result.stderr ?? ""),
-    };
-    record(
-      `  exit ${outcome.exitCode}${outcome.stderr.trim() === "" ? "" : `\n${outcome.stderr.trimEnd().replace(/^/gm, "  ")}`}`,
-    );
-    if ((result as { code?: string }).code === "ENOENT" || /ENOENT/.test(result.message ?? ""))
-      throw new ToolMissing(file);
-    if (result.timedOut) throw new CommandFailed(outcome, `timed out after ${options.timeoutMs} ms`);
-    if (outcome.exitCode !== 0 && !options.allowFailure)
-      throw new CommandFailed(outcome, `failed with exit code ${outcome.exitCode}`);
-    return outcome;
-  } catch (error) {
-    if (error instanceof ExecaError && error.code === "ENOENT") throw new ToolMissing(file);
-    throw error;
+  const result = await execa(file, args, {
+    input: options.input,
+    env: options.env,
+    cwd: options.cwd,
+    timeout: options.timeoutMs,
+    reject: false,
+    stripFinalNewline: false,
+  });
+  // With reject: false, a binary that is not on PATH comes back as a failed result with code ENOENT.
+  if ((result as { code?: string }).code === "ENOENT") {
+    record("  not found on PATH");
+    throw new ToolMissing(file);
   }
+  const outcome: RunResult = {
+    command,
+    exitCode: result.exitCode ?? 1,
+    stdout: String(result.stdout ?? ""),
+    stderr: String(result.stderr ?? ""),
+  };
+  record(
+    `  exit ${outcome.exitCode}${outcome.stderr.trim() === "" ? "" : `\n${outcome.stderr.trimEnd().replace(/^/gm, "  ")}`}`,
+  );
+  if (result.timedOut) throw new CommandFailed(outcome, `timed out after ${options.timeoutMs} ms`);
+  if (outcome.exitCode !== 0 && !options.allowFailure)
+    throw new CommandFailed(outcome, `failed with exit code ${outcome.exitCode}`);
+  return outcome;
 }
