@@ -42,6 +42,20 @@ describe("createSupervisor", () => {
     expect(supervisor.running).toEqual([]);
   });
 
+  it("forgets a process that exits on its own", async () => {
+    const supervisor = createSupervisor({ log: () => undefined });
+    const brief = await supervisor.start({
+      name: "brief",
+      command: "true",
+      args: [],
+      ready: { kind: "none" },
+    });
+    await brief.exited;
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(supervisor.get("brief")).toBeUndefined();
+    expect(supervisor.running).toEqual([]);
+  });
+
   it("kills a process that ignores SIGTERM after the grace period", async () => {
     const supervisor = createSupervisor({ log: () => undefined, stopGraceMs: 300 });
     const stubborn = await supervisor.start({

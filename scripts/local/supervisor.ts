@@ -148,7 +148,12 @@ export function createSupervisor(options: SupervisorOptions = {}): Supervisor {
       }
       const running: RunningProcess = Object.freeze({ spec, pid: child.pid, exited });
       const entry: Entry = { process: running, child, gone: false };
-      void exited.then(() => (entry.gone = true));
+      // A process that dies on its own is no longer "running": get() forgets it and start() may run it again.
+      void exited.then(() => {
+        entry.gone = true;
+        const index = children.indexOf(entry);
+        if (index >= 0) children.splice(index, 1);
+      });
       children.push(entry);
 
       const timeoutMs = spec.readyTimeoutMs ?? 30_000;
