@@ -60,14 +60,19 @@ export async function run(options: RunOptions): Promise<Summary> {
   const clock = options.clock ?? systemClock;
   const wallClock = options.wallClock ?? Date.now;
   const scenario = config.scenario;
+  let channelGeneration = 0;
   const queue = new ExportQueue({
     exporter: options.exporter ?? createTraceExporter(config.otlp),
+    renewExporter:
+      options.exporter === undefined
+        ? () => createTraceExporter(config.otlp, ++channelGeneration)
+        : undefined,
     maxQueueSize: config.maxQueueSize,
     maxBatchSize: config.batchSize,
     scheduledDelayMs: 200,
     maxConcurrentExports: config.exportConcurrency,
     initialBackoffMs: 1000,
-    maxBackoffMs: 30_000,
+    maxBackoffMs: 10_000,
     destination: config.otlp.destination,
     log,
   });

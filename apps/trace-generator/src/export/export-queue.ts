@@ -7,11 +7,20 @@ import { ExportResultCode } from "@opentelemetry/core";
 import type { ReadableSpan, SpanExporter, SpanProcessor } from "@opentelemetry/sdk-trace";
 import { formatDuration } from "../duration.ts";
 
+/** From this many failures in a row on, every retry goes through a fresh exporter (see renewExporter). */
+const RENEW_AFTER_FAILURES = 2;
+
 /** While flushing at shutdown, retry at least this often: the time left is short. */
 const FLUSH_BACKOFF_MS = 1000;
 
 export interface ExportQueueOptions {
   readonly exporter: SpanExporter;
+  /**
+   * Makes a fresh exporter (a new gRPC channel). After repeated failures each retry uses one, because a
+   * channel that has failed for a while waits out gRPC's own reconnect backoff (grpc-js: up to 120 s)
+   * before it dials again, which would leave a returning collector unused for minutes.
+   */
+  readonly renewExporter?: () => SpanExporter;
   /** Spans held at most (waiting + being retried). */
   readonly maxQueueSize: number;
   readonly maxBatchSize: number;
@@ -42,6 +51,7 @@ export interface ExportCounts {
 
 export class ExportQueue implements SpanProcessor {
   readonly #options: ExportQueueOptions;
+  #exporter: SpanExporter;
   #queue: ReadableSpan[] = [];
   #inFlight = 0;
   #inFlightSpans = 0;
@@ -58,6 +68,7 @@ export class ExportQueue implements SpanProcessor {
 
   constructor(options: ExportQueueOptions) {
     this.#options = options;
+    this.#exporter = options.exporter;
   }
 
   counts(): ExportCounts {
@@ -133,9 +144,7 @@ export class ExportQueue implements SpanProcessor {
       this.#pump();
     };
     try {
-      this.#options.exporter.export(batch, (result) =>
-        done(result.code === ExportResultCode.SUCCESS, result.error),
-      );
+      this.#exporter.export(batch, (result) => done(result.code === ExportResultCode.SUCCESS, result.error));
     } catch (error) {
       done(false, error instanceof Error ? error : new Error(String(error)));
     }
@@ -175,6 +184,11 @@ export class ExportQueue implements SpanProcessor {
       this.#flushing ? FLUSH_BACKOFF_MS : this.#options.maxBackoffMs,
     );
     this.#pausedUntil = Date.now() + backoff;
+    if (this.#consecutiveFailures >= RENEW_AFTER_FAILURES && this.#options.renewExporter !== undefined) {
+      const old = this.#exporter;
+      this.#exporter = this.#options.renewExporter();
+      old.shutdown().catch(() => undefined);
+    }
     this.#options.log(
       `export to ${this.#options.destination} failed (${describeError(error)}); ` +
         `${this.#queue.length} spans queued, ${this.#counts.dropped} dropped so far; retrying in ${formatDuration(backoff)} (attempt ${this.#consecutiveFailures})`,
@@ -233,7 +247,7 @@ export class ExportQueue implements SpanProcessor {
 
   async shutdown(): Promise<void> {
     this.close();
-    await this.#options.exporter.shutdown();
+    await this.#exporter.shutdown();
   }
 }
 

@@ -192,7 +192,11 @@ export function resolveOtlpSettings(
   });
 }
 
-export function createTraceExporter(settings: OtlpSettings): OTLPTraceExporter {
+/**
+ * `generation` numbers the exporters of one run: it goes into the user agent, which makes each a distinct
+ * gRPC channel (grpc-js shares connections between channels with identical settings, backoff included).
+ */
+export function createTraceExporter(settings: OtlpSettings, generation = 0): OTLPTraceExporter {
   const metadata = new grpc.Metadata();
   for (const [key, value] of Object.entries(settings.headers)) metadata.set(key, value);
   const credentials = settings.tls
@@ -207,5 +211,6 @@ export function createTraceExporter(settings: OtlpSettings): OTLPTraceExporter {
     metadata,
     credentials,
     timeoutMillis: settings.timeoutMs,
+    userAgent: `trace-generator (channel ${generation})`,
   });
 }
