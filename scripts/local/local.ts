@@ -75,17 +75,17 @@ async function main(): Promise<void> {
   // Set once starting begins; the signal handler may run before or after that.
   const startup: { current?: Promise<LocalPipeline> } = {};
   let stopping = false;
-  const stop = async (signal: string) => {
+  const stop = async (reason: string, exitCode = 0) => {
     if (stopping) return;
     stopping = true;
-    say(`${signal}: stopping every process`);
+    say(`${reason}: stopping every process`);
     // Interrupted while starting: the pipeline stops what it started and rejects.
     abort.abort();
     const started = await startup.current?.catch(() => undefined);
     await started?.close();
     rmSync(`${STATE_DIR}/${LOCAL_SESSION_FILE}`, { force: true });
     say("stopped; nothing left running");
-    process.exit(0);
+    process.exit(exitCode);
   };
   process.on("SIGINT", () => void stop("SIGINT"));
   process.on("SIGTERM", () => void stop("SIGTERM"));
@@ -111,6 +111,9 @@ async function main(): Promise<void> {
   });
   const pipeline = await startup.current;
   if (stopping) return;
+  // Everything runs until Ctrl-C: a process ending on its own leaves a broken pipeline, so stop it all, loudly.
+  for (const child of pipeline.supervisor.running)
+    void child.exited.then((how) => stop(`${child.spec.name} exited on its own (${String(how)})`, 1));
   writePrivateFile(STATE_DIR, LOCAL_SESSION_FILE, JSON.stringify(sessionInfo(pipeline), null, 2));
   say(`[2/3] all processes ready in ${elapsed(started)}`);
 
