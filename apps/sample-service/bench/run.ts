@@ -17,11 +17,18 @@ const APP_DIR = fileURLToPath(new URL("..", import.meta.url));
 const TARGETS = { minThroughputRatio: 0.7, maxRssMb: 150 } as const;
 
 interface Options {
-  /** Extra node flags for the service process (e.g. V8 heap sizing), the same in both modes. */
+  /** Node flags for the service process in every mode: the image's NODE_OPTIONS unless --node-option is given. */
   nodeOptions: string[];
   duration: number;
   warmup: number;
   connections: number;
+}
+
+/** The V8 flags the image sets (NODE_OPTIONS in the Dockerfile), so by default the benchmark runs what ships. */
+function imageNodeOptions(): string[] {
+  const dockerfile = readFileSync(fileURLToPath(new URL("../Dockerfile", import.meta.url)), "utf8");
+  const match = /NODE_OPTIONS="([^"]*)"/.exec(dockerfile);
+  return match?.[1]?.split(/\s+/).filter(Boolean) ?? [];
 }
 
 function parseOptions(argv: string[]): Options {
@@ -43,7 +50,7 @@ function parseOptions(argv: string[]): Options {
     return value;
   };
   const options = {
-    nodeOptions: values["node-option"],
+    nodeOptions: values["node-option"].length > 0 ? values["node-option"] : imageNodeOptions(),
     duration: int("duration", 1, 600),
     warmup: int("warmup", 0, 120),
     connections: int("connections", 1, 1000),
@@ -251,7 +258,8 @@ const exported = await awaitLine(receiver, "the receiver's counts", (v) =>
 const f0 = (n: number) => n.toFixed(0);
 console.log(
   `Machine: ${CPU_COUNT} CPUs (${cpus()[0]?.model ?? "unknown"}), ${f0(totalmem() / 2 ** 30)} GiB, Node ${process.versions.node}; ` +
-    `${options.connections} connections, ${options.duration} s per run after ${options.warmup} s warm-up; ${PIN ? "service pinned to CPU 0, load generator and receiver to the others" : "no CPU pinning"}.`,
+    `${options.connections} connections, ${options.duration} s per run after ${options.warmup} s warm-up, ` +
+    `service flags: ${options.nodeOptions.join(" ") || "(none)"}; ${PIN ? "service pinned to CPU 0, load generator and receiver to the others" : "no CPU pinning"}.`,
 );
 console.log("");
 console.log(
