@@ -17,6 +17,7 @@ export const CA_VALIDITY_DAYS = 1825;
 export const SERVER_VALIDITY_DAYS = 365;
 /** Reissue the server certificate when it expires within this many days. */
 export const RENEW_BEFORE_DAYS = 30;
+const DAY_MS = 24 * 3600 * 1000;
 
 export interface GatewayCertificates {
   readonly caCertPem: string;
@@ -42,7 +43,7 @@ async function reasonToReissue(certPem: string, caCertPem: string): Promise<stri
   if (!(await isSignedBy(certPem, caCertPem))) return "it was not signed by the current CA";
   if (!sameSet(info.dnsNames, gateway.dnsNames) || !sameSet(info.ipAddresses, gateway.ipAddresses))
     return `its SANs (${[...info.dnsNames, ...info.ipAddresses].join(", ")}) differ from the gateway's names`;
-  if (info.notAfter.getTime() - Date.now() < RENEW_BEFORE_DAYS * 24 * 3600 * 1000)
+  if (info.notAfter.getTime() - Date.now() < RENEW_BEFORE_DAYS * DAY_MS)
     return `it expires on ${info.notAfter.toISOString()}`;
   return undefined;
 }
@@ -98,10 +99,16 @@ export async function ensureGatewayCertificates(
     });
 
   note(`issuing the gateway certificate: ${reason}`);
+  // Never outlive the CA: late in the CA's life the certificate gets what is left of it.
+  const caDaysLeft = Math.floor((ca.certificate.notAfter.getTime() - Date.now()) / DAY_MS) - 1;
+  if (caDaysLeft < RENEW_BEFORE_DAYS)
+    throw new Error(
+      `the CA in ${files.caCert} expires on ${ca.certificate.notAfter.toISOString().slice(0, 10)}; run the regenerate-credentials target with --certificates to make a new one`,
+    );
   const issued = await issueServerCertificate(ca, {
     dnsNames: gateway.dnsNames,
     ipAddresses: gateway.ipAddresses,
-    validityDays: SERVER_VALIDITY_DAYS,
+    validityDays: Math.min(SERVER_VALIDITY_DAYS, caDaysLeft),
   });
   writePrivateFile(stateDir, stateFiles.serverKey, issued.keyPem);
   writePrivateFile(stateDir, stateFiles.serverCert, issued.certPem);
