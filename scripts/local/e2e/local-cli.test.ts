@@ -117,6 +117,37 @@ describe("make local / make local-verify (the CLI)", () => {
     expect(existsSync(join(stateDir, "local-session.json"))).toBe(false);
   }, 240_000);
 
+  it("stops everything, exit 1, when one process ends on its own", async () => {
+    const base = e2ePortBase(5);
+    const local = execa(process.execPath, [LOCAL, "--port-base", String(base), "--no-traffic"], {
+      env,
+      reject: false,
+      detached: true,
+    });
+    group = local.pid;
+    let stdout = "";
+    local.stdout?.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+    await pollUntil(
+      "make local to be up",
+      () => Promise.resolve(stdout.includes("Stop: Ctrl-C") || undefined),
+      {
+        timeoutMs: 90_000,
+        intervalMs: 100,
+      },
+    );
+    const pids = descendants(local.pid!);
+    const remote = pids.find((pid) =>
+      readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("manifests/remote/collector/config.yaml"),
+    );
+    expect(remote).toBeDefined();
+    process.kill(remote!, "SIGKILL");
+    const result = await local;
+    expect(result.exitCode).toBe(1);
+    expect(result.stdout).toMatch(/remote exited on its own \(SIGKILL\): stopping every process/);
+    expect(pids.filter(alive)).toEqual([]);
+    expect(await busyPorts(portPlan(base))).toEqual([]);
+  }, 120_000);
+
   it("rejects bad flags with every problem named, exit 2, before starting anything", async () => {
     const result = await execa(process.execPath, [LOCAL, "--port-base", "80", "--rate", "fast"], {
       env,
