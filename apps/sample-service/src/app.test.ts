@@ -172,6 +172,11 @@ describe("injection", () => {
     expect(performance.now() - started).toBeGreaterThanOrEqual(45);
   });
 
+  it("leaves unknown routes as plain 404s", async () => {
+    const res = await app().request("/api/nope", { headers: { "x-inject-failure": "true" } });
+    expect(res.status).toBe(404);
+  });
+
   it("leaves the probes alone", async () => {
     const res = await app({ injectFailureRate: 1 }, () => 0).request("/healthz");
     expect(res.status).toBe(200);

@@ -134,6 +134,8 @@ export function createApp(options: AppOptions): Hono {
   );
 
   app.use("/api/*", async (c, next) => {
+    // Unknown routes stay plain 404s, whatever the injection headers say.
+    if (!matchedRoutes(c as Context).some((r) => r.method !== "ALL")) return next();
     let injection;
     try {
       injection = resolveInjection(
