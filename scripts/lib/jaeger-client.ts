@@ -7,6 +7,8 @@
 //     .findTraces({ service, tags?, limit?, lookback?, operation? })
 //                                          GET /api/traces?service=…&tags={…}&limit=…&lookback=…
 //                                                                       → JaegerTrace[] ([] when none)
+//       `limit` must stay below the in-memory store's max_traces (JAEGER_MAX_TRACES, 100000), or Jaeger
+//       answers HTTP 500 "search depth must be greater than 0 and less than max traces".
 //     .getTrace(traceId)                   GET /api/traces/{id}         → JaegerTrace | undefined (404)
 //   pollUntil(description, probe, { timeoutMs, intervalMs? }) → the first non-undefined probe result; throws
 //     `timed out after Ns waiting for <description>` (plus the probe's last error) when time runs out.
