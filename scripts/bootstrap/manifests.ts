@@ -13,7 +13,8 @@ import type { ImageRefs } from "./images.ts";
 /** `kubectl kustomize` of a cluster's manifests (client-side only: no cluster is contacted). */
 export async function render(cluster: ClusterKey): Promise<KubeObject[]> {
   const dir = join(REPO_ROOT, manifestDirs[cluster]);
-  const { stdout } = await run("kubectl", ["kustomize", dir]);
+  // Rendering is client-side; --context is there because every kubectl call carries one.
+  const { stdout } = await run("kubectl", ["--context", clusters[cluster].context, "kustomize", dir]);
   const documents = parseAllDocuments(stdout);
   const objects: KubeObject[] = [];
   for (const document of documents) {

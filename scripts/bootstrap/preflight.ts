@@ -3,6 +3,7 @@
 import { createServer } from "node:net";
 import { CommandFailed, ToolMissing, lastLines, run } from "./exec.ts";
 import { Failure, exitCodes, type ExitCode } from "./exit-codes.ts";
+import { clusters } from "../lib/topology.ts";
 import { MIN_DOCKER_MEMORY_BYTES } from "./config.ts";
 
 export interface PreflightOptions {
@@ -162,7 +163,8 @@ export async function preflight(options: PreflightOptions): Promise<PreflightRep
     ),
     checkTool(
       "kubectl",
-      ["version", "--client", "--output=json"],
+      // --context like every kubectl call; a client-only call does not need the context to exist yet.
+      ["--context", clusters.edge.context, "version", "--client", "--output=json"],
       options.kubectlMinVersion,
       { missing: exitCodes.kubectlMissing, tooOld: exitCodes.kubectlTooOld },
       problems,

@@ -257,6 +257,8 @@ function servePortForward(localPort: string, remotePort: string): void {
 function kubectl(): void {
   const { context, namespace, rest } = stripGlobalFlags(argv);
   const [command, ...args] = rest;
+  if (context === undefined) fail("fake kubectl: refusing a call without --context (the project's rule)");
+  // Like the real kubectl: client-only commands do not need the context to exist.
   if (command === "version")
     return out(
       JSON.stringify(
@@ -284,7 +286,6 @@ function kubectl(): void {
     const which = dir.replace(/\/+$/, "").split("/").pop();
     return out(recorded(`kustomize-${which}.yaml`));
   }
-  if (context === undefined) fail("fake kubectl: refusing a call without --context (the project's rule)");
   const cluster = context.replace(/^kind-/, "");
   if (!world.kind.clusters.includes(cluster)) fail(`error: context "${context}" does not exist`);
   switch (command) {
