@@ -261,21 +261,9 @@ function kubectl(): void {
   // Like the real kubectl: client-only commands do not need the context to exist.
   if (command === "version")
     return out(
-      JSON.stringify(
-        {
-          clientVersion: {
-            major: world.kubectl.version.split(".")[0],
-            minor: world.kubectl.version.split(".")[1],
-            gitVersion: `v${world.kubectl.version}`,
-            goVersion: "go1.25.4",
-            compiler: "gc",
-            platform: "linux/amd64",
-          },
-          kustomizeVersion: "v5.7.1",
-        },
-        null,
-        2,
-      ),
+      recorded("kubectl-version-client.json")
+        .replaceAll("{version}", world.kubectl.version)
+        .replaceAll("{minor}", world.kubectl.version.split(".")[1] ?? ""),
     );
   if (command === "kustomize") {
     const dir = args[0] ?? "";
