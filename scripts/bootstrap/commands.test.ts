@@ -24,6 +24,8 @@ const line = (call: FakeCall) => `${call.tool} ${call.argv.join(" ")}`;
 // The fakes render manifests with the real kustomize; building it (once, cached) may take minutes.
 beforeAll(() => void realKustomize(), 900_000);
 
+// Each test runs the scripts as processes, several times; generous under a loaded 2-core machine.
+const PROCESS_TEST_TIMEOUT_MS = 120_000;
 let fakes: Fakes | undefined;
 let receiver: OtlpReceiver | undefined;
 afterEach(async () => {
@@ -43,7 +45,7 @@ async function runningSetup(): Promise<Fakes> {
 
 const read = (f: Fakes, name: string) => readFileSync(join(f.stateDir, name), "utf8");
 
-describe("make down", () => {
+describe("make down", { timeout: PROCESS_TEST_TIMEOUT_MS }, () => {
   it("deletes both clusters, keeps the state folder, and is a no-op the second time", async () => {
     fakes = await runningSetup();
     const first = await runBootstrap(fakes, "down");
@@ -92,7 +94,7 @@ describe("make down", () => {
   });
 });
 
-describe("make status", () => {
+describe("make status", { timeout: PROCESS_TEST_TIMEOUT_MS }, () => {
   it("shows our workloads, the gateway, certificate expiry and where the credentials are — not what they are", async () => {
     fakes = await runningSetup();
     const result = await runBootstrap(fakes, "status");
@@ -124,7 +126,7 @@ describe("make status", () => {
   });
 });
 
-describe("make logs", () => {
+describe("make logs", { timeout: PROCESS_TEST_TIMEOUT_MS }, () => {
   it("reads both collectors with --context, and validates --tail", async () => {
     fakes = await runningSetup();
     const result = await runBootstrap(fakes, "logs", ["--tail", "20"]);
@@ -139,7 +141,7 @@ describe("make logs", () => {
   });
 });
 
-describe("make regenerate-credentials", () => {
+describe("make regenerate-credentials", { timeout: PROCESS_TEST_TIMEOUT_MS }, () => {
   it("replaces the credentials, updates both clusters' Secrets and restarts the collectors", async () => {
     fakes = await runningSetup();
     const oldPassword = read(fakes, stateFiles.password);
@@ -180,88 +182,96 @@ describe("make regenerate-credentials", () => {
   });
 });
 
-describe("make verify (fake port-forward to a recorded Jaeger; nothing on the gateway port)", () => {
-  it("needs the state folder: without it, exit 4 and what to do", async () => {
-    fakes = await createFakes({ world: (w) => void (w.kind.clusters = ["edge", "remote"]) });
-    const result = await runBootstrap(fakes, "verify");
-    expect(result.exitCode).toBe(exitCodes.notReady);
-    expect(result.stderr).toContain("run `make up` first");
-  });
-
-  it("prints a pass/fail table, exits 3 when checks fail, and stops its port-forward", async () => {
-    fakes = await runningSetup();
-    const gatewayPort = await freePort();
-    const result = await runBootstrap(fakes, "verify", [
-      "--timeout",
-      "2",
-      "--gateway",
-      `127.0.0.1:${gatewayPort}`,
-    ]);
-    expect(result.exitCode).toBe(exitCodes.verifyFailed);
-    expect(
-      fakes
-        .calls()
-        .map(line)
-        .find((c) => c.includes("port-forward")),
-    ).toBe(
-      "kubectl --context kind-remote --namespace observability port-forward --address 127.0.0.1 service/jaeger :16686",
-    );
-    // The recorded Jaeger lists both apps but holds no traces: the trace checks must fail, not pass.
-    expect(result.stdout).toMatch(/^FAIL\s/m);
-    expect(result.stdout).toMatch(/verify: \d+ of \d+ checks failed/);
-    // Nothing listens on the gateway port: bad clients are "rejected", but so is the positive control.
-    expect(result.stdout).toMatch(/^PASS\s+gateway: no credentials → rejected/m);
-    expect(result.stdout).toMatch(/^FAIL\s+gateway: right CA \+ right credentials → accepted/m);
-    expect(result.stdout).not.toContain(read(fakes, stateFiles.password));
-    const forwarded = /forwarded to http:\/\/127\.0\.0\.1:(\d+)/.exec(result.stdout);
-    expect(forwarded).not.toBeNull();
-    const stillOpen = await new Promise<boolean>((resolve) => {
-      const socket = connect(Number(forwarded![1]), "127.0.0.1");
-      socket.once("connect", () => resolve(socket.destroy() && true));
-      socket.once("error", () => resolve(false));
+describe(
+  "make verify (fake port-forward to a recorded Jaeger; nothing on the gateway port)",
+  { timeout: PROCESS_TEST_TIMEOUT_MS },
+  () => {
+    it("needs the state folder: without it, exit 4 and what to do", async () => {
+      fakes = await createFakes({ world: (w) => void (w.kind.clusters = ["edge", "remote"]) });
+      const result = await runBootstrap(fakes, "verify");
+      expect(result.exitCode).toBe(exitCodes.notReady);
+      expect(result.stderr).toContain("run `make up` first");
     });
-    expect(stillOpen).toBe(false);
-  });
 
-  it("rejects a malformed --gateway or --timeout with exit 2, naming the value", async () => {
-    fakes = await runningSetup();
-    const result = await runBootstrap(fakes, "verify", ["--gateway", "nowhere", "--timeout=-5"]);
-    expect(result.exitCode).toBe(exitCodes.usage);
-    expect(result.stderr).toContain('--gateway "nowhere" is not host:port');
-    expect(result.stderr).toContain('--timeout "-5" is not a whole number of seconds');
-  });
-});
-
-describe("make send (the real trace generator → a real TLS + basic-auth OTLP receiver)", () => {
-  it("exports to the gateway with the state folder's CA and credentials, without printing the password", async () => {
-    fakes = await createFakes();
-    const certs = await ensureGatewayCertificates(fakes.stateDir);
-    const { credentials: creds } = ensureCredentials({ stateDir: fakes.stateDir });
-    receiver = await startOtlpReceiver({
-      tls: { cert: certs.certPem, key: certs.keyPem },
-      basicAuth: { username: creds.username, password: creds.password },
+    it("prints a pass/fail table, exits 3 when checks fail, and stops its port-forward", async () => {
+      fakes = await runningSetup();
+      const gatewayPort = await freePort();
+      const result = await runBootstrap(fakes, "verify", [
+        "--timeout",
+        "2",
+        "--gateway",
+        `127.0.0.1:${gatewayPort}`,
+      ]);
+      expect(result.exitCode).toBe(exitCodes.verifyFailed);
+      expect(
+        fakes
+          .calls()
+          .map(line)
+          .find((c) => c.includes("port-forward")),
+      ).toBe(
+        "kubectl --context kind-remote --namespace observability port-forward --address 127.0.0.1 service/jaeger :16686",
+      );
+      // The recorded Jaeger lists both apps but holds no traces: the trace checks must fail, not pass.
+      expect(result.stdout).toMatch(/^FAIL\s/m);
+      expect(result.stdout).toMatch(/verify: \d+ of \d+ checks failed/);
+      // Nothing listens on the gateway port: bad clients are "rejected", but so is the positive control.
+      expect(result.stdout).toMatch(/^PASS\s+gateway: no credentials → rejected/m);
+      expect(result.stdout).toMatch(/^FAIL\s+gateway: right CA \+ right credentials → accepted/m);
+      expect(result.stdout).not.toContain(read(fakes, stateFiles.password));
+      const forwarded = /forwarded to http:\/\/127\.0\.0\.1:(\d+)/.exec(result.stdout);
+      expect(forwarded).not.toBeNull();
+      const stillOpen = await new Promise<boolean>((resolve) => {
+        const socket = connect(Number(forwarded![1]), "127.0.0.1");
+        socket.once("connect", () => resolve(socket.destroy() && true));
+        socket.once("error", () => resolve(false));
+      });
+      expect(stillOpen).toBe(false);
     });
-    const result = await runBootstrap(fakes, "send", [
-      "--gateway",
-      `localhost:${receiver.port}`,
-      "--",
-      "--count",
-      "3",
-    ]);
-    expect(result.stderr + result.stdout).not.toContain(creds.password);
-    expect(result.exitCode, result.stderr).toBe(0);
-    const spans = await receiver.waitForSpans(1, { timeoutMs: 10_000 });
-    expect(spans.length).toBeGreaterThan(0);
-    expect(receiver.requests.every((r) => r.outcome.code === status.OK)).toBe(true);
-    expect(receiver.requests[0]!.authorization).toBe(
-      `Basic ${Buffer.from(`${creds.username}:${creds.password}`).toString("base64")}`,
-    );
-  });
 
-  it("without make up's state: exit 4 and what to do", async () => {
-    fakes = await createFakes();
-    const result = await runBootstrap(fakes, "send");
-    expect(result.exitCode).toBe(exitCodes.notReady);
-    expect(result.stderr).toContain("run `make up` first");
-  });
-});
+    it("rejects a malformed --gateway or --timeout with exit 2, naming the value", async () => {
+      fakes = await runningSetup();
+      const result = await runBootstrap(fakes, "verify", ["--gateway", "nowhere", "--timeout=-5"]);
+      expect(result.exitCode).toBe(exitCodes.usage);
+      expect(result.stderr).toContain('--gateway "nowhere" is not host:port');
+      expect(result.stderr).toContain('--timeout "-5" is not a whole number of seconds');
+    });
+  },
+);
+
+describe(
+  "make send (the real trace generator → a real TLS + basic-auth OTLP receiver)",
+  { timeout: PROCESS_TEST_TIMEOUT_MS },
+  () => {
+    it("exports to the gateway with the state folder's CA and credentials, without printing the password", async () => {
+      fakes = await createFakes();
+      const certs = await ensureGatewayCertificates(fakes.stateDir);
+      const { credentials: creds } = ensureCredentials({ stateDir: fakes.stateDir });
+      receiver = await startOtlpReceiver({
+        tls: { cert: certs.certPem, key: certs.keyPem },
+        basicAuth: { username: creds.username, password: creds.password },
+      });
+      const result = await runBootstrap(fakes, "send", [
+        "--gateway",
+        `localhost:${receiver.port}`,
+        "--",
+        "--count",
+        "3",
+      ]);
+      expect(result.stderr + result.stdout).not.toContain(creds.password);
+      expect(result.exitCode, result.stderr).toBe(0);
+      const spans = await receiver.waitForSpans(1, { timeoutMs: 10_000 });
+      expect(spans.length).toBeGreaterThan(0);
+      expect(receiver.requests.every((r) => r.outcome.code === status.OK)).toBe(true);
+      expect(receiver.requests[0]!.authorization).toBe(
+        `Basic ${Buffer.from(`${creds.username}:${creds.password}`).toString("base64")}`,
+      );
+    });
+
+    it("without make up's state: exit 4 and what to do", async () => {
+      fakes = await createFakes();
+      const result = await runBootstrap(fakes, "send");
+      expect(result.exitCode).toBe(exitCodes.notReady);
+      expect(result.stderr).toContain("run `make up` first");
+    });
+  },
+);

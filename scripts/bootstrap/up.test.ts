@@ -24,6 +24,8 @@ const line = (call: FakeCall) => `${call.tool} ${call.argv.join(" ")}`;
 // The fakes render manifests with the real kustomize; building it (once, cached) may take minutes.
 beforeAll(() => void realKustomize(), 900_000);
 
+// Each test runs the scripts as processes, several times; generous under a loaded 2-core machine.
+const PROCESS_TEST_TIMEOUT_MS = 120_000;
 let fakes: Fakes | undefined;
 afterEach(() => {
   fakes?.cleanup();
@@ -49,7 +51,7 @@ function filesUnder(dir: string, skip: readonly string[]): string[] {
     .filter((path) => !skip.some((s) => path === s || path.startsWith(`${s}/`)));
 }
 
-describe("make up (fake docker, kind and kubectl)", () => {
+describe("make up (fake docker, kind and kubectl)", { timeout: PROCESS_TEST_TIMEOUT_MS }, () => {
   it("runs the seven steps in order and converges the clusters", async () => {
     fakes = await createFakes();
     const result = await runBootstrap(fakes, "up", ["--no-verify"]);
@@ -294,7 +296,7 @@ describe("make up (fake docker, kind and kubectl)", () => {
   });
 });
 
-describe("make up preflight (fake tools, a real port)", () => {
+describe("make up preflight (fake tools, a real port)", { timeout: PROCESS_TEST_TIMEOUT_MS }, () => {
   const cases: {
     name: string;
     tools?: ("docker" | "kind" | "kubectl")[];
