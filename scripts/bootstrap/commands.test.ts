@@ -1,13 +1,14 @@
 // The commands around `make up` — down, status, logs, regenerate-credentials, verify — against the fake
 // docker/kind/kubectl; `make send` against a real TLS + basic-auth OTLP receiver on loopback.
 import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { connect } from "node:net";
+import { spawn } from "node:child_process";
+import { connect, createServer } from "node:net";
 import { join } from "node:path";
 import { status } from "@grpc/grpc-js";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { credentials, ensureCredentials, htpasswdVerifies } from "../lib/credentials.ts";
 import { startOtlpReceiver, type OtlpReceiver } from "../lib/otlp-receiver.ts";
-import { stateFiles } from "../lib/topology.ts";
+import { REPO_ROOT, ports, stateFiles } from "../lib/topology.ts";
 import {
   createFakes,
   freePort,
@@ -18,6 +19,7 @@ import {
 } from "../testing/fakes/fake-path.ts";
 import { ensureGatewayCertificates } from "./certificates.ts";
 import { exitCodes } from "./exit-codes.ts";
+import { portIsFree } from "./preflight.ts";
 
 const line = (call: FakeCall) => `${call.tool} ${call.argv.join(" ")}`;
 
@@ -272,6 +274,57 @@ describe(
       const result = await runBootstrap(fakes, "send");
       expect(result.exitCode).toBe(exitCodes.notReady);
       expect(result.stderr).toContain("run `make up` first");
+    });
+  },
+);
+
+describe(
+  "make jaeger (fake port-forward; the real local port 16686)",
+  { timeout: PROCESS_TEST_TIMEOUT_MS },
+  () => {
+    it("forwards to localhost:16686 until interrupted, then releases the port", async (context) => {
+      if (!(await portIsFree(ports.jaegerQuery))) return context.skip("port 16686 is in use on this machine");
+      fakes = await runningSetup();
+      const child = spawn(process.execPath, [join(REPO_ROOT, "scripts", "bootstrap", "jaeger.ts")], {
+        env: fakes.env,
+        stdio: ["ignore", "pipe", "pipe"],
+      });
+      let output = "";
+      child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
+      child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
+      const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
+      const deadline = Date.now() + 20_000;
+      while (!output.includes("Jaeger: http://localhost:16686") && Date.now() < deadline)
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(output, "jaeger.ts announces the URL").toContain("Jaeger: http://localhost:16686");
+      const services = (await (await fetch("http://127.0.0.1:16686/api/services")).json()) as {
+        data: string[];
+      };
+      expect(services.data).toContain("sample-service");
+      child.kill("SIGINT");
+      expect(await exited).toBe(0);
+      expect(await portIsFree(ports.jaegerQuery)).toBe(true);
+      expect(fakes.calls().map(line)).toContain(
+        "kubectl --context kind-remote --namespace observability port-forward --address 127.0.0.1 service/jaeger 16686:16686",
+      );
+    });
+
+    it("refuses with exit 16 when port 16686 is taken", async () => {
+      fakes = await runningSetup();
+      const holder = createServer();
+      const held = await new Promise<boolean>((resolve) => {
+        holder.once("error", () => resolve(false));
+        holder.listen(ports.jaegerQuery, "127.0.0.1", () => resolve(true));
+      });
+      try {
+        // Held by us or by something else on this machine: taken either way.
+        const result = await runBootstrap(fakes, "jaeger");
+        expect(result.exitCode).toBe(exitCodes.portTaken);
+        expect(result.stderr).toContain("port 16686 on this machine is already in use");
+        expect(fakes.calls().filter((c) => c.argv.includes("port-forward"))).toEqual([]);
+      } finally {
+        if (held) holder.close();
+      }
     });
   },
 );
