@@ -1,8 +1,11 @@
 // Every collector config in manifests/ passes the built collector's `validate` with the environment it gets
 // in the cluster and in the local topology — and fails it when a variable it needs is missing (so a pass
 // means something). Jaeger's config passes Jaeger's `validate` the same way.
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { execa } from "execa";
 import { beforeAll, describe, expect, it } from "vitest";
+import { REPO_ROOT } from "../../lib/topology.ts";
 import type { Binaries } from "../binaries.ts";
 import { CONFIGS } from "../processes.ts";
 import { figures, testBinaries } from "./helpers.ts";
@@ -72,6 +75,15 @@ describe("collector and Jaeger configs pass the real binaries' validate", () => 
 
     const noJaeger = await validate(bin.otelcol, CONFIGS.remote, { HTPASSWD_FILE: "/x" });
     expect(noJaeger.output).toContain('otlp_grpc/jaeger: requires a non-empty "endpoint"');
+  });
+
+  it("covers every collector-style config in manifests/ (a new one must be added here)", () => {
+    const found = readdirSync(join(REPO_ROOT, "manifests"), { recursive: true, encoding: "utf8" })
+      .filter((file) => /\.ya?ml$/.test(file))
+      .filter((file) => /^receivers:/m.test(readFileSync(join(REPO_ROOT, "manifests", file), "utf8")))
+      .map((file) => join(REPO_ROOT, "manifests", file))
+      .sort();
+    expect(found).toEqual([CONFIGS.edge, CONFIGS.remote, CONFIGS.jaeger].sort());
   });
 
   it("Jaeger's config is valid for the Jaeger binary", async () => {
