@@ -1,4 +1,6 @@
 // Step 2 of `make up`: both kind clusters, created in parallel, skipped when they already exist.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { REPO_ROOT, clusters } from "../lib/topology.ts";
 import { run } from "./exec.ts";
@@ -18,7 +20,10 @@ export async function existingClusters(): Promise<Set<string>> {
   );
 }
 
-async function createCluster(key: ClusterKey, nodeImage: string): Promise<void> {
+// kind gives up instead of waiting when another kind process holds the kubeconfig's lock, so two
+// parallel creates would race on ~/.kube/config (kubernetes-sigs/kind#1425). Each create writes a
+// throw-away kubeconfig instead; `kind export kubeconfig` then updates the real one, one cluster at a time.
+async function createCluster(key: ClusterKey, nodeImage: string, scratch: string): Promise<void> {
   const cluster = clusters[key];
   await run("kind", [
     "create",
@@ -29,6 +34,8 @@ async function createCluster(key: ClusterKey, nodeImage: string): Promise<void> 
     join(REPO_ROOT, cluster.config),
     "--image",
     nodeImage,
+    "--kubeconfig",
+    join(scratch, `${cluster.name}.kubeconfig`),
     "--wait",
     timeouts.nodesReady,
   ]);
@@ -41,15 +48,23 @@ export async function ensureClusters(nodeImage: string, note: (line: string) => 
   const present = clusterKeys.filter((key) => existing.has(clusters[key].name));
   if (missing.length > 0)
     note(`creating ${missing.map((k) => clusters[k].name).join(" and ")} (in parallel)`);
-  const results = await Promise.allSettled(missing.map((key) => createCluster(key, nodeImage)));
+  // The throw-away kubeconfigs hold admin credentials: a private folder, removed right after.
+  const scratch = mkdtempSync(join(tmpdir(), "otel-e2r-kind-"));
+  let results: PromiseSettledResult<void>[];
+  try {
+    results = await Promise.allSettled(missing.map((key) => createCluster(key, nodeImage, scratch)));
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
   const failures = results.flatMap((result, i) =>
     result.status === "rejected"
       ? [`${clusters[missing[i]!].name}: ${(result.reason as Error).message}`]
       : [],
   );
   if (failures.length > 0) throw new Error(`kind could not create every cluster:\n${failures.join("\n")}`);
-  // An existing cluster may have lost its kubeconfig entry (another kubeconfig, a reset): restore it.
-  for (const key of present) await run("kind", ["export", "kubeconfig", "--name", clusters[key].name]);
+  // Serially, so the kubeconfig lock is never contended. Also restores the context of an existing cluster
+  // whose kubeconfig entry was lost (another KUBECONFIG, a reset).
+  for (const key of clusterKeys) await run("kind", ["export", "kubeconfig", "--name", clusters[key].name]);
   for (const key of clusterKeys)
     await run("kubectl", [
       "--context",

@@ -86,6 +86,12 @@ describe("make up (fake docker, kind and kubectl)", { timeout: PROCESS_TEST_TIME
     ).toBe(true);
     expect(order).toEqual([...order].sort((a, b) => a - b));
     expect(calls.filter((c) => c.startsWith("kind create cluster"))).toHaveLength(2);
+    // Parallel creates write throw-away kubeconfigs; the real one is updated serially afterwards.
+    for (const create of calls.filter((c) => c.startsWith("kind create cluster")))
+      expect(create).toMatch(/ --kubeconfig \S+\/(edge|remote)\.kubeconfig /);
+    const exports = calls.flatMap((c, i) => (c.startsWith("kind export kubeconfig") ? [i] : []));
+    expect(exports).toHaveLength(2);
+    expect(Math.min(...exports)).toBeGreaterThan(calls.findLastIndex((c) => c.startsWith("kind create")));
   });
 
   it("passes --context on every kubectl call", async () => {
