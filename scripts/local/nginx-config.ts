@@ -58,7 +58,12 @@ http {
   scgi_temp_path ${temp("scgi")};
   # One line per call: the gRPC status the collector answered shows why a client was turned away. (A file:
   # the supervisor's pipes are sockets, which nginx cannot open as /dev/stdout.)
-  log_format grpc '$time_iso8601 $remote_addr "$request" http=$status grpc-status=$upstream_trailer_grpc_status '
+  # A rejection comes back "trailers-only": its grpc-status is a header, an answer's is a trailer.
+  map $upstream_trailer_grpc_status $grpc_status {
+    "" $upstream_http_grpc_status;
+    default $upstream_trailer_grpc_status;
+  }
+  log_format grpc '$time_iso8601 $remote_addr "$request" http=$status grpc-status=$grpc_status '
                   '$ssl_protocol $request_time s';
   access_log ${temp("access.log")} grpc;
 

@@ -8,6 +8,7 @@ import type { JaegerClient } from "../lib/jaeger-client.ts";
 import { createJaegerClient } from "../lib/jaeger-client.ts";
 import type { Binaries } from "./binaries.ts";
 import { resolveBinaries } from "./binaries.ts";
+import { followFile } from "./follow-file.ts";
 import { parseNginxVersion, renderNginxConfig } from "./nginx-config.ts";
 import type { PortPlan } from "./ports.ts";
 import { busyPorts, portPlan } from "./ports.ts";
@@ -71,6 +72,9 @@ export async function startLocalPipeline(options: PipelineOptions = {}): Promise
   const binaries = options.binaries ?? (await resolveBinaries());
   const session = await createSession();
   const supervisor = createSupervisor(options);
+  // nginx's access log (one line per gRPC call, with the collector's grpc-status) joins the prefixed output.
+  const log = options.log ?? ((line: string) => process.stdout.write(`${line}\n`));
+  const stopFollowing = followFile(join(session.nginxDir, "access.log"), (line) => log(`[gateway] ${line}`));
   const specs = new Map<string, ProcessSpec>();
   let closed = false;
 
@@ -124,6 +128,7 @@ export async function startLocalPipeline(options: PipelineOptions = {}): Promise
       if (closed) return;
       closed = true;
       await supervisor.stopAll();
+      stopFollowing();
       session.remove();
     },
   };

@@ -92,6 +92,16 @@ describe("local pipeline: happy path and rejection", () => {
     expect(attempts[0]!.detail).toMatch(/UNAUTHENTICATED/);
     expect(attempts[1]!.detail).toMatch(/UNAUTHENTICATED: invalid credentials/);
     expect(attempts[3]!.detail).toMatch(/certificate/);
+    // The gateway's own log shows the collector turning the two credential attempts away (16 = UNAUTHENTICATED).
+    await pollUntil(
+      "two grpc-status=16 lines in the gateway's access log",
+      () =>
+        Promise.resolve(
+          output.lines().filter((line) => line.startsWith("[gateway]") && line.includes("grpc-status=16"))
+            .length >= 2 || undefined,
+        ),
+      { timeoutMs: 5000 },
+    );
   }, 90_000);
 
   it("carries every span of an independent client (telemetrygen), to the edge and straight to the gateway", async () => {
