@@ -37,7 +37,7 @@ if (problems.length > 0) {
 }
 
 const started = performance.now();
-const TOTAL_STEPS = 11;
+const TOTAL_STEPS = 13;
 let step = 0;
 const progress = (what: string): void => {
   step++;
@@ -243,6 +243,8 @@ for (const [rate, workers] of [
   ["1000", 32],
   ["5000", 32],
   ["5000", 64],
+  ["5000", 128],
+  ["20000", 64],
 ] as const) {
   progress(
     `telemetrygen traces --child-spans 1 --rate ${rate} --workers ${workers}, ${SECONDS}s on CPU ${GENERATOR_CPU}`,
