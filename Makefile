@@ -12,8 +12,36 @@ help: ## Show this help: every target, grouped, with what it does
 setup: ## Install the pinned toolchain (Node 24, pnpm) and the workspace dependencies
 	@$(RUN) node scripts/setup.ts
 
+##@ Clusters (need Docker, kind, kubectl)
+.PHONY: up verify jaeger status logs send down regenerate-credentials
+up: ## Create both kind clusters, deploy the pipeline and prove traces cross (safe to re-run)
+	@$(RUN) node scripts/bootstrap/up.ts
+verify: ## Prove traces crossed edge → remote and the gateway rejects bad clients (pass/fail table)
+	@$(RUN) node scripts/bootstrap/verify.ts
+jaeger: ## Open Jaeger: port-forward its UI to http://localhost:16686 (Ctrl-C to stop)
+	@$(RUN) node scripts/bootstrap/jaeger.ts
+status: ## Show both clusters' workloads, the gateway address, certificate expiry and where the credentials are
+	@$(RUN) node scripts/bootstrap/status.ts
+logs: ## Show the edge and remote collectors' logs (FOLLOW=1 to stream, TAIL=n lines)
+	@$(RUN) node scripts/bootstrap/logs.ts $(if $(FOLLOW),--follow) $(if $(TAIL),--tail $(TAIL))
+send: ## Send traces from this machine straight to the gateway (ARGS="..." for the trace generator)
+	@$(RUN) node scripts/bootstrap/send.ts -- $(ARGS)
+down: ## Delete both clusters (PURGE=1 also deletes the generated CA, certificate and credentials)
+	@$(RUN) node scripts/bootstrap/down.ts $(if $(PURGE),--purge)
+regenerate-credentials: ## New basic-auth credentials, rolled out if the clusters run (CERTS=1: new CA and certificate too)
+	@$(RUN) node scripts/bootstrap/regenerate-credentials.ts $(if $(CERTS),--certificates)
+
+##@ Local topology (no Docker)
+.PHONY: local local-verify tools
+local: ## Run the whole pipeline on loopback (real collector, nginx gateway, Jaeger, both apps) in the foreground; Ctrl-C stops it
+	@$(RUN) node scripts/local/local.ts
+local-verify: ## Run make verify's checks against the running `make local` (in a second terminal)
+	@$(RUN) node scripts/local/verify.ts
+tools: ## Build the Go binaries (collector, Jaeger, telemetrygen, kustomize, ...) at the pinned versions, cached by version
+	@scripts/tools/go-tools.sh all
+
 ##@ Quality
-.PHONY: test lint format typecheck docs
+.PHONY: test lint format typecheck contract manifests bench-sample-service docs
 test: ## Run the whole suite: lint, type-check, build the Go tools, then every test (unit, contract, end-to-end)
 	@$(RUN) pnpm run test
 lint: ## Lint (ESLint) and check formatting (Prettier)
@@ -22,5 +50,11 @@ format: ## Rewrite files with Prettier and apply ESLint's automatic fixes
 	@$(RUN) pnpm run format
 typecheck: ## Type-check apps, scripts and tests (strict TypeScript)
 	@$(RUN) pnpm run typecheck
+contract: ## Offline contract tests of clusters/ and manifests/: schemas, cross-references, kube-linter, real collector and Jaeger
+	@$(RUN) pnpm exec vitest run scripts/contract
+manifests: ## Render both clusters' manifests (pinned kustomize, images from versions.env) into .cache/manifests/
+	@$(RUN) node scripts/contract/render-manifests.ts
+bench-sample-service: ## Benchmark the sample service with tracing off, on and 10% sampled (req/s, p99, CPU/request, RSS)
+	@$(RUN) pnpm --filter @otel-e2r/sample-service bench
 docs: ## Regenerate the README's generated tables (versions, make targets)
 	@$(RUN) node scripts/docs/readme-blocks.ts

@@ -7,4 +7,4 @@ BEGIN {
   printf "Usage: make %s<target>%s\n", cyan, reset
 }
 /^##@ / { printf "\n%s%s%s\n", bold, substr($0, 5), reset; next }
-/^[a-zA-Z0-9_-]+:.*## / { printf "  %s%-16s%s %s\n", cyan, $1, reset, $2 }
+/^[a-zA-Z0-9_-]+:.*## / { printf "  %s%-24s%s %s\n", cyan, $1, reset, $2 }
