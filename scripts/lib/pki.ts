@@ -201,7 +201,7 @@ export async function loadCa(certPem: string, keyPem: string): Promise<Certifica
   } catch {
     // Deliberately no `cause`: nothing derived from the key may end up in a message or a log.
     throw new Error(
-      `the CA key is not a PKCS#8 ECDSA P-256 private key in PEM ("-----BEGIN PRIVATE KEY-----")`,
+      `the CA key is not a PKCS#8 ECDSA P-256 private key in PEM (a "BEGIN PRIVATE KEY" block)`,
     );
   }
   if (!keyMatchesCertificate(keyPem, certificate))
