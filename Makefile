@@ -41,7 +41,7 @@ tools: ## Build the Go binaries (collector, Jaeger, telemetrygen, kustomize, ...
 	@scripts/tools/go-tools.sh all
 
 ##@ Quality
-.PHONY: test lint format typecheck contract manifests bench-sample-service docs
+.PHONY: test lint format typecheck contract manifests bench-sample-service bench-trace-generator docs
 test: ## Run the whole suite: lint, type-check, build the Go tools, then every test (unit, contract, end-to-end)
 	@$(RUN) pnpm run test
 lint: ## Lint (ESLint) and check formatting (Prettier)
@@ -56,5 +56,7 @@ manifests: ## Render both clusters' manifests (pinned kustomize, images from ver
 	@$(RUN) node scripts/contract/render-manifests.ts
 bench-sample-service: ## Benchmark the sample service with tracing off, on and 10% sampled (req/s, p99, CPU/request, RSS)
 	@$(RUN) pnpm --filter @otel-e2r/sample-service bench
+bench-trace-generator: ## Benchmark the trace generator on one core against telemetrygen (spans/s with zero drops, RSS)
+	@$(RUN) node apps/trace-generator/bench/throughput.ts
 docs: ## Regenerate the README's generated tables (versions, make targets)
 	@$(RUN) node scripts/docs/readme-blocks.ts
