@@ -33,8 +33,8 @@ regenerate-credentials: ## New basic-auth credentials, rolled out if the cluster
 
 ##@ Local topology (no Docker)
 .PHONY: local local-verify tools
-local: ## Run the whole pipeline on loopback (real collector, nginx gateway, Jaeger, both apps) in the foreground; Ctrl-C stops it
-	@$(RUN) node scripts/local/local.ts
+local: ## Run the whole pipeline on loopback (real collector, nginx gateway, Jaeger, both apps) in the foreground; Ctrl-C stops it (ARGS="--rate 20")
+	@$(RUN) node scripts/local/local.ts $(ARGS)
 local-verify: ## Run make verify's checks against the running `make local` (in a second terminal)
 	@$(RUN) node scripts/local/verify.ts
 tools: ## Build the Go binaries (collector, Jaeger, telemetrygen, kustomize, ...) at the pinned versions, cached by version

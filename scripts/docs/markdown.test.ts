@@ -6,11 +6,15 @@ describe("markdown extraction", () => {
     const text = "Run `make up`, then `make down PURGE=1`; `make local local-verify`. We make sure of it.";
     expect(makeTargets(text).sort()).toEqual(["down", "local", "local-verify", "up"]);
     expect(makeTargets("```console\n$ make test\n```")).toEqual(["test"]);
+    expect(makeTargets("```text\n  make send     send your own traces\n```")).toEqual(["send"]);
   });
 
   it("finds repository paths in backticks, trimming punctuation", () => {
     const text = "See `manifests/edge/`, `scripts/local/README.md`. Not `src/x.ts` or `apps/<name>/`.";
     expect(repoPaths(text)).toEqual(["manifests/edge/", "scripts/local/README.md"]);
+    const command =
+      "```console\n$ scripts/run node apps/trace-generator/src/main.ts --help\n$ cat .cache/manifests/x.yaml\n```";
+    expect(repoPaths(command)).toEqual(["scripts/run", "apps/trace-generator/src/main.ts"]);
   });
 
   it("finds relative links with anchors and skips external ones", () => {

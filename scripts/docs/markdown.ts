@@ -38,20 +38,27 @@ function codeSegments(text: string): string[] {
 export function makeTargets(text: string): string[] {
   const found = new Set<string>();
   for (const code of codeSegments(text)) {
-    for (const match of code.matchAll(/(?:^|[\s;&|($])make((?:[ \t]+[a-z][a-z0-9-]*)+)/gm)) {
+    // Targets are separated by single spaces; a wider gap starts a column of prose (`make up   does …`).
+    for (const match of code.matchAll(/(?:^|[\s;&|($])make((?: [a-z][a-z0-9-]*)+)/gm)) {
       for (const word of (match[1] ?? "").trim().split(/\s+/)) found.add(word);
     }
   }
   return [...found];
 }
 
-/** Repository paths written in backticks, e.g. `scripts/local/README.md` or `manifests/edge/`. */
+/**
+ * Repository paths in code (inline spans and fenced blocks), e.g. `scripts/local/README.md`, `manifests/edge/`
+ * or `scripts/run node apps/trace-generator/src/main.ts --help`. Paths inside other paths
+ * (`.cache/manifests/edge.yaml`) and placeholders (`apps/<name>/`) are skipped.
+ */
 export function repoPaths(text: string): string[] {
-  const roots = "(?:apps|clusters|manifests|scripts|docs|\\.ci|\\.github)";
   const found = new Set<string>();
-  for (const match of text.matchAll(new RegExp(`\`(${roots}/[^\`\\s]*)\``, "g"))) {
-    const path = (match[1] ?? "").replace(/[.,:]+$/, "");
-    if (!/[*<>{}$]/.test(path)) found.add(path);
+  const pattern = /(?<![\w./~-])((?:apps|clusters|manifests|scripts|docs|\.ci|\.github)\/[^\s`'"()|,;]*)/g;
+  for (const code of codeSegments(text)) {
+    for (const match of code.matchAll(pattern)) {
+      const path = (match[1] ?? "").replace(/[.:]+$/, "");
+      if (!/[*<>{}$…]/.test(path)) found.add(path);
+    }
   }
   return [...found];
 }
