@@ -244,7 +244,7 @@ describe(
   "make send (the real trace generator → a real TLS + basic-auth OTLP receiver)",
   { timeout: PROCESS_TEST_TIMEOUT_MS },
   () => {
-    it("exports to the gateway with the state folder's CA and credentials, without printing the password", async () => {
+    it("exports to the gateway with the state folder's CA and credentials, without printing them", async () => {
       fakes = await createFakes();
       const certs = await ensureGatewayCertificates(fakes.stateDir);
       const { credentials: creds } = ensureCredentials({ stateDir: fakes.stateDir });
@@ -260,6 +260,10 @@ describe(
         "3",
       ]);
       expect(result.stderr + result.stdout).not.toContain(creds.password);
+      expect(result.stderr + result.stdout).not.toContain(creds.username);
+      expect(result.stdout).toContain(
+        `(CA ${join(fakes.stateDir, stateFiles.caCert)}, basic auth from the state folder)`,
+      );
       expect(result.exitCode, result.stderr).toBe(0);
       const spans = await receiver.waitForSpans(1, { timeoutMs: 10_000 });
       expect(spans.length).toBeGreaterThan(0);
@@ -307,6 +311,18 @@ describe(
       expect(fakes.calls().map(line)).toContain(
         "kubectl --context kind-remote --namespace observability port-forward --address 127.0.0.1 service/jaeger 16686:16686",
       );
+    });
+
+    it("without a cluster: one line naming the context and what to do, exit 4, no stack trace", async (context) => {
+      if (!(await portIsFree(ports.jaegerQuery))) return context.skip("port 16686 is in use on this machine");
+      fakes = await createFakes();
+      const result = await runBootstrap(fakes, "jaeger");
+      expect(result.exitCode).toBe(exitCodes.notReady);
+      expect(result.stderr).toMatch(
+        /the remote cluster \(context kind-remote\) is not reachable: error: context "kind-remote" does not exist — run `make up` first/,
+      );
+      expect(result.stderr.trim().split("\n")).toHaveLength(1);
+      expect(result.stderr).not.toMatch(/\n\s+at /);
     });
 
     it("refuses with exit 16 when port 16686 is taken", async () => {

@@ -5,6 +5,7 @@ import { clusters } from "../lib/topology.ts";
 import type { ClusterKey } from "./clusters.ts";
 import { describeCommand } from "./exec.ts";
 import { timeouts } from "./config.ts";
+import { Failure, exitCodes } from "./exit-codes.ts";
 
 export interface PortForward {
   /** The local port kubectl bound (127.0.0.1). */
@@ -70,13 +71,25 @@ export async function startPortForward(options: PortForwardOptions): Promise<Por
       clearTimeout(timer);
       reject(
         (error as NodeJS.ErrnoException).code === "ENOENT"
-          ? new Error("kubectl was not found on PATH")
+          ? new Failure(
+              "kubectl was not found on PATH; install it (see the README's requirements)",
+              exitCodes.kubectlMissing,
+            )
           : error,
       );
     });
     void exited.then((code) => {
       clearTimeout(timer);
-      reject(new Error(`\`${command}\` exited with code ${code} before forwarding:\n${output.trimEnd()}`));
+      // Almost always: no such context (no cluster yet) or the cluster is down. kubectl's own last line
+      // says which; the user needs that and the next step, not a stack trace.
+      const cluster = clusters[options.cluster];
+      const reason = output.trim().split("\n").at(-1)?.trim() || `kubectl exited with code ${code}`;
+      reject(
+        new Failure(
+          `the ${cluster.name} cluster (context ${cluster.context}) is not reachable: ${reason} — run \`make up\` first (\`make status\` shows what runs)`,
+          exitCodes.notReady,
+        ),
+      );
     });
   });
   return Object.freeze({

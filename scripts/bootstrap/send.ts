@@ -45,7 +45,7 @@ if (import.meta.main)
     const args = positionals.length > 0 ? positionals : [...DEFAULT_GENERATOR_ARGS];
     say(
       dim(
-        `trace-generator ${args.join(" ")} → https://${address} (CA ${state.caCertFile}, user ${state.credentials.username})`,
+        `trace-generator ${args.join(" ")} → https://${address} (CA ${state.caCertFile}, basic auth from the state folder)`,
       ),
     );
     const child = spawn(process.execPath, [TRACE_GENERATOR, ...args], {
