@@ -109,7 +109,10 @@ describe.each(KUSTOMIZATIONS)("%s", (dir) => {
 
   it("meets the hardening baseline in every container (also what kube-linter checks, stated directly)", () => {
     const problems: string[] = [];
-    for (const { object, pod } of workloads(objects)) {
+    for (const { object, pod, labels } of workloads(objects)) {
+      // The pods too, not only the workload objects: `kubectl get pods -l app.kubernetes.io/part-of=…`.
+      if (labels["app.kubernetes.io/part-of"] === undefined)
+        problems.push(`${object.metadata.name}: pod template has no app.kubernetes.io/part-of label`);
       const podContext = (pod as { securityContext?: Record<string, unknown> }).securityContext ?? {};
       if ((podContext.seccompProfile as { type?: string } | undefined)?.type !== "RuntimeDefault")
         problems.push(`${object.metadata.name}: pod seccompProfile is not RuntimeDefault`);
