@@ -89,6 +89,8 @@ async function main(): Promise<void> {
   };
   process.on("SIGINT", () => void stop("SIGINT"));
   process.on("SIGTERM", () => void stop("SIGTERM"));
+  // The processes run in their own process groups (supervisor.ts): a closed terminal reaches only us.
+  process.on("SIGHUP", () => void stop("SIGHUP"));
 
   say("[1/3] binaries: collector, Jaeger, telemetrygen (Go, cached by version) and nginx");
   const binaries = await resolveBinaries();

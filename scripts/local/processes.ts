@@ -49,6 +49,9 @@ export function jaegerSpec(bin: Binaries, plan: PortPlan, options: ProcessOption
       LOG_LEVEL: options.logLevel ?? "info",
       // Jaeger traces its own queries to localhost:4317 — in its pod, its own OTLP receiver. The same here.
       OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: `http://${at(plan.jaegerOtlpGrpc)}`,
+      // On SIGTERM Jaeger stops its OTLP receiver before its own tracer's last flush, which then retries
+      // against the closed port until the 10 s export timeout (and the supervisor's SIGKILL): bound it.
+      OTEL_EXPORTER_OTLP_TRACES_TIMEOUT: "1000",
     },
     // The query API answering is what the checks need (the health extension reports before storage is up).
     ready: { kind: "http", url: `http://${at(plan.jaegerQuery)}/api/services` },

@@ -1,6 +1,16 @@
 // The supervisor with real processes: readiness, prefixed output, stop, and failures that name the cause.
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { execa } from "execa";
 import { describe, expect, it } from "vitest";
+import { pollUntil } from "../lib/jaeger-client.ts";
 import { createSupervisor } from "./supervisor.ts";
+
+/** Field 5 of /proc/<pid>/stat: the process group. */
+const processGroup = (pid: number) => {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[2]);
+};
 
 const alive = (pid: number) => {
   try {
@@ -95,5 +105,55 @@ describe("createSupervisor", () => {
     );
     expect(supervisor.get("slow")).toBeUndefined();
     expect(supervisor.running).toEqual([]);
+  });
+
+  it("runs each process in its own process group and stops the whole group", async () => {
+    const supervisor = createSupervisor({ log: () => undefined, stopGraceMs: 2000 });
+    // A shell with a grandchild: SIGTERM to the shell alone would leave the grandchild running.
+    const shell = await supervisor.start({
+      name: "shell",
+      command: "sh",
+      args: ["-c", "sleep 60 & echo $!; wait"],
+      ready: { kind: "none" },
+    });
+    const child = await pollUntil(
+      "the grandchild of the shell to exist",
+      () => {
+        const children = readFileSync(`/proc/${shell.pid}/task/${shell.pid}/children`, "utf8").trim();
+        return Promise.resolve(children ? Number(children.split(" ")[0]) : undefined);
+      },
+      { timeoutMs: 5000, intervalMs: 20 },
+    );
+    expect(processGroup(shell.pid)).toBe(shell.pid);
+    expect(processGroup(child)).toBe(shell.pid);
+    expect(processGroup(shell.pid)).not.toBe(processGroup(process.pid));
+    await supervisor.stopAll();
+    expect(alive(shell.pid)).toBe(false);
+    // Orphaned when the shell died: gone once init has reaped it.
+    await pollUntil("the grandchild to be gone", () => Promise.resolve(!alive(child) || undefined), {
+      timeoutMs: 5000,
+      intervalMs: 20,
+    });
+  });
+
+  it("kills the process groups when the supervisor's own process exits without stopping them", async () => {
+    const supervisorModule = fileURLToPath(new URL("supervisor.ts", import.meta.url));
+    const script =
+      `import { createSupervisor } from ${JSON.stringify(supervisorModule)};` +
+      "const s = createSupervisor({ log: () => undefined });" +
+      "const p = await s.start({ name: 'sleeper', command: 'sleep', args: ['60'], ready: { kind: 'none' } });" +
+      "console.log(p.pid); process.exit(3);";
+    const result = await execa(process.execPath, ["--input-type=module", "-e", script], { reject: false });
+    expect(result.exitCode, result.stderr).toBe(3);
+    const sleeper = Number(result.stdout.trim());
+    expect(sleeper).toBeGreaterThan(0);
+    await pollUntil(
+      "the orphaned sleeper to be killed",
+      () => Promise.resolve(!alive(sleeper) || undefined),
+      {
+        timeoutMs: 5000,
+        intervalMs: 20,
+      },
+    );
   });
 });

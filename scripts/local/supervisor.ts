@@ -2,6 +2,14 @@
 // health endpoint answers or its port accepts connections), prefixes every output line with the process
 // name, and stops them all — newest first, SIGTERM then SIGKILL after a grace period — so nothing is left
 // behind. Tests use stop/start on one process to simulate outages and restarts.
+//
+// Each process runs in its own process group (detached): a Ctrl-C in the terminal signals only the
+// supervisor, which then stops the processes one at a time, in order — otherwise every process would get
+// SIGINT at the same moment, the edge collector could stop before the generators have flushed into it, and
+// the supervisor's SIGTERM would reach the generators as a second signal ("exit now, without flushing").
+// The price: a detached group does not die with the supervisor, so the supervisor kills the groups still
+// running when it exits (normal exit, process.exit, an uncaught error). Only a SIGKILL of the supervisor
+// itself (nothing runs then) leaves them behind.
 import { connect } from "node:net";
 import { createInterface } from "node:readline";
 import type { ResultPromise } from "execa";
@@ -85,6 +93,15 @@ function describeReadiness(ready: Readiness): string {
   return "nothing";
 }
 
+/** Signals a whole process group; a group that is already gone is fine. */
+function signalGroup(group: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-group, signal);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "ESRCH") throw error;
+  }
+}
+
 export function createSupervisor(options: SupervisorOptions = {}): Supervisor {
   const log = options.log ?? ((line: string) => process.stdout.write(`${line}\n`));
   const grace = options.stopGraceMs ?? 10_000;
@@ -95,7 +112,13 @@ export function createSupervisor(options: SupervisorOptions = {}): Supervisor {
     gone: boolean;
   }
   const children: Entry[] = [];
+  /** Every group started and not yet seen exiting, killed if the supervisor exits first. */
+  const groups = new Set<number>();
   let colorIndex = 0;
+  const killGroups = () => {
+    for (const group of groups) signalGroup(group, "SIGKILL");
+  };
+  let exitHookInstalled = false;
 
   function prefixer(name: string): (line: string) => void {
     const code = COLORS[colorIndex++ % COLORS.length]!;
@@ -106,8 +129,8 @@ export function createSupervisor(options: SupervisorOptions = {}): Supervisor {
   async function stopEntry(entry: Entry): Promise<void> {
     const index = children.indexOf(entry);
     if (index >= 0) children.splice(index, 1);
-    if (!entry.gone) entry.child.kill("SIGTERM");
-    const timer = setTimeout(() => entry.child.kill("SIGKILL"), grace);
+    if (!entry.gone) signalGroup(entry.process.pid, "SIGTERM");
+    const timer = setTimeout(() => signalGroup(entry.process.pid, "SIGKILL"), grace);
     try {
       await entry.process.exited;
     } finally {
@@ -132,13 +155,23 @@ export function createSupervisor(options: SupervisorOptions = {}): Supervisor {
         buffer: false,
         reject: false,
         stdin: "ignore",
-        // Killed with the supervisor even if it dies without running its own cleanup.
-        cleanup: true,
+        // Its own process group: only the supervisor signals it (see the top of this file).
+        detached: true,
       });
+      if (child.pid !== undefined) groups.add(child.pid);
+      if (!exitHookInstalled) {
+        exitHookInstalled = true;
+        process.on("exit", killGroups);
+      }
       for (const stream of [child.stdout, child.stderr])
         if (stream) createInterface({ input: stream, crlfDelay: Infinity }).on("line", print);
       const exited = child.then((result) => {
         const how = result.signal ?? result.exitCode ?? "unknown";
+        // Whatever the process left in its group (a worker, a grandchild) goes with it.
+        if (child.pid !== undefined) {
+          signalGroup(child.pid, "SIGKILL");
+          groups.delete(child.pid);
+        }
         print(`exited (${String(how)})`);
         return how;
       });
@@ -182,6 +215,10 @@ export function createSupervisor(options: SupervisorOptions = {}): Supervisor {
     },
     async stopAll() {
       for (const entry of [...children].reverse()) await stopEntry(entry);
+      if (groups.size === 0 && exitHookInstalled) {
+        exitHookInstalled = false;
+        process.off("exit", killGroups);
+      }
     },
   };
 }

@@ -1,6 +1,8 @@
 // `make local` and `make local-verify` as a user runs them: the real CLI in a child process, measured from
-// start to the first trace in Jaeger; local-verify against it; then SIGINT (Ctrl-C) must leave no process,
-// no listening port and no temp folder behind. And bad input: a clear message, exit 2, nothing started.
+// start to the first trace in Jaeger; local-verify against it; then SIGINT (Ctrl-C) to the whole process
+// group must stop the processes newest first, the generators flushing into a still-running edge collector
+// (0 spans dropped), and leave no process, no listening port and no temp folder behind. And bad input: a
+// clear message, exit 2, nothing started.
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -54,9 +56,11 @@ describe("make local / make local-verify (the CLI)", () => {
   const stateDir = mkdtempSync(join(tmpdir(), "otel-e2r-state-"));
   const env = { OTEL_E2R_STATE_DIR: stateDir, NO_COLOR: "1" };
   let group: number | undefined;
+  let startedPids: number[] = [];
   afterAll(() => {
-    // Only if a test failed half-way: the detached group is not cleaned up with the test process.
+    // Only if a test failed half-way: the detached groups are not cleaned up with the test process.
     if (group !== undefined && alive(group)) process.kill(-group, "SIGKILL");
+    for (const pid of startedPids.filter(alive)) process.kill(pid, "SIGKILL");
     rmSync(stateDir, { recursive: true, force: true });
   });
 
@@ -86,6 +90,7 @@ describe("make local / make local-verify (the CLI)", () => {
     console.log(verify.all);
 
     const pids = descendants(local.pid!);
+    startedPids = pids;
     const sessionFile = JSON.parse(readFileSync(join(stateDir, "local-session.json"), "utf8")) as {
       caCertFile: string;
     };
@@ -98,6 +103,16 @@ describe("make local / make local-verify (the CLI)", () => {
     const stopSeconds = (performance.now() - stopAt) / 1000;
     const leftovers = pids.filter(alive);
     const busy = await busyPorts(portPlan(base));
+    const afterStop = stdout.slice(stdout.indexOf("[local] SIGINT: stopping every process"));
+    // "[edge] exited (0)" lines, in the order they were printed.
+    const stopOrder = [...afterStop.matchAll(/^\[([\w-]+)\] exited \(/gm)].map((match) => match[1]);
+    const summaries = [...afterStop.matchAll(/^\[(generator-\w+)\] .*done in .*?(\d+) dropped/gm)];
+    console.log(
+      afterStop
+        .split("\n")
+        .filter((line) => /exited|done in|SIGTERM|flush|\[local\]/.test(line))
+        .join("\n"),
+    );
     figures("make local", {
       "s to first trace (as printed)": firstTrace,
       "s until printed (incl. Node start)": untilPrinted.toFixed(1),
@@ -106,7 +121,29 @@ describe("make local / make local-verify (the CLI)", () => {
       "s to stop after SIGINT": stopSeconds.toFixed(1),
       "processes left": leftovers.length,
       "ports still in use": busy.length,
+      "stop order": stopOrder.join(" → "),
+      "spans dropped by the generators": summaries.map((match) => match[2]).join(" + "),
     });
+    // Only the supervisor signals the processes (they run in their own process groups): one SIGTERM each,
+    // newest first, so the generators flush into an edge collector that is still running.
+    expect(afterStop).not.toContain("second SIGTERM");
+    expect(afterStop).not.toMatch(/SIGINT received/);
+    // Each one stopped on its SIGTERM, none needed the SIGKILL after the grace period (Jaeger did, until its
+    // own tracer's last export got a bound: processes.ts).
+    expect(afterStop).not.toContain("exited (SIGKILL)");
+    expect(stopOrder).toEqual([
+      "generator-shop",
+      "generator-live",
+      "sample-service",
+      "edge",
+      "gateway",
+      "remote",
+      "jaeger",
+    ]);
+    expect(summaries.map((match) => [match[1], match[2]])).toEqual([
+      ["generator-shop", "0"],
+      ["generator-live", "0"],
+    ]);
     expect(verify.exitCode, verify.all).toBe(0);
     expect(verify.stdout).toMatch(/all \d+ checks passed/);
     expect(result.exitCode, result.stderr).toBe(0);
@@ -136,6 +173,7 @@ describe("make local / make local-verify (the CLI)", () => {
       },
     );
     const pids = descendants(local.pid!);
+    startedPids = pids;
     const remote = pids.find((pid) =>
       readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("manifests/remote/collector/config.yaml"),
     );
