@@ -8,8 +8,9 @@
 // SIGINT at the same moment, the edge collector could stop before the generators have flushed into it, and
 // the supervisor's SIGTERM would reach the generators as a second signal ("exit now, without flushing").
 // The price: a detached group does not die with the supervisor, so the supervisor kills the groups still
-// running when it exits (normal exit, process.exit, an uncaught error). Only a SIGKILL of the supervisor
-// itself (nothing runs then) leaves them behind.
+// running when its process exits (Node's "exit" event: a normal end, process.exit, an uncaught error).
+// A signal the host process does not handle ends it without that event — local.ts handles SIGINT, SIGTERM
+// and SIGHUP for this reason — and a SIGKILL of the supervisor (nothing runs then) leaves the groups behind.
 import { connect } from "node:net";
 import { createInterface } from "node:readline";
 import type { ResultPromise } from "execa";
