@@ -21,12 +21,20 @@ export function readClientState(stateDir = STATE_DIR): ClientState {
       `the state folder ${stateDir} lacks ${missing.join(", ")}; run \`make up\` first (it generates the CA and the credentials)`,
       exitCodes.notReady,
     );
-  return Object.freeze({
-    caCertPem: readPrivateFile(stateDir, stateFiles.caCert)!,
-    caCertFile: join(stateDir, stateFiles.caCert),
-    credentials: credentials(
-      readPrivateFile(stateDir, stateFiles.username)!.trim(),
-      readPrivateFile(stateDir, stateFiles.password)!.trim(),
-    ),
-  });
+  try {
+    return Object.freeze({
+      caCertPem: readPrivateFile(stateDir, stateFiles.caCert)!,
+      caCertFile: join(stateDir, stateFiles.caCert),
+      credentials: credentials(
+        readPrivateFile(stateDir, stateFiles.username)!.trim(),
+        readPrivateFile(stateDir, stateFiles.password)!.trim(),
+      ),
+    });
+  } catch (error) {
+    // A hand-edited or truncated file: say which folder and how to recover, without a stack trace.
+    throw new Failure(
+      `the state folder ${stateDir} is not usable (${(error as Error).message}); \`make regenerate-credentials\` writes new credentials`,
+      exitCodes.notReady,
+    );
+  }
 }

@@ -1,6 +1,7 @@
 // The gateway checks against a real TLS + basic-auth gRPC server (the in-process OTLP receiver with a
 // certificate from the project's CA code). Against nginx and the real collectors they run in
-// scripts/local/e2e/rejection.test.ts.
+// scripts/local/e2e/happy-path.test.ts.
+import { createServer } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ATTEMPT_ATTRIBUTE, runGatewayChecks } from "./gateway-checks.ts";
 import type { OtlpReceiver } from "./otlp-receiver.ts";
@@ -49,6 +50,43 @@ describe("runGatewayChecks against a TLS + basic-auth OTLP receiver", () => {
 
     const arrived = receiver.spans.map((span) => span.attributes[ATTEMPT_ATTRIBUTE]);
     expect(arrived).toEqual([attempts[4]!.attemptId]);
+  });
+
+  it("counts no refusal as a pass when nothing is listening", async () => {
+    // A port that was free a moment ago: every call fails to connect, which proves nothing about the gateway.
+    const probe = createServer();
+    await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
+    const { port } = probe.address() as { port: number };
+    await new Promise<void>((resolve) => probe.close(() => resolve()));
+
+    const attempts = await runGatewayChecks(
+      { address: `localhost:${port}`, caPem, ...credentials },
+      { timeoutMs: 2000 },
+    );
+    expect(attempts.map((a) => a.ok)).toEqual([false, false, false, false, false]);
+    for (const attempt of attempts.slice(0, 4)) expect(attempt.detail).toMatch(/^inconclusive: /);
+  });
+
+  it("proves nothing when the positive control is refused too", async () => {
+    // The checks are given a wrong password as the "right" one: every call is refused, including the
+    // control, so the four refusals must not count as passes.
+    const ca = await createCa({ commonName: "busy server CA", validityDays: 2 });
+    const cert = await issueServerCertificate(ca, { dnsNames: ["localhost"], validityDays: 1 });
+    const busy = await startOtlpReceiver({
+      tls: { cert: cert.certPem, key: cert.keyPem },
+      basicAuth: credentials,
+    });
+    try {
+      const attempts = await runGatewayChecks(
+        { address: `localhost:${busy.port}`, caPem: ca.certPem, ...credentials, password: "not-it" },
+        { timeoutMs: 5000 },
+      );
+      // With the wrong password in the target, the "positive control" is refused too: nothing is proven.
+      expect(attempts[4]!.ok).toBe(false);
+      expect(attempts.slice(0, 4).every((a) => !a.ok)).toBe(true);
+    } finally {
+      await busy.close();
+    }
   });
 
   it("marks a check FAILED when a bad client gets through", async () => {

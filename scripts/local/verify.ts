@@ -53,7 +53,7 @@ async function main(): Promise<void> {
   process.exitCode = failed === 0 ? 0 : 1;
 }
 
-if (import.meta.url === `file://${process.argv[1]}`)
+if (import.meta.main)
   main().catch((error: unknown) => {
     process.stderr.write(`[local-verify] ${(error as Error).message}\n`);
     process.exit(1);
