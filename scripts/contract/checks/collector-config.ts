@@ -167,11 +167,24 @@ export function checkTls(config: CollectorConfig): string[] {
       );
   });
   for (const [id, exporter] of Object.entries(section(config, "exporters"))) {
-    const e = (exporter ?? {}) as { auth?: { authenticator?: string }; tls?: { insecure?: unknown } };
+    const e = (exporter ?? {}) as {
+      endpoint?: unknown;
+      auth?: { authenticator?: string };
+      tls?: { insecure?: unknown };
+    };
+    const endpoint = typeof e.endpoint === "string" ? e.endpoint : "";
     if (e.auth?.authenticator !== undefined && e.tls?.insecure !== undefined && e.tls.insecure !== false)
       problems.push(
         `exporters.${id} sends credentials (${e.auth.authenticator}) with tls.insecure ${JSON.stringify(e.tls.insecure)}`,
       );
+    // configgrpc reads an http:// scheme as "no TLS", whatever the tls section says.
+    if (e.auth?.authenticator !== undefined && /^http:\/\//i.test(endpoint))
+      problems.push(
+        `exporters.${id} sends credentials (${e.auth.authenticator}) to a plaintext http:// endpoint`,
+      );
+    // The edge → remote hop must always carry credentials over verified TLS.
+    if (endpoint.includes("REMOTE_GATEWAY_ENDPOINT") && e.auth?.authenticator === undefined)
+      problems.push(`exporters.${id} exports to the remote gateway without an authenticator`);
   }
   return problems;
 }
