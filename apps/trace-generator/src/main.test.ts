@@ -36,6 +36,24 @@ afterEach(async () => {
 });
 
 describe("trace-generator command", () => {
+  it("says why --summary-json could not be written, after printing the summary, and exits 1", async () => {
+    const receiver = await startOtlpReceiver();
+    receivers.push(receiver);
+    const file = "/nonexistent-folder-of-this-test/summary.json";
+    const { code, stdout, stderr } = await generator([
+      "--count",
+      "1",
+      "--otlp-endpoint",
+      receiver.endpoint,
+      "--summary-json",
+      file,
+    ]).finished;
+    expect(code).toBe(1);
+    expect(JSON.parse(stdout.trim().split("\n").at(-1)!)).toMatchObject({ traces: 1, dropped: 0 });
+    expect(stderr).toContain(`could not write --summary-json ${file}: ENOENT`);
+    expect(stderr).not.toMatch(/\n\s+at /);
+  });
+
   it("--help documents every flag together with its environment variable", async () => {
     const { code, stdout } = await generator(["--help"]).finished;
     expect(code).toBe(0);

@@ -55,8 +55,16 @@ async function main(): Promise<number> {
 
   const summary = await run({ config, log, signal: stop.signal });
   const json = JSON.stringify(summary);
-  if (config.summaryJson !== undefined) writeFileSync(config.summaryJson, `${json}\n`);
   process.stdout.write(`${json}\n`);
+  if (config.summaryJson !== undefined) {
+    try {
+      writeFileSync(config.summaryJson, `${json}\n`);
+    } catch (error) {
+      // The summary is already on stdout; say plainly why the file is missing instead of a stack trace.
+      log(`could not write --summary-json ${config.summaryJson}: ${(error as Error).message}`);
+      return 1;
+    }
+  }
   if (config.failOnExportError && (summary.dropped > 0 || summary.failedExports > 0)) {
     log(
       `exiting 1: --fail-on-export-error and ${summary.failedExports} failed exports, ${summary.dropped} dropped spans`,
