@@ -36,6 +36,23 @@ afterEach(async () => {
 });
 
 describe("trace-generator command", () => {
+  it("unthrottled with the collector down: runs its duration, then prints the summary (no silent exit)", async () => {
+    // Nothing listens on port 9 (discard); every worker waits for exporter room the whole time.
+    const { code, stdout } = await generator([
+      "--rate",
+      "0",
+      "--duration",
+      "2s",
+      "--shutdown-timeout",
+      "1s",
+      "--otlp-endpoint",
+      "http://127.0.0.1:9",
+    ]).finished;
+    expect(code).toBe(0);
+    const summary = JSON.parse(stdout.trim().split("\n").at(-1)!) as { stopReason: string; exported: number };
+    expect(summary).toMatchObject({ stopReason: "duration", exported: 0 });
+  });
+
   it("says why --summary-json could not be written, after printing the summary, and exits 1", async () => {
     const receiver = await startOtlpReceiver();
     receivers.push(receiver);

@@ -148,6 +148,15 @@ export async function run(options: RunOptions): Promise<Summary> {
       : undefined;
   statsTimer?.unref();
 
+  // While every worker waits for the collector (unthrottled mode, collector down), nothing else keeps the
+  // process alive — the export queue's retry timer is unref'd so a finished run never waits for it — and
+  // Node would exit silently mid-run. This timer keeps the run alive; the duration timer ends the wait.
+  const keepAlive = setInterval(() => undefined, 60_000);
+  let durationTimer: ReturnType<typeof setTimeout> | undefined;
+  const durationOver = new Promise<void>((resolve) => {
+    if (config.durationMs > 0) durationTimer = setTimeout(resolve, config.durationMs);
+  });
+
   const worker = async (): Promise<void> => {
     let sliceStart = clock.now();
     while (!shouldStop()) {
@@ -165,8 +174,8 @@ export async function run(options: RunOptions): Promise<Summary> {
           }
         }
       } else if (queue.counts().pending > unthrottledBacklog) {
-        await Promise.race([queue.waitForBacklog(unthrottledBacklog), aborted]);
-        if (options.signal?.aborted) break;
+        await Promise.race([queue.waitForBacklog(unthrottledBacklog), aborted, durationOver]);
+        if (options.signal?.aborted || shouldStop()) break;
       }
       traces++;
       if (scenario.hasHttpSteps) {
@@ -189,6 +198,7 @@ export async function run(options: RunOptions): Promise<Summary> {
   shouldStop();
   const reason: StopReason = stopReason ?? "signal";
   clearInterval(statsTimer);
+  clearTimeout(durationTimer);
 
   const before = queue.counts();
   const flushBudgetMs = Math.max(0, Math.min(config.shutdownTimeoutMs, stopDeadline - clock.now()));
@@ -201,6 +211,7 @@ export async function run(options: RunOptions): Promise<Summary> {
   // The exporter's own shutdown waits for in-flight calls; don't let a dead collector hold the exit.
   await Promise.race([queue.shutdown().catch(() => undefined), clock.sleep(2000)]);
 
+  clearInterval(keepAlive);
   const elapsedMs = clock.now() - started;
   const c = queue.counts();
   const summary: Summary = Object.freeze({
