@@ -96,7 +96,16 @@ describe("negative fixtures are rejected", () => {
   );
 
   it("skip-verify: certificate verification switched off", () => {
-    expect(checkTls(config("skip-verify.yaml"))).toEqual([
+    // Made from the real edge config with one change, so no config that skips verification is ever in
+    // git, and the fixture cannot drift from the exporter it imitates. The untouched config passes.
+    const edge = parse(
+      readFileSync(new URL("../../manifests/edge/collector/config.yaml", import.meta.url), "utf8"),
+    ) as {
+      exporters: Record<string, { tls: Record<string, unknown> }>;
+    };
+    expect(checkTls(edge as CollectorConfig)).toEqual([]);
+    edge.exporters["otlp_grpc/remote"]!.tls.insecure_skip_verify = true;
+    expect(checkTls(edge as CollectorConfig)).toEqual([
       "exporters.otlp_grpc/remote.tls.insecure_skip_verify is true: certificate verification must never be skipped",
     ]);
   });

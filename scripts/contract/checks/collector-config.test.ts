@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { checkTls } from "./collector-config.ts";
 
 // checkTls reads a parsed collector config; these are the shapes of the mistakes it must catch
-// (skipping verification altogether has its own negative fixture, fixtures/skip-verify.yaml).
+// (skipping verification altogether is covered in fixtures.test.ts, on the real edge config).
 const exporter = (body: Record<string, unknown>) => ({ exporters: { "otlp_grpc/remote": body } });
 const secure = {
   endpoint: "${env:REMOTE_GATEWAY_ENDPOINT}",
