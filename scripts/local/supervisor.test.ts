@@ -5,20 +5,12 @@ import { execa } from "execa";
 import { describe, expect, it } from "vitest";
 import { pollUntil } from "../lib/jaeger-client.ts";
 import { createSupervisor } from "./supervisor.ts";
+import { alive } from "./e2e/helpers.ts";
 
 /** Field 5 of /proc/<pid>/stat: the process group. */
 const processGroup = (pid: number) => {
   const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
   return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[2]);
-};
-
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 };
 
 describe("createSupervisor", () => {

@@ -1,5 +1,6 @@
 // Shared by the end-to-end tests: the real binaries (built once by go-tools.sh and cached), a quiet log
-// sink that keeps each process's last lines for failure messages, and the figures every test prints.
+// sink that keeps each process's last lines for failure messages, the figures every test prints, and
+// a pid liveness check.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
@@ -137,4 +138,14 @@ export async function runGenerator(
       `the generator ${options.name} exited ${String(result.exitCode ?? result.signal)}, expected 0`,
     );
   return JSON.parse(readFileSync(summaryFile, "utf8")) as GeneratorSummary;
+}
+
+/** Is a process with this pid still running? (signal 0 checks without sending anything) */
+export function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -11,7 +11,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { pollUntil } from "../../lib/jaeger-client.ts";
 import { REPO_ROOT } from "../../lib/topology.ts";
 import { busyPorts, portPlan } from "../ports.ts";
-import { e2ePortBase, figures, testBinaries } from "./helpers.ts";
+import { alive, e2ePortBase, figures, testBinaries } from "./helpers.ts";
 
 const LOCAL = join(REPO_ROOT, "scripts/local/local.ts");
 const VERIFY = join(REPO_ROOT, "scripts/local/verify.ts");
@@ -42,15 +42,6 @@ function descendants(root: number): number[] {
   }
   return found;
 }
-
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 describe("make local / make local-verify (the CLI)", () => {
   const stateDir = mkdtempSync(join(tmpdir(), "otel-e2r-state-"));

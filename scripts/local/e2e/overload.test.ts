@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { LocalPipeline } from "../pipeline.ts";
 import { startLocalPipeline } from "../pipeline.ts";
 import {
+  alive,
   e2ePortBase,
   figures,
   logTail,
@@ -16,15 +17,6 @@ import {
 } from "./helpers.ts";
 
 const MEMORY_LIMIT_MIB = 10;
-
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 describe("local pipeline under overload", () => {
   const output = logTail(600);
