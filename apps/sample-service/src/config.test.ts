@@ -145,6 +145,9 @@ describe("parseConfig", () => {
     ["PORT", "65536"],
     ["PORT", "8080.5"],
     ["UPSTREAM_URL", "http://user:pw@inventory"],
+    // Not a URL at all: reported like any other bad value (it once threw TypeError: Invalid URL).
+    ["UPSTREAM_URL", "x"],
+    ["OTEL_EXPORTER_OTLP_ENDPOINT", "x"],
     ["UPSTREAM_TIMEOUT_MS", "0"],
     ["MAX_BODY_BYTES", "99999999999"],
     ["SHUTDOWN_TIMEOUT_MS", "10"],

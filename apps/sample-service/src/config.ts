@@ -60,12 +60,15 @@ const optional = <T>(schema: z.ZodType<T>) => schema.optional();
 const withDefault = <T>(schema: z.ZodType<T>, fallback: T) =>
   schema.optional().transform((value) => value ?? fallback);
 
+/** `new URL`, or undefined: zod 4 runs a refinement even after z.url() rejected the value. */
+const parsedUrl = (value: string): URL | undefined => (URL.canParse(value) ? new URL(value) : undefined);
+
 const httpUrl = z.url({ protocol: /^https?$/ }).refine((value) => {
-  const url = new URL(value);
-  return url.username === "" && url.password === "";
+  const url = parsedUrl(value);
+  return url !== undefined && url.username === "" && url.password === "";
 });
 /** gRPC has no default port worth guessing: 4317 must be spelled out. */
-const otlpEndpoint = httpUrl.refine((value) => new URL(value).port !== "");
+const otlpEndpoint = httpUrl.refine((value) => parsedUrl(value)?.port !== "");
 
 const k8sName = z
   .string()
@@ -85,65 +88,81 @@ const readableFile = (canRead: (path: string) => boolean) => z.string().min(1).r
 
 const bool = z.enum(["true", "false"]).transform((value) => value === "true");
 
-function variables(canRead: (path: string) => boolean) {
+/** This service's own settings. */
+const serviceVariables = {
+  HOST: {
+    schema: withDefault(z.union([z.ipv4(), z.ipv6(), z.literal("localhost")]), "0.0.0.0"),
+    expected: "an IP address to listen on, e.g. 0.0.0.0 or 127.0.0.1",
+  },
+  PORT: {
+    schema: withDefault(integer(0, 65535), DEFAULT_PORT),
+    expected: "a TCP port from 1 to 65535 (0: any free port)",
+  },
+  UPSTREAM_URL: {
+    schema: optional(httpUrl),
+    expected:
+      "an http:// or https:// URL without credentials, e.g. http://inventory:8080/api/inventory/reserve",
+  },
+  UPSTREAM_TIMEOUT_MS: {
+    schema: withDefault(integer(1, 60_000), 2_000),
+    expected: "milliseconds from 1 to 60000",
+  },
+  INJECT_LATENCY_MS: {
+    schema: withDefault(integer(0, 60_000), 0),
+    expected: "milliseconds from 0 to 60000",
+  },
+  INJECT_FAILURE_RATE: {
+    schema: withDefault(
+      z
+        .string()
+        .regex(/^(0(\.\d+)?|1(\.0+)?|\.\d+)$/)
+        .transform(Number),
+      0,
+    ),
+    expected: "a probability from 0 to 1, e.g. 0.1",
+  },
+  MAX_BODY_BYTES: {
+    schema: withDefault(integer(1, 10 * 1024 * 1024), 16 * 1024),
+    expected: "bytes from 1 to 10485760",
+  },
+  SHUTDOWN_TIMEOUT_MS: {
+    schema: withDefault(integer(100, 120_000), 10_000),
+    expected: "milliseconds from 100 to 120000",
+  },
+} satisfies Record<string, Variable<unknown>>;
+
+/** The pod's identity, from the downward API. */
+const podVariables = {
+  K8S_POD_IP: {
+    schema: optional(z.union([z.ipv4(), z.ipv6()])),
+    expected: "the pod's IP address (downward API status.podIP)",
+  },
+  K8S_POD_UID: { schema: optional(z.uuid()), expected: "the pod's UID (downward API metadata.uid)" },
+  K8S_POD_NAME: {
+    schema: optional(k8sName),
+    expected: "a Kubernetes object name (downward API metadata.name)",
+  },
+  K8S_NAMESPACE_NAME: {
+    schema: optional(k8sName),
+    expected: "a Kubernetes namespace name (downward API metadata.namespace)",
+  },
+  K8S_NODE_NAME: {
+    schema: optional(k8sName),
+    expected: "a Kubernetes node name (downward API spec.nodeName)",
+  },
+} satisfies Record<string, Variable<unknown>>;
+
+/** OTEL_EXPORTER_OTLP_<NAME> and its OTEL_EXPORTER_OTLP_TRACES_<NAME>, which the spec makes win over it. */
+function generalAndTraces<N extends string, V>(name: N, variable: V) {
   return {
-    HOST: {
-      schema: withDefault(z.union([z.ipv4(), z.ipv6(), z.literal("localhost")]), "0.0.0.0"),
-      expected: "an IP address to listen on, e.g. 0.0.0.0 or 127.0.0.1",
-    },
-    PORT: {
-      schema: withDefault(integer(0, 65535), DEFAULT_PORT),
-      expected: "a TCP port from 1 to 65535 (0: any free port)",
-    },
-    UPSTREAM_URL: {
-      schema: optional(httpUrl),
-      expected:
-        "an http:// or https:// URL without credentials, e.g. http://inventory:8080/api/inventory/reserve",
-    },
-    UPSTREAM_TIMEOUT_MS: {
-      schema: withDefault(integer(1, 60_000), 2_000),
-      expected: "milliseconds from 1 to 60000",
-    },
-    INJECT_LATENCY_MS: {
-      schema: withDefault(integer(0, 60_000), 0),
-      expected: "milliseconds from 0 to 60000",
-    },
-    INJECT_FAILURE_RATE: {
-      schema: withDefault(
-        z
-          .string()
-          .regex(/^(0(\.\d+)?|1(\.0+)?|\.\d+)$/)
-          .transform(Number),
-        0,
-      ),
-      expected: "a probability from 0 to 1, e.g. 0.1",
-    },
-    MAX_BODY_BYTES: {
-      schema: withDefault(integer(1, 10 * 1024 * 1024), 16 * 1024),
-      expected: "bytes from 1 to 10485760",
-    },
-    SHUTDOWN_TIMEOUT_MS: {
-      schema: withDefault(integer(100, 120_000), 10_000),
-      expected: "milliseconds from 100 to 120000",
-    },
-    K8S_POD_IP: {
-      schema: optional(z.union([z.ipv4(), z.ipv6()])),
-      expected: "the pod's IP address (downward API status.podIP)",
-    },
-    K8S_POD_UID: { schema: optional(z.uuid()), expected: "the pod's UID (downward API metadata.uid)" },
-    K8S_POD_NAME: {
-      schema: optional(k8sName),
-      expected: "a Kubernetes object name (downward API metadata.name)",
-    },
-    K8S_NAMESPACE_NAME: {
-      schema: optional(k8sName),
-      expected: "a Kubernetes namespace name (downward API metadata.namespace)",
-    },
-    K8S_NODE_NAME: {
-      schema: optional(k8sName),
-      expected: "a Kubernetes node name (downward API spec.nodeName)",
-    },
-    // Standard SDK variables: checked, then left for the SDK to read.
+    [`OTEL_EXPORTER_OTLP_${name}`]: variable,
+    [`OTEL_EXPORTER_OTLP_TRACES_${name}`]: variable,
+  } as Record<`OTEL_EXPORTER_OTLP_${N}` | `OTEL_EXPORTER_OTLP_TRACES_${N}`, V>;
+}
+
+/** Standard SDK variables: checked, then left for the SDK to read. */
+function otelVariables(canRead: (path: string) => boolean) {
+  return {
     OTEL_SDK_DISABLED: { schema: withDefault(bool, false), expected: '"true" or "false"' },
     OTEL_SERVICE_NAME: { schema: optional(z.string().trim().min(1)), expected: "a non-empty service name" },
     OTEL_RESOURCE_ATTRIBUTES: {
@@ -151,41 +170,24 @@ function variables(canRead: (path: string) => boolean) {
       expected:
         'comma-separated key=value pairs ("=" and "," percent-encoded), e.g. k8s.pod.ip=10.0.0.7,deployment.environment.name=workshop',
     },
-    OTEL_EXPORTER_OTLP_ENDPOINT: {
+    ...generalAndTraces("ENDPOINT", {
       schema: optional(otlpEndpoint),
       expected: "the collector's OTLP gRPC URL with scheme and port, e.g. http://otel-collector:4317",
-    },
-    OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: {
-      schema: optional(otlpEndpoint),
-      expected: "the collector's OTLP gRPC URL with scheme and port, e.g. http://otel-collector:4317",
-    },
-    OTEL_EXPORTER_OTLP_PROTOCOL: {
+    }),
+    ...generalAndTraces("PROTOCOL", {
       schema: optional(z.literal("grpc")),
       expected: '"grpc" (this service exports traces over OTLP/gRPC only)',
-    },
-    OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: {
-      schema: optional(z.literal("grpc")),
-      expected: '"grpc" (this service exports traces over OTLP/gRPC only)',
-    },
+    }),
     OTEL_EXPORTER_OTLP_INSECURE: { schema: optional(bool), expected: '"true" or "false"' },
-    OTEL_EXPORTER_OTLP_HEADERS: {
+    ...generalAndTraces("HEADERS", {
       schema: optional(keyValueList),
       expected: "comma-separated key=value pairs (URL-encoded values)",
       secret: true,
-    },
-    OTEL_EXPORTER_OTLP_TRACES_HEADERS: {
-      schema: optional(keyValueList),
-      expected: "comma-separated key=value pairs (URL-encoded values)",
-      secret: true,
-    },
-    OTEL_EXPORTER_OTLP_CERTIFICATE: {
+    }),
+    ...generalAndTraces("CERTIFICATE", {
       schema: optional(readableFile(canRead)),
       expected: "a readable PEM file (the CA that signed the collector's certificate)",
-    },
-    OTEL_EXPORTER_OTLP_TRACES_CERTIFICATE: {
-      schema: optional(readableFile(canRead)),
-      expected: "a readable PEM file (the CA that signed the collector's certificate)",
-    },
+    }),
     OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE: {
       schema: optional(readableFile(canRead)),
       expected: "a readable PEM file (client certificate for mTLS)",
@@ -197,11 +199,13 @@ function variables(canRead: (path: string) => boolean) {
   } satisfies Record<string, Variable<unknown>>;
 }
 
+/** Every variable this service reads or checks; the order is the order of the problems reported. */
+function variables(canRead: (path: string) => boolean) {
+  return { ...serviceVariables, ...podVariables, ...otelVariables(canRead) };
+}
+
 type Variables = ReturnType<typeof variables>;
 type Parsed = { [K in keyof Variables]: Variables[K]["schema"] extends z.ZodType<infer T> ? T : never };
-
-/** Every variable this service reads or checks, for docs and error messages. */
-export const CONFIG_VARIABLES = Object.freeze(Object.keys(variables(() => true)));
 
 function isReadable(path: string): boolean {
   try {

@@ -9,7 +9,8 @@ import { startOtlpReceiver } from "@otel-e2r/scripts/lib/otlp-receiver.ts";
 import type { OtlpReceiver } from "@otel-e2r/scripts/lib/otlp-receiver.ts";
 import { createCa, issueServerCertificate } from "@otel-e2r/scripts/lib/pki.ts";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { parseConfig, RUN_ID_ATTRIBUTE } from "./config.ts";
+import { parseConfig } from "./config.ts";
+import { RUN_ID_ATTRIBUTE } from "./config/options.ts";
 import type { Config } from "./config.ts";
 import { run } from "./runner.ts";
 

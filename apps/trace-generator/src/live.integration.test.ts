@@ -7,7 +7,8 @@ import { fileURLToPath } from "node:url";
 import { startOtlpReceiver } from "@otel-e2r/scripts/lib/otlp-receiver.ts";
 import type { OtlpReceiver } from "@otel-e2r/scripts/lib/otlp-receiver.ts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { parseConfig, RUN_ID_ATTRIBUTE } from "./config.ts";
+import { parseConfig } from "./config.ts";
+import { RUN_ID_ATTRIBUTE } from "./config/options.ts";
 import { run } from "./runner.ts";
 
 const SAMPLE_SERVICE_DIR = fileURLToPath(new URL("../../sample-service/", import.meta.url));

@@ -4,7 +4,7 @@ import { fileURLToPath } from "node:url";
 import { startOtlpReceiver } from "@otel-e2r/scripts/lib/otlp-receiver.ts";
 import type { OtlpReceiver } from "@otel-e2r/scripts/lib/otlp-receiver.ts";
 import { afterEach, describe, expect, it } from "vitest";
-import { RUN_ID_ATTRIBUTE, SETTINGS } from "./config.ts";
+import { OPTIONS, RUN_ID_ATTRIBUTE } from "./config/options.ts";
 
 const MAIN = fileURLToPath(new URL("./main.ts", import.meta.url));
 
@@ -74,7 +74,7 @@ describe("trace-generator command", () => {
   it("--help documents every flag together with its environment variable", async () => {
     const { code, stdout } = await generator(["--help"]).finished;
     expect(code).toBe(0);
-    for (const setting of SETTINGS) {
+    for (const setting of Object.values(OPTIONS)) {
       const flag = setting.flags.split(" ").find((f) => f.startsWith("--"))!;
       const line = stdout.split("\n").find((l) => l.includes(flag));
       expect(line, flag).toBeDefined();

@@ -9,7 +9,6 @@ import type { SeededIdGenerator } from "./rng.ts";
 import type { Scenario, ScenarioService } from "./scenario/load.ts";
 
 export const TRACER_NAME = "@otel-e2r/trace-generator";
-export const DEFAULT_SELF_SERVICE_NAME = "trace-generator";
 
 export interface ResourceSettings {
   /** OTEL_RESOURCE_ATTRIBUTES, already parsed: put on every service's resource. */

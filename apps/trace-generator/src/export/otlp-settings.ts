@@ -6,10 +6,25 @@
 // OTEL_EXPORTER_OTLP_INSECURE (default false, i.e. TLS); header values are percent-decoded.
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import * as grpc from "@grpc/grpc-js";
-import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-grpc";
+import { z } from "zod";
+import { keyValueList } from "../key-value-list.ts";
+import type { Entries } from "../key-value-list.ts";
+import { parseSourced } from "../sourced.ts";
+import type { Parser, Sourced } from "../sourced.ts";
 
 export const DEFAULT_ENDPOINT = "http://localhost:4317";
+export const DEFAULT_TIMEOUT_MS = 10_000;
+
+/** The flags that override the variables; config/options.ts declares them for the command line. */
+export const OTLP_FLAGS = Object.freeze({
+  endpoint: "--otlp-endpoint",
+  header: "--otlp-header",
+  insecure: "--otlp-insecure",
+  certificate: "--otlp-certificate",
+  clientCertificate: "--otlp-client-certificate",
+  clientKey: "--otlp-client-key",
+  timeout: "--otlp-timeout",
+});
 
 export interface OtlpFlags {
   readonly endpoint?: string | undefined;
@@ -36,13 +51,81 @@ export interface OtlpSettings {
 
 type Env = Readonly<Record<string, string | undefined>>;
 
-/** A value and where it came from, for messages: "--otlp-endpoint" or "OTEL_EXPORTER_OTLP_ENDPOINT". */
-interface Sourced<T> {
-  readonly value: T;
-  readonly source: string;
+interface Endpoint {
+  readonly address: string;
+  readonly scheme: "http" | "https" | undefined;
 }
 
-function fromEnv(env: Env, name: string): Sourced<string> | undefined {
+function parseEndpoint(text: string): Endpoint | undefined {
+  const scheme = /^([a-zA-Z][a-zA-Z0-9+.-]*):\/\//.exec(text)?.[1]?.toLowerCase();
+  if (scheme !== undefined && scheme !== "http" && scheme !== "https") return undefined;
+  let url: URL;
+  try {
+    // A placeholder scheme lets URL parse "host:port" as a host and a port.
+    url = new URL(scheme === undefined ? `none://${text}` : text);
+  } catch {
+    return undefined;
+  }
+  if (url.hostname === "" || url.search !== "" || url.hash !== "" || url.username !== "") return undefined;
+  const port = url.port !== "" ? url.port : scheme === "http" ? "80" : "443";
+  return { address: `${url.hostname}:${port}`, scheme };
+}
+
+/** Fails (with one issue) where `parse` finds nothing. */
+const parsedBy = <T>(parse: (text: string) => T | undefined): z.ZodType<T> =>
+  z.string().transform((text, ctx) => {
+    const parsed = parse(text);
+    if (parsed !== undefined) return parsed;
+    ctx.addIssue({ code: "custom", message: "invalid" });
+    return z.NEVER;
+  });
+
+/** How each OTEL_EXPORTER_OTLP_[TRACES_]<NAME> variable (and its flag) is parsed; files relative to `cwd`. */
+function variables(cwd: string) {
+  return {
+    ENDPOINT: {
+      schema: parsedBy(parseEndpoint),
+      expected: `an endpoint like "${DEFAULT_ENDPOINT}" or "https://gateway:30443"`,
+    },
+    INSECURE: {
+      schema: z
+        .string()
+        .regex(/^(true|false)$/i)
+        .transform((text) => text.toLowerCase() === "true"),
+      expected: "true or false",
+    },
+    HEADERS: { schema: keyValueList },
+    // The spec's OTEL_EXPORTER_OTLP_TIMEOUT is whole milliseconds.
+    TIMEOUT: {
+      schema: z
+        .string()
+        .regex(/^\d+$/)
+        .transform(Number)
+        .refine((ms) => ms > 0),
+      expected: "a timeout in milliseconds (a whole number > 0)",
+    },
+    // Two ways to be wrong, each with its own message (hence no `expected`).
+    PEM_FILE: { schema: pemFile(cwd) },
+  } satisfies Record<string, Parser<unknown>>;
+}
+
+function pemFile(cwd: string): z.ZodType<Buffer> {
+  return z.string().transform((path, ctx) => {
+    let pem: Buffer;
+    try {
+      pem = readFileSync(resolve(cwd, path));
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code ?? "unreadable";
+      ctx.addIssue({ code: "custom", message: `expected a readable PEM file, got "${path}" (${code})` });
+      return z.NEVER;
+    }
+    if (!pem.toString("utf8").includes("-----BEGIN "))
+      ctx.addIssue({ code: "custom", message: `expected a PEM file, got "${path}" (no PEM block in it)` });
+    return pem;
+  });
+}
+
+function fromEnv(env: Env, name: string): Sourced | undefined {
   for (const key of [`OTEL_EXPORTER_OTLP_TRACES_${name}`, `OTEL_EXPORTER_OTLP_${name}`]) {
     const value = env[key]?.trim();
     if (value !== undefined && value !== "") return { value, source: key };
@@ -50,57 +133,82 @@ function fromEnv(env: Env, name: string): Sourced<string> | undefined {
   return undefined;
 }
 
-function pick(
-  flag: string | undefined,
-  flagName: string,
-  env: Env,
-  name: string,
-): Sourced<string> | undefined {
+function pick(flag: string | undefined, flagName: string, env: Env, name: string): Sourced | undefined {
   return flag !== undefined ? { value: flag, source: flagName } : fromEnv(env, name);
 }
 
-const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+type Variables = ReturnType<typeof variables>;
 
-/** "k1=v1,k2=v2" (W3C baggage-like; values percent-encoded) into entries; problems named by source. */
-export function parseKeyValueList(
-  text: string,
-  source: string,
-  problems: string[],
-  allowEmptyValue = false,
-): [string, string][] {
-  const entries: [string, string][] = [];
-  for (const raw of text.split(",")) {
-    const item = raw.trim();
-    if (item === "") continue;
-    const eq = item.indexOf("=");
-    const key = eq < 0 ? "" : item.slice(0, eq).trim();
-    const rawValue = eq < 0 ? "" : item.slice(eq + 1).trim();
-    if (eq <= 0 || !TOKEN.test(key) || (!allowEmptyValue && rawValue === "")) {
-      problems.push(`${source}: expected key=value pairs separated by commas, got "${item}"`);
-      continue;
-    }
-    try {
-      entries.push([key, decodeURIComponent(rawValue)]);
-    } catch {
-      problems.push(`${source}: "${key}" has a malformed percent-encoded value "${rawValue}"`);
-    }
-  }
-  return entries;
+interface Transport {
+  readonly endpoint: Sourced;
+  readonly address: string;
+  readonly tls: boolean;
 }
 
-function readPem(option: Sourced<string> | undefined, problems: string[], cwd: string): Buffer | undefined {
-  if (option === undefined) return undefined;
-  try {
-    const pem = readFileSync(resolve(cwd, option.value));
-    if (!pem.toString("utf8").includes("-----BEGIN "))
-      problems.push(`${option.source}: expected a PEM file, got "${option.value}" (no PEM block in it)`);
-    return pem;
-  } catch (error) {
-    problems.push(
-      `${option.source}: expected a readable PEM file, got "${option.value}" (${(error as NodeJS.ErrnoException).code ?? "unreadable"})`,
-    );
-    return undefined;
+function resolveTransport(flags: OtlpFlags, env: Env, vars: Variables, problems: string[]): Transport {
+  const endpoint = pick(flags.endpoint, OTLP_FLAGS.endpoint, env, "ENDPOINT") ?? {
+    value: DEFAULT_ENDPOINT,
+    source: "default",
+  };
+  const parsed = parseSourced(vars.ENDPOINT, endpoint, problems);
+  // A bad endpoint is already a problem; staying on TLS adds no second one about certificates.
+  if (parsed === undefined) return { endpoint, address: parseEndpoint(DEFAULT_ENDPOINT)!.address, tls: true };
+  if (parsed.scheme !== undefined)
+    return { endpoint, address: parsed.address, tls: parsed.scheme === "https" };
+  const insecure =
+    flags.insecure === true ? { value: "true", source: OTLP_FLAGS.insecure } : fromEnv(env, "INSECURE");
+  const plaintext = insecure === undefined ? false : parseSourced(vars.INSECURE, insecure, problems);
+  return { endpoint, address: parsed.address, tls: plaintext !== true };
+}
+
+/** Generic variable first, then the signal-specific one, then the flags: later ones win per key. */
+function resolveHeaders(flags: OtlpFlags, env: Env, vars: Variables, problems: string[]) {
+  const inputs: Sourced[] = [];
+  for (const name of ["OTEL_EXPORTER_OTLP_HEADERS", "OTEL_EXPORTER_OTLP_TRACES_HEADERS"]) {
+    const text = env[name];
+    if (text !== undefined && text.trim() !== "") inputs.push({ value: text, source: name });
   }
+  for (const flag of flags.headers ?? [])
+    inputs.push({ value: flag, source: `${OTLP_FLAGS.header} "${flag}"` });
+  const headers: Record<string, string> = {};
+  for (const input of inputs) {
+    const entries: Entries = parseSourced(vars.HEADERS, input, problems) ?? [];
+    for (const [key, value] of entries) headers[key.toLowerCase()] = value;
+  }
+  return headers;
+}
+
+interface CertificateFiles {
+  readonly ca: Sourced | undefined;
+  readonly cert: Sourced | undefined;
+  readonly key: Sourced | undefined;
+}
+
+function certificateFiles(
+  flags: OtlpFlags,
+  env: Env,
+  transport: Transport,
+  problems: string[],
+): CertificateFiles {
+  const ca = pick(flags.certificate, OTLP_FLAGS.certificate, env, "CERTIFICATE");
+  const cert = pick(flags.clientCertificate, OTLP_FLAGS.clientCertificate, env, "CLIENT_CERTIFICATE");
+  const key = pick(flags.clientKey, OTLP_FLAGS.clientKey, env, "CLIENT_KEY");
+  if ((cert === undefined) !== (key === undefined)) {
+    const [given, missing] =
+      cert === undefined
+        ? [key, `${OTLP_FLAGS.clientCertificate} / OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE`]
+        : [cert, `${OTLP_FLAGS.clientKey} / OTEL_EXPORTER_OTLP_CLIENT_KEY`];
+    problems.push(
+      `${given?.source}: a client certificate needs both a certificate and a key; ${missing} is missing`,
+    );
+  }
+  if (!transport.tls && (ca !== undefined || cert !== undefined)) {
+    const { source, value } = transport.endpoint;
+    problems.push(
+      `${(ca ?? cert)?.source}: certificates need a TLS endpoint, but ${source} is plaintext ("${value}"); use https://`,
+    );
+  }
+  return { ca, cert, key };
 }
 
 export function resolveOtlpSettings(
@@ -109,108 +217,21 @@ export function resolveOtlpSettings(
   problems: string[],
   cwd = process.cwd(),
 ): OtlpSettings {
-  const endpoint = pick(flags.endpoint, "--otlp-endpoint", env, "ENDPOINT") ?? {
-    value: DEFAULT_ENDPOINT,
-    source: "default",
-  };
-  let tls = true;
-  let address = "localhost:4317";
-  const scheme = /^([a-zA-Z][a-zA-Z0-9+.-]*):\/\//.exec(endpoint.value)?.[1]?.toLowerCase();
-  try {
-    if (scheme !== undefined && scheme !== "http" && scheme !== "https") throw new Error("scheme");
-    const url = new URL(scheme === undefined ? `none://${endpoint.value}` : endpoint.value);
-    if (url.hostname === "" || url.search !== "" || url.hash !== "" || url.username !== "")
-      throw new Error("parts");
-    address =
-      url.port === "" ? `${url.hostname}:${scheme === "http" ? 80 : 443}` : `${url.hostname}:${url.port}`;
-    if (scheme === "http") tls = false;
-    else if (scheme === undefined) {
-      const insecure =
-        flags.insecure === true ? { value: "true", source: "--otlp-insecure" } : fromEnv(env, "INSECURE");
-      if (insecure !== undefined && !/^(true|false)$/i.test(insecure.value)) {
-        problems.push(`${insecure.source}: expected true or false, got "${insecure.value}"`);
-      }
-      tls = insecure?.value.toLowerCase() !== "true";
-    }
-  } catch {
-    problems.push(
-      `${endpoint.source}: expected an endpoint like "http://localhost:4317" or "https://gateway:30443", got "${endpoint.value}"`,
-    );
-  }
-
-  const headers: Record<string, string> = {};
-  // Generic first, then signal-specific, then flags: later ones win per key.
-  for (const key of ["OTEL_EXPORTER_OTLP_HEADERS", "OTEL_EXPORTER_OTLP_TRACES_HEADERS"]) {
-    const text = env[key];
-    if (text !== undefined && text.trim() !== "")
-      for (const [k, v] of parseKeyValueList(text, key, problems)) headers[k.toLowerCase()] = v;
-  }
-  for (const flag of flags.headers ?? [])
-    for (const [k, v] of parseKeyValueList(flag, `--otlp-header "${flag}"`, problems))
-      headers[k.toLowerCase()] = v;
-
-  const ca = pick(flags.certificate, "--otlp-certificate", env, "CERTIFICATE");
-  const cert = pick(flags.clientCertificate, "--otlp-client-certificate", env, "CLIENT_CERTIFICATE");
-  const key = pick(flags.clientKey, "--otlp-client-key", env, "CLIENT_KEY");
-  if ((cert === undefined) !== (key === undefined)) {
-    const [given, missing] =
-      cert === undefined
-        ? [key, "--otlp-client-certificate / OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE"]
-        : [cert, "--otlp-client-key / OTEL_EXPORTER_OTLP_CLIENT_KEY"];
-    problems.push(
-      `${given?.source}: a client certificate needs both a certificate and a key; ${missing} is missing`,
-    );
-  }
-  if (!tls && (ca !== undefined || cert !== undefined)) {
-    problems.push(
-      `${(ca ?? cert)?.source}: certificates need a TLS endpoint, but ${endpoint.source} is plaintext ("${endpoint.value}"); use https://`,
-    );
-  }
-  const timeoutOption =
-    flags.timeout !== undefined
-      ? { value: flags.timeout, source: "--otlp-timeout" }
-      : fromEnv(env, "TIMEOUT");
-  let timeoutMs = 10_000;
-  if (timeoutOption !== undefined) {
-    // The spec's OTEL_EXPORTER_OTLP_TIMEOUT is whole milliseconds.
-    if (/^\d+$/.test(timeoutOption.value) && Number(timeoutOption.value) > 0)
-      timeoutMs = Number(timeoutOption.value);
-    else
-      problems.push(
-        `${timeoutOption.source}: expected a timeout in milliseconds (a whole number > 0), got "${timeoutOption.value}"`,
-      );
-  }
+  const vars = variables(cwd);
+  const transport = resolveTransport(flags, env, vars, problems);
+  const headers = resolveHeaders(flags, env, vars, problems);
+  const files = certificateFiles(flags, env, transport, problems);
+  const timeout = pick(flags.timeout, OTLP_FLAGS.timeout, env, "TIMEOUT");
+  const timeoutMs = (timeout && parseSourced(vars.TIMEOUT, timeout, problems)) ?? DEFAULT_TIMEOUT_MS;
+  const read = (file: Sourced | undefined) => file && parseSourced(vars.PEM_FILE, file, problems);
   return Object.freeze({
-    address,
-    tls,
-    destination: `${tls ? "https" : "http"}://${address}`,
+    address: transport.address,
+    tls: transport.tls,
+    destination: `${transport.tls ? "https" : "http"}://${transport.address}`,
     headers: Object.freeze(headers),
-    caPem: readPem(ca, problems, cwd),
-    clientCertPem: readPem(cert, problems, cwd),
-    clientKeyPem: readPem(key, problems, cwd),
+    caPem: read(files.ca),
+    clientCertPem: read(files.cert),
+    clientKeyPem: read(files.key),
     timeoutMs,
-  });
-}
-
-/**
- * `generation` numbers the exporters of one run: it goes into the user agent, which makes each a distinct
- * gRPC channel (grpc-js shares connections between channels with identical settings, backoff included).
- */
-export function createTraceExporter(settings: OtlpSettings, generation = 0): OTLPTraceExporter {
-  const metadata = new grpc.Metadata();
-  for (const [key, value] of Object.entries(settings.headers)) metadata.set(key, value);
-  const credentials = settings.tls
-    ? grpc.credentials.createSsl(
-        settings.caPem ?? null,
-        settings.clientKeyPem ?? null,
-        settings.clientCertPem ?? null,
-      )
-    : grpc.credentials.createInsecure();
-  return new OTLPTraceExporter({
-    url: settings.destination,
-    metadata,
-    credentials,
-    timeoutMillis: settings.timeoutMs,
-    userAgent: `trace-generator (channel ${generation})`,
   });
 }
