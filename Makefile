@@ -14,12 +14,12 @@ setup: ## Install the pinned toolchain (Node 24, pnpm) and the workspace depende
 
 ##@ Clusters (need Docker, kind, kubectl)
 .PHONY: up verify jaeger status logs send down regenerate-credentials
-up: ## Create both kind clusters, deploy the pipeline and prove traces cross (safe to re-run)
+up: ## Create both kind clusters, deploy the pipeline and prove traces cross (safe to re-run; IMAGES_ARCHIVE=file, PIN_OVERRIDES=file)
 	@$(RUN) node scripts/bootstrap/up.ts
 verify: ## Prove traces crossed edge → remote and the gateway rejects bad clients (pass/fail table)
 	@$(RUN) node scripts/bootstrap/verify.ts
-jaeger: ## Open Jaeger: port-forward its UI to http://localhost:16686 (Ctrl-C to stop)
-	@$(RUN) node scripts/bootstrap/jaeger.ts
+jaeger: ## Open Jaeger: port-forward its UI to http://localhost:16686 (Ctrl-C to stop; PORT=n for another port)
+	@$(RUN) node scripts/bootstrap/jaeger.ts $(if $(PORT),--port $(PORT))
 status: ## Show both clusters' workloads, the gateway address, certificate expiry and where the credentials are
 	@$(RUN) node scripts/bootstrap/status.ts
 logs: ## Show the edge and remote collectors' logs (FOLLOW=1 to stream, TAIL=n lines)
@@ -31,19 +31,30 @@ down: ## Delete both clusters (PURGE=1 also deletes the generated CA, certificat
 regenerate-credentials: ## New basic-auth credentials, rolled out if the clusters run (CERTS=1: new CA and certificate too)
 	@$(RUN) node scripts/bootstrap/regenerate-credentials.ts $(if $(CERTS),--certificates)
 
+##@ Images (make up needs no pulls inside the clusters)
+.PHONY: images images-save images-offline
+images: ## Pull every image the pins name onto this machine, once (make up loads them into both clusters)
+	@$(RUN) node scripts/images/images.ts pull
+images-save: ## Save the pinned images into one archive for an offline workshop (IMAGES_ARCHIVE=file; then IMAGES_ARCHIVE=file make up)
+	@$(RUN) node scripts/images/images.ts save
+images-offline: ## Build every image from source where no registry is reachable (as in CI); prints the PIN_OVERRIDES file for make up
+	@$(RUN) scripts/images/offline.sh
+
 ##@ Local topology (no Docker)
 .PHONY: local local-verify tools
-local: ## Run the whole pipeline on loopback (real collector, nginx gateway, Jaeger, both apps) in the foreground; Ctrl-C stops it (ARGS="--rate 20")
+local: ## Run the whole pipeline on loopback (real collector, Traefik gateway, Jaeger, both apps) in the foreground; Ctrl-C stops it (ARGS="--rate 20")
 	@$(RUN) node scripts/local/local.ts $(ARGS)
 local-verify: ## Run make verify's checks against the running `make local` (in a second terminal)
 	@$(RUN) node scripts/local/verify.ts
-tools: ## Build the Go binaries (collector, Jaeger, telemetrygen, kustomize, ...) at the pinned versions, cached by version
+tools: ## Build the Go binaries (collector, Jaeger, Traefik, kustomize, Kubernetes for the offline images, ...) at the pinned versions, cached by version
 	@scripts/tools/go-tools.sh all
 
 ##@ Quality
-.PHONY: test lint format typecheck contract manifests bench-sample-service bench-trace-generator docs
-test: ## Run the whole suite: lint, type-check, build the Go tools, then every test (unit, contract, end-to-end)
+.PHONY: test test-clusters lint format typecheck contract manifests bench-sample-service bench-trace-generator docs
+test: ## Run the whole suite: lint, type-check, build the Go tools, every test (unit, contract, local end-to-end), then the real clusters
 	@$(RUN) pnpm run test
+test-clusters: ## The real-cluster suite alone: make up, verify, status, logs, jaeger, send, rotation, outages, down against two kind clusters
+	@$(RUN) pnpm run test:clusters
 lint: ## Lint (ESLint) and check formatting (Prettier)
 	@$(RUN) pnpm run lint
 format: ## Rewrite files with Prettier and apply ESLint's automatic fixes

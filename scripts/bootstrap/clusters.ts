@@ -1,10 +1,12 @@
-// Step 2 of `make up`: both kind clusters, created in parallel, skipped when they already exist.
-import { mkdtempSync, rmSync } from "node:fs";
+// `make up`'s clusters: both kind clusters, created in parallel on the project's own Docker network,
+// skipped when they already exist.
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { REPO_ROOT, clusters } from "../lib/topology.ts";
+import { clusters, dockerNetwork } from "../lib/topology.ts";
+import { MANAGED_BY, timeouts } from "./config.ts";
 import { run } from "./exec.ts";
-import { timeouts } from "./config.ts";
+import { kindConfigFor, type HostAdjustments } from "./host-adjustments.ts";
 
 export type ClusterKey = keyof typeof clusters;
 export const clusterKeys = Object.keys(clusters) as ClusterKey[];
@@ -23,26 +25,82 @@ export async function existingClusters(): Promise<Set<string>> {
 // kind gives up instead of waiting when another kind process holds the kubeconfig's lock, so two
 // parallel creates would race on ~/.kube/config (kubernetes-sigs/kind#1425). Each create writes a
 // throw-away kubeconfig instead; `kind export kubeconfig` then updates the real one, one cluster at a time.
-async function createCluster(key: ClusterKey, nodeImage: string, scratch: string): Promise<void> {
+async function createCluster(
+  key: ClusterKey,
+  nodeImage: string,
+  adjustments: HostAdjustments,
+  scratch: string,
+): Promise<void> {
   const cluster = clusters[key];
-  await run("kind", [
+  const config = join(scratch, `${cluster.name}.kind.yaml`);
+  writeFileSync(config, kindConfigFor(key, adjustments));
+  await run(
+    "kind",
+    [
+      "create",
+      "cluster",
+      "--name",
+      cluster.name,
+      "--config",
+      config,
+      "--image",
+      nodeImage,
+      "--kubeconfig",
+      join(scratch, `${cluster.name}.kubeconfig`),
+      "--wait",
+      timeouts.nodesReady,
+    ],
+    // kind's default network is dual-stack where it can be, and Docker's DNS then answers AAAA for the
+    // remote node to IPv4-only pods: the edge exporter logged "network is unreachable" at every retry.
+    { env: { KIND_EXPERIMENTAL_DOCKER_NETWORK: dockerNetwork } },
+  );
+}
+
+/**
+ * The clusters' Docker network, IPv4 only, created before kind would create a dual-stack one. A network
+ * of that name that exists is used as it is (and never changed).
+ */
+export async function ensureNetwork(): Promise<"created" | "existed"> {
+  const found = await run("docker", ["network", "inspect", dockerNetwork], { allowFailure: true });
+  if (found.exitCode === 0) return "existed";
+  const label = Object.entries(MANAGED_BY).map(([key, value]) => `${key}=${value}`)[0]!;
+  await run("docker", [
+    "network",
     "create",
-    "cluster",
-    "--name",
-    cluster.name,
-    "--config",
-    join(REPO_ROOT, cluster.config),
-    "--image",
-    nodeImage,
-    "--kubeconfig",
-    join(scratch, `${cluster.name}.kubeconfig`),
-    "--wait",
-    timeouts.nodesReady,
+    "--driver",
+    "bridge",
+    "--opt",
+    "com.docker.network.bridge.enable_ip_masquerade=true",
+    "--label",
+    label,
+    dockerNetwork,
   ]);
+  return "created";
+}
+
+/** Removes the network if bootstrap created it and nothing uses it any more. */
+export async function removeNetwork(): Promise<boolean> {
+  const found = await run(
+    "docker",
+    ["network", "inspect", "--format", "{{json .Labels}} {{len .Containers}}", dockerNetwork],
+    { allowFailure: true },
+  );
+  if (found.exitCode !== 0) return false;
+  const [labels = "{}", containers = "0"] = found.stdout.trim().split(" ");
+  const ours = Object.entries(MANAGED_BY).every(
+    ([key, value]) => (JSON.parse(labels) as Record<string, string> | null)?.[key] === value,
+  );
+  if (!ours || containers !== "0") return false;
+  await run("docker", ["network", "rm", dockerNetwork]);
+  return true;
 }
 
 /** Creates the missing clusters in parallel and waits until every node of both is Ready. */
-export async function ensureClusters(nodeImage: string, note: (line: string) => void): Promise<string> {
+export async function ensureClusters(
+  nodeImage: string,
+  adjustments: HostAdjustments,
+  note: (line: string) => void,
+): Promise<string> {
   const existing = await existingClusters();
   const missing = clusterKeys.filter((key) => !existing.has(clusters[key].name));
   const present = clusterKeys.filter((key) => existing.has(clusters[key].name));
@@ -52,7 +110,10 @@ export async function ensureClusters(nodeImage: string, note: (line: string) => 
   const scratch = mkdtempSync(join(tmpdir(), "otel-e2r-kind-"));
   let results: PromiseSettledResult<void>[];
   try {
-    results = await Promise.allSettled(missing.map((key) => createCluster(key, nodeImage, scratch)));
+    if (missing.length > 0) note(`Docker network ${dockerNetwork}: ${await ensureNetwork()}`);
+    results = await Promise.allSettled(
+      missing.map((key) => createCluster(key, nodeImage, adjustments, scratch)),
+    );
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }

@@ -37,10 +37,12 @@ export const timeouts = Object.freeze({
   controllerAvailable: "300s",
   rollout: "300s",
   gatewayProgrammed: "300s",
+  /** Traefik loads routes a moment after it is Ready; a real call through the listener must succeed by then. */
+  gatewayRoutesMs: 120_000,
   portForwardMs: 30_000,
 });
 
-/** Memory Docker must offer both clusters (two kind nodes, Envoy, collectors, Jaeger, the apps). */
+/** Memory Docker must offer both clusters (two kind nodes, Traefik, collectors, Jaeger, the apps). */
 export const MIN_DOCKER_MEMORY_BYTES = 4 * 1024 ** 3;
 
 /** The label bootstrap puts on what it creates outside the manifests (namespaces, Secrets). */
@@ -49,7 +51,3 @@ export const MANAGED_BY = Object.freeze({ "app.kubernetes.io/managed-by": "otel-
 /** Server-side apply field managers: one for the manifests, one for the Secrets and their namespaces. */
 export const FIELD_MANAGER = "otel-e2r-bootstrap";
 export const SECRETS_FIELD_MANAGER = "otel-e2r-bootstrap-secrets";
-
-export function envoyGatewayInstallUrl(version: string): string {
-  return `https://github.com/envoyproxy/gateway/releases/download/v${version}/install.yaml`;
-}

@@ -1,9 +1,9 @@
 // `make down`: delete both kind clusters; with --purge (make down PURGE=1) also the state folder (CA,
 // certificate, credentials). Idempotent: deleting what is already gone is not an error.
 import { existsSync, readdirSync, rmSync } from "node:fs";
-import { STATE_DIR, clusters, stateFiles } from "../lib/topology.ts";
+import { STATE_DIR, clusters, dockerNetwork, stateFiles } from "../lib/topology.ts";
 import { parseFlags, runMain } from "./cli.ts";
-import { clusterKeys, existingClusters } from "./clusters.ts";
+import { clusterKeys, existingClusters, removeNetwork } from "./clusters.ts";
 import { ToolMissing, run } from "./exec.ts";
 import { Failure, exitCodes } from "./exit-codes.ts";
 import { say } from "./ui.ts";
@@ -52,6 +52,7 @@ if (import.meta.main)
       await run("kind", ["delete", "cluster", "--name", name]);
       say(`cluster ${name}: deleted`);
     }
+    if (await removeNetwork().catch(() => false)) say(`Docker network ${dockerNetwork}: deleted`);
     if (values.purge === true)
       say(
         purgeStateDir(STATE_DIR)

@@ -9,16 +9,28 @@ import { bold, say } from "./ui.ts";
 const command = {
   name: "jaeger",
   summary: `Port-forwards Jaeger's UI from the remote cluster to http://localhost:${ports.jaegerQuery} (Ctrl-C to stop).`,
-  options: {},
-  help: {},
+  options: { port: { type: "string" } },
+  help: { port: `the local port (default ${ports.jaegerQuery}; make jaeger PORT=<n>)` },
 } as const;
+
+export function parsePort(text: string | undefined): number {
+  if (text === undefined || text === "") return ports.jaegerQuery;
+  const port = Number(text);
+  if (!Number.isInteger(port) || port < 1024 || port > 65535)
+    throw new Failure(
+      `--port ${JSON.stringify(text)} is not a port number from 1024 to 65535`,
+      exitCodes.usage,
+    );
+  return port;
+}
 
 if (import.meta.main)
   runMain(async () => {
-    parseFlags(command, process.argv.slice(2));
-    if (!(await portIsFree(ports.jaegerQuery)))
+    const { values } = parseFlags(command, process.argv.slice(2));
+    const port = parsePort(values.port);
+    if (!(await portIsFree(port)))
       throw new Failure(
-        `port ${ports.jaegerQuery} on this machine is already in use — is \`make jaeger\` already running in another terminal? Stop it (Ctrl-C) or free the port (\`ss -ltnp 'sport = :${ports.jaegerQuery}'\`).`,
+        `port ${port} on this machine is already in use — is \`make jaeger\` already running in another terminal? Stop it (Ctrl-C), free the port (\`ss -ltnp 'sport = :${port}'\`) or choose another: make jaeger PORT=<n>`,
         exitCodes.portTaken,
       );
     const forward = await startPortForward({
@@ -26,7 +38,7 @@ if (import.meta.main)
       namespace: namespaces.observability,
       target: `service/${workloads.jaeger}`,
       remotePort: ports.jaegerQuery,
-      localPort: ports.jaegerQuery,
+      localPort: port,
     });
     say(bold(`Jaeger: http://localhost:${forward.localPort}`) + "  (Ctrl-C to stop)");
     const stop = () => void forward.stop();

@@ -1,8 +1,10 @@
-// Step 6 of `make up` (with envoy-gateway.ts): render the kustomize manifests, give the app images their
-// content-addressed tags (in memory: committed files stay untouched), apply server-side, then wait for
-// what was applied — rollouts, Gateways — with `kubectl wait`/`rollout status`, never sleep.
+// `make up`'s manifests: render them with kustomize, give the app images their content-addressed tags and
+// the pinned images their PIN_OVERRIDES stand-ins (in memory: committed files stay untouched), apply
+// server-side, then wait for what was applied — rollouts, Gateways — with `kubectl wait`/`rollout
+// status`, never sleep.
 import { join } from "node:path";
 import { parseAllDocuments } from "yaml";
+import { overrides, type Overrides } from "../lib/pinned.ts";
 import { REPO_ROOT, clusters } from "../lib/topology.ts";
 import type { ClusterKey } from "./clusters.ts";
 import { appImages, manifestDirs, timeouts } from "./config.ts";
@@ -94,6 +96,20 @@ export function setAppImages(objects: readonly KubeObject[], refs: ImageRefs): K
   return result;
 }
 
+/** Replaces every container image that PIN_OVERRIDES names (exact pinned references) with its stand-in. */
+export function substitutePinnedImages(objects: readonly KubeObject[], subs: Overrides): KubeObject[] {
+  const result = structuredClone(objects) as KubeObject[];
+  for (const object of result)
+    for (const container of containersOf(object))
+      if (container.image !== undefined) container.image = subs.get(container.image) ?? container.image;
+  return result;
+}
+
+/** What `make up` applies to a cluster: the rendering with the images this machine runs. */
+export async function manifestsFor(cluster: ClusterKey, refs: ImageRefs): Promise<KubeObject[]> {
+  return substitutePinnedImages(setAppImages(await render(cluster), refs), overrides());
+}
+
 const ROLLOUT_KINDS = new Set(["Deployment", "DaemonSet", "StatefulSet"]);
 
 /** Waits for everything in `objects` that has a readiness notion: rollouts, then Gateways. */
@@ -135,7 +151,7 @@ export async function waitForObjects(
 
 /** Renders, tags, applies and waits for one cluster's manifests. */
 export async function deployManifests(cluster: ClusterKey, refs: ImageRefs, note: (line: string) => void) {
-  const objects = setAppImages(await render(cluster), refs);
+  const objects = await manifestsFor(cluster, refs);
   await applyObjects(cluster, objects);
   note(`${clusters[cluster].name}: applied ${objects.length} objects from ${manifestDirs[cluster]}`);
   await waitForObjects(cluster, objects, note);

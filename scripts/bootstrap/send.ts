@@ -3,6 +3,7 @@
 // reaches the generator through its environment (OTEL_EXPORTER_OTLP_HEADERS), never argv or output.
 import { spawn } from "node:child_process";
 import { join } from "node:path";
+import { basicAuthHeader } from "../lib/credentials.ts";
 import { REPO_ROOT, STATE_DIR, gateway } from "../lib/topology.ts";
 import { parseFlags, runMain } from "./cli.ts";
 import { Failure, exitCodes } from "./exit-codes.ts";
@@ -23,12 +24,11 @@ export const DEFAULT_GENERATOR_ARGS = Object.freeze(["--count", "100"]);
 
 /** The OTel exporter environment for the gateway: endpoint, CA file, and the basic-auth header. */
 export function exporterEnv(state: ClientState, address: string): Record<string, string> {
-  const token = Buffer.from(`${state.credentials.username}:${state.credentials.password}`).toString("base64");
   return {
     OTEL_EXPORTER_OTLP_ENDPOINT: `https://${address}`,
     OTEL_EXPORTER_OTLP_CERTIFICATE: state.caCertFile,
     // The spec's header list is percent-encoded: the space after "Basic" must be %20.
-    OTEL_EXPORTER_OTLP_HEADERS: `authorization=${encodeURIComponent(`Basic ${token}`)}`,
+    OTEL_EXPORTER_OTLP_HEADERS: `authorization=${encodeURIComponent(basicAuthHeader(state.credentials.username, state.credentials.password))}`,
   };
 }
 

@@ -7,6 +7,7 @@ import { STATE_DIR, clusters, gateway, namespaces, stateFiles } from "../lib/top
 import { parseFlags, runMain } from "./cli.ts";
 import { clusterKeys, existingClusters } from "./clusters.ts";
 import { run } from "./exec.ts";
+import { gatewayStatus } from "./gateway-api.ts";
 import { bold, say, table } from "./ui.ts";
 
 const command = {
@@ -48,7 +49,7 @@ function certificateLine(file: string): string {
   }`;
 }
 
-async function printClusters(): Promise<void> {
+async function printClusters(): Promise<Set<string>> {
   const existing = await existingClusters().catch(() => new Set<string>());
   for (const key of clusterKeys) {
     const cluster = clusters[key];
@@ -62,18 +63,30 @@ async function printClusters(): Promise<void> {
       ["--context", cluster.context, "get", "deployments,daemonsets", "--all-namespaces"],
       { allowFailure: true },
     );
-    say((result.exitCode === 0 ? ourRows(result.stdout) : result.stderr.trimEnd()).replace(/^/gm, "  "));
+    const rows =
+      result.exitCode === 0
+        ? ourRows(result.stdout) || "no workloads of this project yet"
+        : result.stderr.trimEnd();
+    say(rows.replace(/^/gm, "  "));
   }
+  return existing;
 }
 
-function printState(): void {
+async function printGateway(existing: ReadonlySet<string>): Promise<void> {
   say(bold("Gateway"));
   say(
     table([
       ["  from this machine", `https://localhost:${gateway.hostPort}`],
       ["  from edge pods", `https://${gateway.crossClusterHost}:${gateway.nodePort}`],
+      [
+        "  Gateway status",
+        existing.has(clusters.remote.name) ? await gatewayStatus() : "remote cluster not running",
+      ],
     ]),
   );
+}
+
+function printState(): void {
   say(bold(`State folder ${STATE_DIR}`));
   if (!existsSync(STATE_DIR)) {
     say("  not created yet — `make up` generates the CA, the gateway certificate and the credentials");
@@ -106,6 +119,7 @@ function printState(): void {
 if (import.meta.main)
   runMain(async () => {
     parseFlags(command, process.argv.slice(2));
-    await printClusters();
+    const existing = await printClusters();
+    await printGateway(existing);
     printState();
   });

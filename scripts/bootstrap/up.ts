@@ -1,30 +1,36 @@
 // `make up`: both kind clusters, the pipeline, and the proof that traces crossed. Every step converges:
-// run it again on a running setup and it creates nothing twice. On failure it names the step, shows the
-// tail of what failed, exports kind's logs to .logs/ and leaves the clusters up for inspection.
-import { mkdirSync } from "node:fs";
+// run it again on a running setup and it creates, rebuilds and reloads nothing. On failure it names the
+// step, shows the tail of what failed, exports kind's and the collectors' logs to .logs/ and leaves the
+// clusters up for inspection.
+import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { ensureCredentials } from "../lib/credentials.ts";
+import { overrides, pinnedImages, resolve } from "../lib/pinned.ts";
 import { STATE_DIR, clusters, gateway, ports } from "../lib/topology.ts";
 import { versions } from "../lib/versions.ts";
 import { ensureGatewayCertificates } from "./certificates.ts";
 import { parseFlags, runMain } from "./cli.ts";
-import { clusterKeys, ensureClusters, existingClusters } from "./clusters.ts";
+import { ensureClusters, existingClusters } from "./clusters.ts";
 import { LOGS_DIR } from "./config.ts";
-import { installEnvoyGateway } from "./envoy-gateway.ts";
-import { logCommandsTo, run } from "./exec.ts";
+import { logCommandsTo } from "./exec.ts";
 import { Failure, exitCodes } from "./exit-codes.ts";
-import { buildAndLoadImages, type ImageRefs } from "./images.ts";
+import { exportDiagnostics } from "./diagnostics.ts";
+import { installGatewayApiCrds, proveGatewayRoutes } from "./gateway-api.ts";
+import { describeAdjustments, detectHostAdjustments, type HostAdjustments } from "./host-adjustments.ts";
+import { buildAppImages, ensureHostImages, loadImages, type ImageRefs } from "./images.ts";
 import { deployManifests } from "./manifests.ts";
 import { describePreflight, preflight } from "./preflight.ts";
 import { applySecrets, type SecretMaterial } from "./secrets.ts";
-import { runSteps, indent, type FailedStep, type Step } from "./steps.ts";
+import { runSteps, type Step } from "./steps.ts";
 import { bold, cyan, say } from "./ui.ts";
 import { defaultVerifyOptions, verify } from "./verify.ts";
 
 interface UpContext {
   stateDir: string;
   verify: boolean;
+  archive?: string;
   images?: ImageRefs;
+  adjustments?: HostAdjustments;
   material?: SecretMaterial;
 }
 
@@ -32,15 +38,17 @@ interface UpContext {
  * Host ports preflight must find free. OTEL_E2R_PREFLIGHT_GATEWAY_PORT stands in for the gateway port in
  * the tests, so they never depend on (or grab) the real port 30443 of the machine running them.
  */
-function portsToCheck(existing: ReadonlySet<string>): number[] {
+export function portsToCheck(existing: ReadonlySet<string>): number[] {
   const port = Number(process.env.OTEL_E2R_PREFLIGHT_GATEWAY_PORT ?? gateway.hostPort);
   // The remote cluster, when it exists, is what holds the gateway port: that is not a conflict.
   return existing.has(clusters.remote.name) ? [] : [port];
 }
 
+const nodeImage = () => resolve(versions().KIND_NODE_IMAGE);
+
 export const upSteps: readonly Step<UpContext>[] = [
   {
-    title: "Preflight: Docker, kind, kubectl, free ports, memory",
+    title: "Preflight: Docker, kind, kubectl, free ports, memory, image overrides",
     async run() {
       const pins = versions();
       // kind may be missing; preflight reports that. Until then, assume no cluster exists.
@@ -54,15 +62,24 @@ export const upSteps: readonly Step<UpContext>[] = [
     },
   },
   {
-    title: "Kind clusters: edge and remote",
-    run: (_context, note) => ensureClusters(versions().KIND_NODE_IMAGE, note),
+    title: "Images on this machine: the pinned ones, and the two apps built here",
+    async run(context, note) {
+      const pinned = await ensureHostImages(note, context.archive);
+      context.images = await buildAppImages(note);
+      return pinned;
+    },
   },
   {
-    title: "App images: build and load into the edge cluster",
+    title: "Kind clusters: edge and remote, adjusted to this host",
     async run(context, note) {
-      context.images = await buildAndLoadImages(versions().NODE_IMAGE, note);
-      return `${context.images.size} images loaded`;
+      context.adjustments = await detectHostAdjustments(nodeImage());
+      note(`host adjustments: ${describeAdjustments(context.adjustments)}`);
+      return ensureClusters(nodeImage(), context.adjustments, note);
     },
+  },
+  {
+    title: "Images into the clusters (kind load: nothing is pulled inside a cluster)",
+    run: (context, note) => loadImages(context.images!, note),
   },
   {
     title: "Local CA, gateway certificate and basic-auth credentials (state folder, never printed)",
@@ -84,10 +101,11 @@ export const upSteps: readonly Step<UpContext>[] = [
     run: (context, note) => applySecrets(context.material!, note),
   },
   {
-    title: "Envoy Gateway and the manifests (remote first, then edge)",
+    title: "Gateway API CRDs and the manifests (remote first, then edge), the gateway proven to route",
     async run(context, note) {
-      await installEnvoyGateway(versions().ENVOY_GATEWAY_VERSION, note);
+      await installGatewayApiCrds(note);
       await deployManifests("remote", context.images!, note);
+      await proveGatewayRoutes(context.material!.caCertPem, note);
       await deployManifests("edge", context.images!, note);
       return "both clusters rolled out";
     },
@@ -108,37 +126,6 @@ export const upSteps: readonly Step<UpContext>[] = [
   },
 ];
 
-/** On failure: the pods of each cluster, then kind's logs exported for inspection. Clusters stay up. */
-async function reportFailure(failed: FailedStep, runLog: string, stamp: string): Promise<void> {
-  say();
-  say(`Commands run so far (and their errors): ${runLog}`);
-  if (failed.number === 1) return;
-  const existing = await existingClusters().catch(() => new Set<string>());
-  for (const key of clusterKeys) {
-    const cluster = clusters[key];
-    if (!existing.has(cluster.name)) continue;
-    const pods = await run(
-      "kubectl",
-      ["--context", cluster.context, "get", "pods", "--all-namespaces", "-o", "wide"],
-      {
-        allowFailure: true,
-      },
-    );
-    say(bold(`Pods in ${cluster.name}:`));
-    say(indent((pods.stdout || pods.stderr).trimEnd()));
-    const target = join(LOGS_DIR, `kind-${stamp}`, cluster.name);
-    const exported = await run("kind", ["export", "logs", target, "--name", cluster.name], {
-      allowFailure: true,
-    });
-    say(
-      exported.exitCode === 0
-        ? `kind logs of ${cluster.name}: ${target}`
-        : `could not export kind logs of ${cluster.name}`,
-    );
-  }
-  say("The clusters are left running for inspection: `make status`, `make logs`; `make down` removes them.");
-}
-
 function printNextSteps(): void {
   say();
   say(bold("Next:"));
@@ -156,20 +143,38 @@ const command = {
   summary:
     "Creates both kind clusters, deploys the pipeline and verifies that traces cross from edge to remote.",
   options: { "no-verify": { type: "boolean" } },
-  help: { "no-verify": "skip step 7 (run `make verify` later)" },
+  help: { "no-verify": "skip the last step (run `make verify` later)" },
 } as const;
+
+/** Reads the environment the command takes (IMAGES_ARCHIVE, PIN_OVERRIDES) before doing anything. */
+function environment(): { archive?: string } {
+  try {
+    overrides();
+    pinnedImages();
+  } catch (error) {
+    throw new Failure((error as Error).message, exitCodes.usage);
+  }
+  const archive = process.env.IMAGES_ARCHIVE;
+  if (archive !== undefined && archive !== "" && !existsSync(archive))
+    throw new Failure(
+      `IMAGES_ARCHIVE is ${JSON.stringify(archive)}, which does not exist; expected an archive written by \`make images-save\``,
+      exitCodes.usage,
+    );
+  return { archive };
+}
 
 if (import.meta.main)
   runMain(async () => {
     const { values } = parseFlags(command, process.argv.slice(2));
+    const env = environment();
     const stamp = new Date().toISOString().replace(/[:.]/g, "-");
     mkdirSync(LOGS_DIR, { recursive: true });
     const runLog = join(LOGS_DIR, `up-${stamp}.log`);
     logCommandsTo(runLog);
     await runSteps(
       upSteps,
-      { stateDir: STATE_DIR, verify: values["no-verify"] !== true },
-      { onFailure: (failed) => reportFailure(failed, runLog, stamp) },
+      { stateDir: STATE_DIR, verify: values["no-verify"] !== true, archive: env.archive },
+      { onFailure: async (failed) => void (await exportDiagnostics(failed.number, runLog, stamp)) },
     );
     printNextSteps();
   });

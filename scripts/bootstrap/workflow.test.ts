@@ -1,5 +1,6 @@
-// The users' CI workflow (.github/workflows/clusters.yml) cannot run here (no Docker); this checks its
-// shape: pinned tools from versions.env, make up → verify → down, and clean-up even after a failure.
+// The users' CI workflow (.github/workflows/clusters.yml) runs on GitHub's runners, not here (the same
+// targets run here in the real-cluster suite); this checks its shape: pinned tools from versions.env,
+// make images → up → verify → down, and clean-up even after a failure.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
@@ -24,8 +25,9 @@ const steps = job!.steps;
 const index = (command: string) => steps.findIndex((step) => step.run?.trim() === command);
 
 describe("the clusters workflow for users' CI", () => {
-  it("runs make up, then make verify, then make down even when something failed", () => {
-    expect(index("make up")).toBeGreaterThan(0);
+  it("runs make images, make up, then make verify, then make down even when something failed", () => {
+    expect(index("make images")).toBeGreaterThan(0);
+    expect(index("make up")).toBeGreaterThan(index("make images"));
     expect(index("make verify")).toBeGreaterThan(index("make up"));
     expect(index("make down PURGE=1")).toBe(steps.length - 1);
     expect(steps.at(-1)!.if).toBe("always()");

@@ -1,21 +1,25 @@
 #!/usr/bin/env bash
-# Installs the Debian packages the test suite needs and Node/Go cannot provide: nginx, the TLS-terminating
-# HTTP/2 proxy that stands in for the remote Envoy Gateway in the local topology (scripts/local).
-# Idempotent and silent when everything is present; .ci/run calls it before `make test`.
+# Installs the Debian packages the test suite needs and Node/Go cannot provide. Idempotent and silent when
+# everything is present; .ci/run calls it before `make test`. (The Docker engine has its own script,
+# scripts/ci/docker-engine.sh, because it also has to be started.)
+#   debootstrap  the Debian root filesystems of the offline images (scripts/images)
+#   jq           the kind base image's runtime spec, and the runc wrapper of docker-engine.sh
+#   ss           the local topology's listening-sockets test (iproute2)
+#   openssl      the labs' and tests' certificate inspection
 set -euo pipefail
 
-PACKAGES=(nginx) # command name == Debian package name for everything listed here
+declare -A PACKAGE_OF=([debootstrap]=debootstrap [jq]=jq [ss]=iproute2 [openssl]=openssl)
 
 missing=()
-for package in "${PACKAGES[@]}"; do
-  command -v "$package" >/dev/null 2>&1 || [[ -x "/usr/sbin/$package" ]] || missing+=("$package")
+for command in "${!PACKAGE_OF[@]}"; do
+  command -v "$command" >/dev/null 2>&1 || [[ -x "/usr/sbin/$command" ]] || missing+=("${PACKAGE_OF[$command]}")
 done
 [[ ${#missing[@]} -eq 0 ]] && exit 0
 
 say() { printf '[system-packages] %s\n' "$*" >&2; }
 if ! command -v apt-get >/dev/null 2>&1; then
   say "error: missing ${missing[*]}, and this is not a Debian-like system (no apt-get)."
-  say "Install ${missing[*]} with your package manager (the local topology runs nginx as the current user; no service is needed)."
+  say "Install ${missing[*]} with your package manager."
   exit 1
 fi
 sudo=()

@@ -84,7 +84,7 @@ describe("negative fixtures are rejected", () => {
       const bad = config("undefined-component.yaml");
       expect(checkPipelines(bad)).toEqual([
         'service.extensions lists "pprof", which extensions does not define',
-        'pipeline traces lists processor "batch/tuned", which processors does not define',
+        'pipeline traces lists processor "resource/tuned", which processors does not define',
       ]);
       expect(checkComponentTypes(bad, await collectorComponents())).toEqual([
         expect.stringMatching(

@@ -5,9 +5,10 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { execa } from "execa";
-import { stringify } from "yaml";
+import { parse, stringify } from "yaml";
 import { beforeAll, describe, expect, it } from "vitest";
-import { gateway, REPO_ROOT, workloads as names } from "../lib/topology.ts";
+import { gateway, namespaces, REPO_ROOT, workloads as names } from "../lib/topology.ts";
+import { TRAEFIK_COMMON_ARGS } from "../local/traefik-config.ts";
 import { versions } from "../lib/versions.ts";
 import {
   checkComponentTypes,
@@ -22,6 +23,7 @@ import { checkImagesPinned, checkImageVersions, parseImage } from "./checks/imag
 import { checkGoMemoryLimits } from "./checks/memory.ts";
 import { checkNetworkPolicies } from "./checks/network-policy.ts";
 import { checkK8sAttributesRbac } from "./checks/rbac.ts";
+import { checkTraefikRbac, providerAccess, readProviderSource } from "./checks/traefik-rbac.ts";
 import { BOOTSTRAP_SECRETS, checkReferences } from "./checks/references.ts";
 import { checkServiceSelectors, checkServiceTargetPorts, checkWorkloadSelectors } from "./checks/services.ts";
 import { kubeLint, lintExceptions } from "./lint.ts";
@@ -69,7 +71,7 @@ describe.each(KUSTOMIZATIONS)("%s", (dir) => {
   });
 
   it(
-    "validates against the Kubernetes schema of the pinned node image and the Gateway API / Envoy Gateway CRDs",
+    "validates against the Kubernetes schema of the pinned node image and the installed Gateway API CRDs",
     async () => {
       expect(await validateSchemas(rendered.yaml)).toEqual([]);
     },
@@ -88,12 +90,13 @@ describe.each(KUSTOMIZATIONS)("%s", (dir) => {
     expect(checkReferences(objects, BOOTSTRAP_SECRETS)).toEqual([]);
   });
 
-  it("pins every image, and the collector and Jaeger images to the versions in versions.env", () => {
+  it("pins every image, and the collector, Jaeger and Traefik images to the versions in versions.env", () => {
     expect(checkImagesPinned(objects)).toEqual([]);
     expect(
       checkImageVersions(objects, {
         [pins.OTELCOL_IMAGE]: pins.OTELCOL_VERSION,
         [pins.JAEGER_IMAGE]: pins.JAEGER_VERSION,
+        [pins.TRAEFIK_IMAGE]: pins.TRAEFIK_VERSION,
       }),
     ).toEqual([]);
   });
@@ -231,14 +234,59 @@ describe("across the clusters", () => {
   );
 
   it(
-    "the Envoy Service's fixed NodePort is the one the edge dials and kind maps",
+    "Traefik's Service has the fixed NodePort the edge dials and kind maps, to the entry point the listener names",
     async () => {
       const { objects } = await render("manifests/remote");
-      const proxy = objects.find((o) => o.kind === "EnvoyProxy");
-      const patch = JSON.stringify(proxy?.spec);
-      expect(patch).toContain(`"nodePort":${gateway.nodePort}`);
-      const listener = objects.find((o) => o.kind === "Gateway")?.spec?.listeners as { port: number }[];
-      expect(patch).toContain(`"port":${listener[0]?.port}`);
+      const service = objects.find((o) => o.kind === "Service" && o.metadata.name === names.traefik);
+      const ports = service?.spec?.ports as { nodePort?: number; targetPort?: string }[];
+      expect(service?.spec?.type).toBe("NodePort");
+      expect(ports.map((p) => p.nodePort)).toEqual([gateway.nodePort]);
+      const deployment = objects.find((o) => o.kind === "Deployment" && o.metadata.name === names.traefik);
+      const container = workloads([deployment!])[0]!.pod.containers[0]!;
+      const target = container.ports?.find((p) => p.name === ports[0]?.targetPort);
+      expect(target?.containerPort).toBe(gateway.listenerPort);
+      expect(container.args).toContain(`--entrypoints.websecure.address=:${gateway.listenerPort}`);
+      const listeners = objects.find((o) => o.kind === "Gateway")?.spec?.listeners as { port: number }[];
+      expect(listeners.map((l) => l.port)).toEqual([gateway.listenerPort]);
+      const kind = parse(readFileSync(join(REPO_ROOT, "clusters/remote.yaml"), "utf8")) as {
+        nodes: { extraPortMappings?: { containerPort: number; hostPort: number }[] }[];
+      };
+      expect(kind.nodes[0]?.extraPortMappings).toContainEqual(
+        expect.objectContaining({ containerPort: gateway.nodePort, hostPort: gateway.hostPort }),
+      );
+    },
+    SLOW,
+  );
+
+  it(
+    "Traefik runs the flags the local topology shares, exposes no dashboard or API, and stays on the standard channel",
+    async () => {
+      const { objects } = await render("manifests/remote");
+      const deployment = objects.find((o) => o.kind === "Deployment" && o.metadata.name === names.traefik);
+      const args = workloads([deployment!])[0]!.pod.containers[0]!.args ?? [];
+      for (const flag of TRAEFIK_COMMON_ARGS) expect(args).toContain(flag);
+      // With the standard CRDs, the experimental channel makes Traefik loop on listing v1alpha2 TCPRoutes
+      // and load no routes at all, while it stays Ready and the Gateway stays Programmed.
+      expect(args.filter((a) => /experimentalchannel|--api\.(dashboard|insecure)=true/i.test(a))).toEqual([]);
+      expect(args).toContain(`--providers.kubernetesgateway.namespaces=${namespaces.observability}`);
+      expect(args).toContain(
+        `--providers.kubernetesgateway.statusaddress.hostname=${gateway.crossClusterHost}`,
+      );
+    },
+    SLOW,
+  );
+
+  it(
+    "gives Traefik exactly the RBAC its Gateway API provider uses at the pinned version (from its source)",
+    async () => {
+      const { objects } = await render("manifests/remote");
+      const access = providerAccess(readProviderSource((await schemas()).traefikModuleDir));
+      // The source scan found the provider's informers and status writers (a refactor upstream would show here).
+      expect(access.needs.size).toBeGreaterThanOrEqual(10);
+      expect(access.needs.get("/secrets")?.verbs).toEqual(["list", "watch"]);
+      expect(
+        checkTraefikRbac(objects, access, { namespace: namespaces.observability, name: names.traefik }),
+      ).toEqual([]);
     },
     SLOW,
   );
@@ -301,13 +349,10 @@ describe("across the clusters", () => {
   );
 
   it(
-    "Envoy Gateway's pinned release bundles the pinned Gateway API release",
+    "the pinned Traefik is built against the pinned Gateway API release, whose CRDs bootstrap installs",
     async () => {
-      const bundled = readFileSync((await schemas()).envoyGatewayBundledGatewayApi, "utf8");
-      const releases = new Set(
-        [...bundled.matchAll(/gateway\.networking\.k8s\.io\/bundle-version: v(\S+)/g)].map((m) => m[1]),
-      );
-      expect([...releases]).toEqual([pins.GATEWAY_API_VERSION]);
+      const goMod = readFileSync(join((await schemas()).traefikModuleDir, "go.mod"), "utf8");
+      expect(/^\s*sigs\.k8s\.io\/gateway-api v(\S+)/m.exec(goMod)?.[1]).toBe(pins.GATEWAY_API_VERSION);
     },
     SLOW,
   );

@@ -4,8 +4,10 @@
 // - Kubernetes: api/openapi-spec/v3 of k8s.io/kubernetes at the version of KIND_NODE_IMAGE (kubectl-validate
 //   v0.0.4 embeds schemas only up to 1.30), re-laid out as kubectl-validate's --local-schemas expects
 //   (api/v1.json, apis/<group>/<version>.json);
-// - Gateway API: config/crd/standard of sigs.k8s.io/gateway-api at GATEWAY_API_VERSION;
-// - Envoy Gateway: the CRDs its Helm chart installs, from github.com/envoyproxy/gateway at ENVOY_GATEWAY_VERSION.
+// - Gateway API: config/crd/standard of sigs.k8s.io/gateway-api at GATEWAY_API_VERSION, the CRDs bootstrap
+//   installs;
+// and Traefik's source at TRAEFIK_VERSION, for what its Gateway API provider reads (RBAC) and the Gateway API
+// release it is built against.
 import { cpSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
@@ -18,8 +20,8 @@ export interface Schemas {
   readonly openApiDir: string;
   /** For --local-crds. */
   readonly crdDirs: readonly string[];
-  /** Envoy Gateway's copy of the Gateway API CRDs (which records the Gateway API release it bundles). */
-  readonly envoyGatewayBundledGatewayApi: string;
+  /** github.com/traefik/traefik/v3 at TRAEFIK_VERSION, in the module cache. */
+  readonly traefikModuleDir: string;
 }
 
 export function cacheRoot(): string {
@@ -44,7 +46,7 @@ export async function goModuleDir(module: string, version: string): Promise<stri
   const goProxy = await execa("go", ["env", "GOPROXY"], { reject: false });
   if (goProxy.code === "ENOENT")
     throw new Error(
-      "Go is not installed, and the contract tests take the Kubernetes, Gateway API and Envoy Gateway schemas from Go modules. Install Go >= 1.26 (https://go.dev/dl) and run them again.",
+      "Go is not installed, and the contract tests take the Kubernetes and Gateway API schemas and Traefik's source from Go modules. Install Go >= 1.26 (https://go.dev/dl) and run them again.",
     );
   const proxy = goProxy.stdout.trim();
   if (proxy.endsWith(",direct")) env.GOPROXY = proxy.slice(0, -",direct".length);
@@ -96,19 +98,18 @@ export function schemas(): Promise<Schemas> {
   cached ??= (async () => {
     const pins = versions();
     const kubernetesVersion = kubernetesVersionOf(pins.KIND_NODE_IMAGE);
-    const [kubernetes, gatewayApi, envoyGateway] = await Promise.all([
+    const [kubernetes, gatewayApi, traefik] = await Promise.all([
       goModuleDir("k8s.io/kubernetes", kubernetesVersion),
       goModuleDir("sigs.k8s.io/gateway-api", pins.GATEWAY_API_VERSION),
-      goModuleDir("github.com/envoyproxy/gateway", pins.ENVOY_GATEWAY_VERSION),
+      goModuleDir("github.com/traefik/traefik/v3", pins.TRAEFIK_VERSION),
     ]);
     const openApiDir = join(cacheRoot(), "contract-schemas", `kubernetes-v${kubernetesVersion}`);
     layOutOpenApi(join(kubernetes, "api", "openapi-spec", "v3"), openApiDir);
-    const envoyCrds = join(envoyGateway, "charts", "gateway-helm", "charts", "crds", "crds");
     return Object.freeze({
       kubernetesVersion,
       openApiDir,
-      crdDirs: Object.freeze([join(gatewayApi, "config", "crd", "standard"), join(envoyCrds, "generated")]),
-      envoyGatewayBundledGatewayApi: join(envoyCrds, "gatewayapi-crds.yaml"),
+      crdDirs: Object.freeze([join(gatewayApi, "config", "crd", "standard")]),
+      traefikModuleDir: traefik,
     });
   })();
   return cached;

@@ -1,5 +1,5 @@
 // Schema validation with kubectl-validate: every object against the OpenAPI schema of the pinned
-// Kubernetes version or its CRD (Gateway API, Envoy Gateway), unknown fields rejected. Offline: no
+// Kubernetes version or its CRD (Gateway API), unknown fields rejected. Offline: no
 // kubeconfig is visible to it, so it never consults a cluster.
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";

@@ -32,12 +32,41 @@ const VERSION_ROWS: ReadonlyArray<readonly [string, (v: Versions) => string, str
     "pinned by digest",
   ],
   ["kubectl", (v) => `≥ ${v.KUBECTL_MIN_VERSION}`, "minimum checked by `make up`"],
-  ["Envoy Gateway", (v) => v.ENVOY_GATEWAY_VERSION, "the remote cluster's Gateway API implementation"],
-  ["Gateway API", (v) => v.GATEWAY_API_VERSION, "the release Envoy Gateway bundles"],
+  [
+    "Traefik",
+    (v) => `\`${v.TRAEFIK_IMAGE}:${v.TRAEFIK_VERSION}\``,
+    "the remote cluster's Gateway API implementation; the local topology runs the same release",
+  ],
+  [
+    "Gateway API",
+    (v) => v.GATEWAY_API_VERSION,
+    "standard-channel CRDs, the release the pinned Traefik is built against",
+  ],
   ["telemetrygen", (v) => v.TELEMETRYGEN_VERSION, "independent OTLP client for cross-checks and benchmarks"],
   ["kustomize (tests)", (v) => v.KUSTOMIZE_VERSION, "users run the same engine as `kubectl kustomize`"],
   ["kubectl-validate (tests)", (v) => v.KUBECTL_VALIDATE_VERSION, "offline schema validation"],
   ["kube-linter (tests)", (v) => v.KUBE_LINTER_VERSION, "security linter of the contract tests"],
+  [
+    "Kubernetes (offline node image)",
+    (v) => v.OFFLINE_KUBERNETES_VERSION,
+    "`make images-offline` only: the newest patch of the pinned minor that the Go module proxy serves",
+  ],
+  [
+    "containerd (offline node image)",
+    (v) => v.CONTAINERD_VERSION,
+    "`make images-offline` only, as kind's base image uses 2.x",
+  ],
+  ["crictl (offline node image)", (v) => v.CRI_TOOLS_VERSION, "`make images-offline` only"],
+  [
+    "local-path-provisioner (offline node image)",
+    (v) => v.LOCAL_PATH_PROVISIONER_VERSION,
+    "`make images-offline` only: kind's default StorageClass",
+  ],
+  [
+    "Debian (offline images)",
+    (v) => v.DEBIAN_SUITE,
+    "`make images-offline` only: debootstrap of the root filesystems",
+  ],
 ];
 
 export const versionsBlock: GeneratedBlock = {

@@ -57,6 +57,11 @@ export function credentials(username: string, password: string): Credentials {
 }
 
 /** Fresh random credentials: a 256-bit base64url password and an unguessable username. */
+/** The HTTP Authorization header value for basic auth (RFC 7617), as a client sends it. */
+export function basicAuthHeader(username: string, password: string): string {
+  return `Basic ${Buffer.from(`${username}:${password}`, "utf8").toString("base64")}`;
+}
+
 export function generateCredentials(): Credentials {
   return credentials(
     `edge-${randomBytes(USERNAME_SUFFIX_BYTES).toString("hex")}`,

@@ -1,5 +1,5 @@
 // The gateway checks against a real TLS + basic-auth gRPC server (the in-process OTLP receiver with a
-// certificate from the project's CA code). Against nginx and the real collectors they run in
+// certificate from the project's CA code). Against Traefik and the real collectors they run in
 // scripts/local/e2e/happy-path.test.ts.
 import { createServer } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

@@ -1,5 +1,5 @@
 // "Does the gateway turn away bad clients?" — the negative half of `make verify` (the remote cluster's
-// Envoy Gateway at localhost:30443) and `make local-verify` / the e2e tests (nginx on loopback). Each attempt
+// Traefik at localhost:30443) and `make local-verify` / the e2e tests (the same Traefik on loopback). Each attempt
 // is a real OTLP/gRPC TraceService/Export call carrying one span tagged with a unique attempt id, so a
 // later Jaeger query can prove that nothing a rejected client sent got through.
 //
@@ -13,24 +13,24 @@
 //         untrusted CA          client trusts a different CA (generated if absent)   → must be rejected
 //         right CA + credentials (the positive control)                              → must be accepted
 //       Each attempt: { check, expect, ok, detail (gRPC status and error text), attemptId }.
+//   probeRoute(target) → { routed, detail }: one call without credentials; routed when the collector
+//       behind the gateway answered UNAUTHENTICATED (how `make up` proves the gateway really routes).
 //   confirmNothingLeaked(jaeger, attempts, { timeoutMs }) → CheckRow[]
 //       Waits (bounded) for the positive control's span to reach Jaeger — proof the pipeline is flowing —
 //       then checks that no rejected attempt's span is there. One row per attempt.
 //   ATTEMPT_ATTRIBUTE, CHECK_SERVICE_NAME: the span attribute and service name the attempts use.
 import { randomBytes } from "node:crypto";
-import { fileURLToPath } from "node:url";
 import * as grpc from "@grpc/grpc-js";
-import * as protoLoader from "@grpc/proto-loader";
+import { basicAuthHeader } from "./credentials.ts";
 import type { JaegerClient } from "./jaeger-client.ts";
-import { pollUntil } from "./jaeger-client.ts";
+import { exportOnce, oneSpanRequest, type ExportOutcome } from "./otlp-client.ts";
+import { pollUntil } from "./poll.ts";
 import { createCa } from "./pki.ts";
 import type { CheckRow } from "./pipeline-checks.ts";
 
 /** The service name and span attribute every attempt's span carries. */
 export const CHECK_SERVICE_NAME = "gateway-check";
 export const ATTEMPT_ATTRIBUTE = "e2r.gateway_check.attempt";
-
-const PROTO_FILE = fileURLToPath(new URL("./otlp/trace_service.proto", import.meta.url));
 
 export interface GatewayTarget {
   /** host:port of the TLS listener, e.g. "localhost:30443". */
@@ -55,95 +55,14 @@ export interface GatewayAttempt extends CheckRow {
   readonly attemptId: string;
 }
 
-interface ExportOutcome {
-  code: grpc.status;
-  message: string;
-}
-
-type ExportClient = grpc.Client & {
-  Export(
-    request: unknown,
-    metadata: grpc.Metadata,
-    options: grpc.CallOptions,
-    callback: (error: grpc.ServiceError | null) => void,
-  ): grpc.ClientUnaryCall;
-};
-
-let clientConstructor: grpc.ServiceClientConstructor | undefined;
-
-function traceServiceClient(): grpc.ServiceClientConstructor {
-  if (!clientConstructor) {
-    const definition = protoLoader.loadSync(PROTO_FILE, { keepCase: false, longs: String, enums: String });
-    const loaded = grpc.loadPackageDefinition(definition) as unknown as {
-      opentelemetry: {
-        proto: { collector: { trace: { v1: { TraceService: grpc.ServiceClientConstructor } } } };
-      };
-    };
-    clientConstructor = loaded.opentelemetry.proto.collector.trace.v1.TraceService;
-  }
-  return clientConstructor;
-}
-
+/** One span of the gateway-check service, tagged with the attempt's id. */
 function exportRequest(check: string, attemptId: string): unknown {
-  const nowNs = BigInt(Date.now()) * 1_000_000n;
-  const text = (key: string, value: string) => ({ key, value: { stringValue: value } });
-  return {
-    resourceSpans: [
-      {
-        resource: { attributes: [text("service.name", CHECK_SERVICE_NAME)] },
-        scopeSpans: [
-          {
-            scope: { name: "otel-edge-to-remote/gateway-checks" },
-            spans: [
-              {
-                traceId: randomBytes(16),
-                spanId: randomBytes(8),
-                name: `gateway check: ${check}`,
-                kind: "SPAN_KIND_CLIENT",
-                startTimeUnixNano: String(nowNs - 1_000_000n),
-                endTimeUnixNano: String(nowNs),
-                attributes: [text(ATTEMPT_ATTRIBUTE, attemptId), text("e2r.gateway_check.name", check)],
-              },
-            ],
-          },
-        ],
-      },
-    ],
-  };
-}
-
-function basicAuth(username: string, password: string): string {
-  return `Basic ${Buffer.from(`${username}:${password}`, "utf8").toString("base64")}`;
-}
-
-async function exportOnce(
-  address: string,
-  credentials: grpc.ChannelCredentials,
-  serverName: string,
-  authorization: string | undefined,
-  request: unknown,
-  timeoutMs: number,
-): Promise<ExportOutcome> {
-  const Client = traceServiceClient();
-  const client = new Client(address, credentials, {
-    "grpc.ssl_target_name_override": serverName,
-    "grpc.default_authority": serverName,
-  }) as unknown as ExportClient;
-  const metadata = new grpc.Metadata();
-  if (authorization !== undefined) metadata.set("authorization", authorization);
-  try {
-    return await new Promise<ExportOutcome>((resolve) => {
-      client.Export(request, metadata, { deadline: Date.now() + timeoutMs }, (error) =>
-        resolve(
-          error
-            ? { code: error.code, message: error.details || error.message }
-            : { code: grpc.status.OK, message: "OK" },
-        ),
-      );
-    });
-  } finally {
-    client.close();
-  }
+  return oneSpanRequest({
+    service: CHECK_SERVICE_NAME,
+    scope: "otel-edge-to-remote/gateway-checks",
+    name: `gateway check: ${check}`,
+    attributes: { [ATTEMPT_ATTRIBUTE]: attemptId, "e2r.gateway_check.name": check },
+  });
 }
 
 function hostOf(address: string): string {
@@ -163,17 +82,18 @@ export async function runGatewayChecks(
     options.otherCaPem ?? (await createCa({ commonName: "untrusted test CA", validityDays: 1 })).certPem;
   const trusted = grpc.credentials.createSsl(Buffer.from(target.caPem));
   const untrusted = grpc.credentials.createSsl(Buffer.from(otherCaPem));
-  const rightAuth = basicAuth(target.username, target.password);
-  const wrongAuth = basicAuth(target.username, `${target.password}-wrong`);
+  const rightAuth = basicAuthHeader(target.username, target.password);
+  const wrongAuth = basicAuthHeader(target.username, `${target.password}-wrong`);
   const run = randomBytes(6).toString("hex");
 
-  // `by` says who must turn the client away: the collector's basic auth (UNAUTHENTICATED) or the TLS
-  // handshake at the gateway. A refusal for any other reason (nothing listening, a DNS failure, a timeout)
+  // `by` says who must turn the client away: the collector's basic auth (UNAUTHENTICATED) or the gateway
+  // itself (a failed TLS handshake, or Traefik's 404 for a plaintext request: its HTTPS listener routes
+  // nothing in the clear). A refusal for any other reason (nothing listening, a DNS failure, a timeout)
   // proves nothing, and neither does any refusal when the positive control was not accepted.
   const plan: {
     check: string;
     expect: "rejected" | "accepted";
-    by?: "auth" | "tls";
+    by?: "auth" | "gateway";
     credentials: grpc.ChannelCredentials;
     auth?: string;
   }[] = [
@@ -182,14 +102,14 @@ export async function runGatewayChecks(
     {
       check: "plaintext to the TLS port",
       expect: "rejected",
-      by: "tls",
+      by: "gateway",
       credentials: grpc.credentials.createInsecure(),
       auth: rightAuth,
     },
     {
       check: "client trusting another CA",
       expect: "rejected",
-      by: "tls",
+      by: "gateway",
       credentials: untrusted,
       auth: rightAuth,
     },
@@ -199,14 +119,14 @@ export async function runGatewayChecks(
   const outcomes: ExportOutcome[] = [];
   for (const [index, step] of plan.entries()) {
     outcomes.push(
-      await exportOnce(
-        target.address,
-        step.credentials,
+      await exportOnce({
+        address: target.address,
+        credentials: step.credentials,
         serverName,
-        step.auth,
-        exportRequest(step.check, `${run}-${index}`),
+        authorization: step.auth,
+        request: exportRequest(step.check, `${run}-${index}`),
         timeoutMs,
-      ),
+      }),
     );
   }
   const controlAccepted = outcomes.at(-1)?.code === grpc.status.OK;
@@ -232,11 +152,35 @@ export async function runGatewayChecks(
   });
 }
 
+/**
+ * One Export without credentials through the gateway. UNAUTHENTICATED can only come from the collector
+ * (the gateway does not check credentials), so it proves the listener and the route work end to end;
+ * a gateway that serves nothing yet answers UNIMPLEMENTED or HTTP 404, and a Programmed=True condition
+ * or a Ready pod say nothing about that. Resolves with what came back.
+ */
+export async function probeRoute(
+  target: Pick<GatewayTarget, "address" | "serverName" | "caPem">,
+  timeoutMs = 3000,
+): Promise<{ readonly routed: boolean; readonly detail: string }> {
+  const outcome = await exportOnce({
+    address: target.address,
+    credentials: grpc.credentials.createSsl(Buffer.from(target.caPem)),
+    serverName: target.serverName ?? hostOf(target.address),
+    request: exportRequest("route probe", randomBytes(6).toString("hex")),
+    timeoutMs,
+  });
+  return Object.freeze({
+    routed: outcome.code === grpc.status.UNAUTHENTICATED,
+    detail: `${grpc.status[outcome.code] ?? outcome.code}: ${outcome.message}`,
+  });
+}
+
 /** Did the expected party turn the call away, rather than the network? */
-function refusedBy(by: "auth" | "tls", outcome: ExportOutcome): boolean {
+function refusedBy(by: "auth" | "gateway", outcome: ExportOutcome): boolean {
   if (by === "auth") return outcome.code === grpc.status.UNAUTHENTICATED;
+  const unrouted = outcome.code === grpc.status.UNIMPLEMENTED && /HTTP status code 404/.test(outcome.message);
   const unreachable = /ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|ETIMEDOUT/;
-  return outcome.code === grpc.status.UNAVAILABLE && !unreachable.test(outcome.message);
+  return unrouted || (outcome.code === grpc.status.UNAVAILABLE && !unreachable.test(outcome.message));
 }
 
 async function attemptInJaeger(jaeger: JaegerClient, attemptId: string): Promise<boolean> {

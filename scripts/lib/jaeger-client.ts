@@ -10,10 +10,10 @@
 //       `limit` must stay below the in-memory store's max_traces (JAEGER_MAX_TRACES, 100000), or Jaeger
 //       answers HTTP 500 "search depth must be greater than 0 and less than max traces".
 //     .getTrace(traceId)                   GET /api/traces/{id}         → JaegerTrace | undefined (404)
-//   pollUntil(description, probe, { timeoutMs, intervalMs? }) → the first non-undefined probe result; throws
-//     `timed out after Ns waiting for <description>` (plus the probe's last error) when time runs out.
 //   Helpers on a JaegerTrace: serviceOf(trace, span), processTags(trace, span), spanTags(span),
 //     parentOf(trace, span), spanCount(traces).
+//   spansTagged(client, service, key, value), spansOfRun(client, service, runId): distinct spans of the
+//     service's traces that carry a tag (the trace generator's tracegen.run.id for spansOfRun).
 //
 // Responses are validated with zod, so an unexpected shape fails with the path of the bad field rather
 // than an `undefined` deep inside a check. Tag values keep Jaeger's types (string, number, boolean).
@@ -149,44 +149,6 @@ export function createJaegerClient(baseUrl: string, options: JaegerClientOptions
   });
 }
 
-export interface PollOptions {
-  timeoutMs: number;
-  intervalMs?: number;
-}
-
-/**
- * Calls `probe` until it returns something other than undefined, and returns that. Errors thrown by the
- * probe (e.g. Jaeger not up yet) count as "not yet"; the last one is part of the timeout message.
- */
-export async function pollUntil<T>(
-  description: string,
-  probe: () => Promise<T | undefined>,
-  options: PollOptions,
-): Promise<T> {
-  const deadline = Date.now() + options.timeoutMs;
-  const interval = options.intervalMs ?? 250;
-  let lastError: unknown;
-  for (;;) {
-    try {
-      const result = await probe();
-      if (result !== undefined) return result;
-      lastError = undefined;
-    } catch (error) {
-      lastError = error;
-    }
-    if (Date.now() >= deadline) {
-      const last = lastError instanceof Error ? lastError.message : JSON.stringify(lastError);
-      const why = lastError === undefined ? "" : ` (last error: ${last})`;
-      throw new Error(
-        `timed out after ${(options.timeoutMs / 1000).toFixed(1)}s waiting for ${description}${why}`,
-      );
-    }
-    await new Promise((resolve) =>
-      setTimeout(resolve, Math.min(interval, Math.max(0, deadline - Date.now()))),
-    );
-  }
-}
-
 function toRecord(tags: readonly JaegerKeyValue[]): Record<string, TagValue> {
   return Object.fromEntries(tags.map((tag) => [tag.key, tag.value]));
 }
@@ -215,4 +177,21 @@ export function parentOf(trace: JaegerTrace, span: JaegerSpan): JaegerSpan | und
 /** Number of distinct spans across traces (a trace can be returned by several queries). */
 export function spanCount(traces: readonly JaegerTrace[]): number {
   return new Set(traces.flatMap((trace) => trace.spans.map((span) => `${span.traceID}/${span.spanID}`))).size;
+}
+
+/** Distinct spans in Jaeger, in `service`'s traces that have a span tagged key=value. */
+export async function spansTagged(
+  jaeger: JaegerClient,
+  service: string,
+  key: string,
+  value: string,
+): Promise<number> {
+  // Jaeger's limit must stay below its in-memory store's max_traces (100000 in the config).
+  const traces = await jaeger.findTraces({ service, tags: { [key]: value }, limit: 50_000, lookback: "1h" });
+  return spanCount(traces);
+}
+
+/** Distinct spans in Jaeger carrying the generator's run id (tracegen.run.id), from `service`'s traces. */
+export function spansOfRun(jaeger: JaegerClient, service: string, runId: string): Promise<number> {
+  return spansTagged(jaeger, service, "tracegen.run.id", runId);
 }

@@ -1,6 +1,6 @@
 // The project's local certificate authority: a CA and the gateway's server certificate (ECDSA P-256),
 // made at bootstrap because the clusters must work without public DNS or a public CA. Used by
-// `make up` (the gateway certificate), the local topology (nginx) and the tests (real TLS servers).
+// `make up` (the gateway certificate), the local topology (Traefik) and the tests (real TLS servers).
 import { createPrivateKey, createPublicKey, webcrypto } from "node:crypto";
 import { isIP } from "node:net";
 // @peculiar/x509 resolves its algorithms through tsyringe, which needs Reflect metadata loaded first.
@@ -77,7 +77,7 @@ function validity(days: number): { notBefore: Date; notAfter: Date } {
   return { notBefore: new Date(now - CLOCK_SKEW_MS), notAfter: new Date(now + days * DAY_MS) };
 }
 
-// Node's TLS, Go (collector, Envoy Gateway's controller) and nginx all read PKCS#8 "PRIVATE KEY" PEM.
+// Node's TLS and Go (the collector, Traefik) read PKCS#8 "PRIVATE KEY" PEM.
 async function exportKeyPem(key: CryptoKey): Promise<string> {
   const der = await crypto.subtle.exportKey("pkcs8", key);
   return `${x509.PemConverter.encode(der, "PRIVATE KEY")}\n`;

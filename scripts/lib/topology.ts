@@ -13,22 +13,28 @@ export const clusters = Object.freeze({
   remote: Object.freeze({ name: "remote", context: "kind-remote", config: "clusters/remote.yaml" }),
 });
 
+/**
+ * The Docker network both clusters' nodes join (kind's KIND_EXPERIMENTAL_DOCKER_NETWORK): the project's
+ * own, created IPv4-only by bootstrap, so a user's `kind` network is never touched.
+ */
+export const dockerNetwork = "otel-e2r";
+
 export const namespaces = Object.freeze({
-  /** Collectors (both clusters), Jaeger and the Gateway (remote). */
+  /** Collectors (both clusters), Jaeger, Traefik and the Gateway (remote). */
   observability: "observability",
   /** The two apps (edge). */
   demo: "demo",
-  /** Envoy Gateway's controller and the Envoy proxies it creates (remote). */
-  envoyGateway: "envoy-gateway-system",
 });
 
 /** The remote gateway as the edge cluster (and the laptop) reach it. */
 export const gateway = Object.freeze({
   /** kind names the remote node container `<cluster>-control-plane`; Docker's DNS resolves it from edge pods. */
   crossClusterHost: `${clusters.remote.name}-control-plane`,
-  /** Envoy's Service NodePort on the remote node, mapped to the same port on the laptop. */
+  /** Traefik's Service NodePort on the remote node, mapped to the same port on the laptop. */
   nodePort: 30443,
   hostPort: 30443,
+  /** Traefik's HTTPS entry point in its pod, which the Gateway's listener names as its port. */
+  listenerPort: 8443,
   /** SANs of the gateway's server certificate: the cross-cluster name, and the laptop / local topology. */
   dnsNames: Object.freeze([`${clusters.remote.name}-control-plane`, "localhost"]),
   ipAddresses: Object.freeze(["127.0.0.1"]),
@@ -44,6 +50,8 @@ export const workloads = Object.freeze({
   jaeger: "jaeger",
   /** Gateway API Gateway, remote cluster, namespace observability. */
   gateway: "otlp-gateway",
+  /** Traefik's Deployment and Service (the Gateway API implementation), remote cluster. */
+  traefik: "traefik",
   /** Deployments (and the sample service's Service), edge cluster, namespace demo. */
   sampleService: "sample-service",
   traceGenerator: "trace-generator",

@@ -1,17 +1,16 @@
-// Where the local topology's programs are: the Go-built collector, Jaeger and telemetrygen (built and
-// cached by scripts/tools/go-tools.sh at the pinned versions) and nginx from the system.
-import { existsSync } from "node:fs";
+// Where the local topology's programs are: the Go-built collector, Jaeger, Traefik and telemetrygen, built
+// and cached by scripts/tools/go-tools.sh at the pinned versions.
 import { join } from "node:path";
 import { execa } from "execa";
 import { REPO_ROOT } from "../lib/topology.ts";
 
-export type GoTool = "otelcol" | "jaeger" | "telemetrygen";
+export type GoTool = "otelcol" | "jaeger" | "traefik" | "telemetrygen";
 
 export interface Binaries {
   readonly otelcol: string;
   readonly jaeger: string;
+  readonly traefik: string;
   readonly telemetrygen: string;
-  readonly nginx: string;
   /** The Node running this script (the pinned Node 24 under scripts/run): runs the two apps. */
   readonly node: string;
 }
@@ -29,24 +28,11 @@ export async function goTool(tool: GoTool): Promise<string> {
   return result.stdout.trim();
 }
 
-export function findNginx(): string | undefined {
-  const fromPath = (process.env.PATH ?? "")
-    .split(":")
-    .filter(Boolean)
-    .map((dir) => join(dir, "nginx"));
-  return [...fromPath, "/usr/sbin/nginx"].find((candidate) => existsSync(candidate));
-}
-
 /** Every binary, or one error listing everything missing and how to get it. */
 export async function resolveBinaries(): Promise<Binaries> {
   const problems: string[] = [];
-  const nginx = findNginx();
-  if (!nginx)
-    problems.push(
-      "nginx is not installed: run scripts/ci/system-packages.sh (as root, or with sudo) or `apt-get install nginx`",
-    );
   const tools: Partial<Record<GoTool, string>> = {};
-  for (const tool of ["otelcol", "jaeger", "telemetrygen"] as const) {
+  for (const tool of ["otelcol", "jaeger", "traefik", "telemetrygen"] as const) {
     try {
       tools[tool] = await goTool(tool);
     } catch (error) {
@@ -58,8 +44,8 @@ export async function resolveBinaries(): Promise<Binaries> {
   return Object.freeze({
     otelcol: tools.otelcol!,
     jaeger: tools.jaeger!,
+    traefik: tools.traefik!,
     telemetrygen: tools.telemetrygen!,
-    nginx: nginx!,
     node: process.execPath,
   });
 }

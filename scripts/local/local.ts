@@ -1,5 +1,5 @@
 // `make local`: the whole pipeline on loopback, in the foreground, with prefixed logs — Jaeger, the gateway
-// collector behind nginx (TLS + HTTP/2), the edge collector, the sample service and two trace generators
+// collector behind Traefik (TLS + HTTP/2), the edge collector, the sample service and two trace generators
 // (real HTTP calls into the sample service, and the synthetic `shop` scenario). Prints the Jaeger URL and
 // the time from start to the first trace in Jaeger. Ctrl-C (or SIGTERM) stops every process and removes
 // the run's private folder.
@@ -7,7 +7,7 @@
 //   scripts/run node scripts/local/local.ts [--port-base N] [--rate N] [--no-traffic]
 import { rmSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { pollUntil } from "../lib/jaeger-client.ts";
+import { pollUntil } from "../lib/poll.ts";
 import { writePrivateFile } from "../lib/credentials.ts";
 import { STATE_DIR } from "../lib/topology.ts";
 import { resolveBinaries } from "./binaries.ts";
@@ -92,12 +92,12 @@ async function main(): Promise<void> {
   // The processes run in their own process groups (supervisor.ts): a closed terminal reaches only us.
   process.on("SIGHUP", () => void stop("SIGHUP"));
 
-  say("[1/3] binaries: collector, Jaeger, telemetrygen (Go, cached by version) and nginx");
+  say("[1/3] binaries: collector, Jaeger, Traefik, telemetrygen (Go, cached by version)");
   const binaries = await resolveBinaries();
   say(`[1/3] done in ${elapsed(started)}`);
 
   say(
-    `[2/3] starting jaeger → remote → gateway (nginx) → edge → sample-service${options.traffic ? " → generators" : ""}`,
+    `[2/3] starting jaeger → remote → gateway (Traefik) → edge → sample-service${options.traffic ? " → generators" : ""}`,
   );
   startup.current = startLocalPipeline({
     base: options.base,

@@ -1,15 +1,12 @@
-// Starts the whole local pipeline — Jaeger, the gateway collector, nginx, the edge collector and (unless
+// Starts the whole local pipeline — Jaeger, the gateway collector, Traefik, the edge collector and (unless
 // told not to) the two apps — in dependency order, each one ready before the next starts. `make local`,
 // `make local-verify`'s target and the end-to-end tests all start it through here.
-import { execa } from "execa";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { JaegerClient } from "../lib/jaeger-client.ts";
 import { createJaegerClient } from "../lib/jaeger-client.ts";
 import type { Binaries } from "./binaries.ts";
 import { resolveBinaries } from "./binaries.ts";
-import { followFile } from "./follow-file.ts";
-import { parseNginxVersion, renderNginxConfig } from "./nginx-config.ts";
 import type { PortPlan } from "./ports.ts";
 import { busyPorts, portPlan } from "./ports.ts";
 import type { GeneratorOptions, ProcessOptions } from "./processes.ts";
@@ -25,6 +22,7 @@ import type { Session } from "./session.ts";
 import { createSession } from "./session.ts";
 import type { ProcessSpec, Supervisor, SupervisorOptions } from "./supervisor.ts";
 import { createSupervisor } from "./supervisor.ts";
+import { renderDynamicConfig, traefikArgs, type LocalTraefikOptions } from "./traefik-config.ts";
 
 export interface PipelineOptions extends ProcessOptions, SupervisorOptions {
   /** Port base (default LOCAL_PORT_BASE or 24300). */
@@ -45,7 +43,7 @@ export interface LocalPipeline {
   readonly supervisor: Supervisor;
   readonly jaeger: JaegerClient;
   readonly jaegerUrl: string;
-  /** host:port of the TLS gateway (nginx). */
+  /** host:port of the TLS gateway (Traefik). */
   readonly gatewayAddress: string;
   /** The spec a named process was started with, to stop and start it again. */
   spec(name: string): ProcessSpec;
@@ -54,11 +52,6 @@ export interface LocalPipeline {
   stop(name: string): Promise<void>;
   /** Stops every process and removes the session folder. Idempotent. */
   close(): Promise<void>;
-}
-
-async function nginxVersion(nginx: string): Promise<string> {
-  const { stderr, stdout } = await execa(nginx, ["-v"], { reject: false });
-  return parseNginxVersion(`${stderr}${stdout}`);
 }
 
 export async function startLocalPipeline(options: PipelineOptions = {}): Promise<LocalPipeline> {
@@ -72,31 +65,23 @@ export async function startLocalPipeline(options: PipelineOptions = {}): Promise
   const binaries = options.binaries ?? (await resolveBinaries());
   const session = await createSession();
   const supervisor = createSupervisor(options);
-  // nginx's access log (one line per gRPC call, with the collector's grpc-status) joins the prefixed output.
-  const log = options.log ?? ((line: string) => process.stdout.write(`${line}\n`));
-  const stopFollowing = followFile(join(session.nginxDir, "access.log"), (line) => log(`[gateway] ${line}`));
   const specs = new Map<string, ProcessSpec>();
   let closed = false;
 
-  const nginxConfig = join(session.nginxDir, "nginx.conf");
-  writeFileSync(
-    nginxConfig,
-    renderNginxConfig({
-      prefixDir: session.nginxDir,
-      listenPort: plan.gateway,
-      upstreamPort: plan.remoteOtlpGrpc,
-      certFile: session.files.serverCert,
-      keyFile: session.files.serverKey,
-      nginxVersion: await nginxVersion(binaries.nginx),
-      runAsRoot: process.getuid?.() === 0,
-    }),
-    { mode: 0o600 },
-  );
+  const gatewayOptions: LocalTraefikOptions = {
+    listenPort: plan.gateway,
+    pingPort: plan.gatewayPing,
+    upstreamPort: plan.remoteOtlpGrpc,
+    certFile: session.files.serverCert,
+    keyFile: session.files.serverKey,
+    dynamicFile: join(session.gatewayDir, "dynamic.yaml"),
+  };
+  writeFileSync(gatewayOptions.dynamicFile, renderDynamicConfig(gatewayOptions), { mode: 0o600 });
 
   const ordered: ProcessSpec[] = [
     jaegerSpec(binaries, plan, options),
     remoteSpec(binaries, plan, session, options),
-    gatewaySpec(binaries, plan, session, nginxConfig),
+    gatewaySpec(binaries, plan, traefikArgs(gatewayOptions)),
     edgeSpec(binaries, plan, session, options),
     ...(options.sampleService === false ? [] : [sampleServiceSpec(binaries, plan)]),
     ...(options.generators ?? []).map((generator) => generatorSpec(binaries, plan, generator)),
@@ -128,7 +113,6 @@ export async function startLocalPipeline(options: PipelineOptions = {}): Promise
       if (closed) return;
       closed = true;
       await supervisor.stopAll();
-      stopFollowing();
       session.remove();
     },
   };

@@ -1,5 +1,5 @@
 // The local topology's processes, in start order (each depends only on those before it):
-//   jaeger → remote (gateway collector) → gateway (nginx) → edge (DaemonSet collector) → sample-service →
+//   jaeger → remote (gateway collector) → gateway (Traefik) → edge (DaemonSet collector) → sample-service →
 //   generator-live (real HTTP calls into sample-service) and generator-shop (synthetic multi-service).
 // The collectors and Jaeger run the very config files in manifests/; only ${env:…} values differ from the
 // clusters, plus the one documented variation: k8s_attributes in passthrough mode (no Kubernetes API here).
@@ -82,18 +82,13 @@ export function remoteSpec(
   };
 }
 
-export function gatewaySpec(
-  bin: Binaries,
-  plan: PortPlan,
-  session: Session,
-  configFile: string,
-): ProcessSpec {
+export function gatewaySpec(bin: Binaries, plan: PortPlan, args: readonly string[]): ProcessSpec {
   return {
     name: "gateway",
-    command: bin.nginx,
-    // -e: nginx opens its error log before reading the config; the default path needs root.
-    args: ["-p", session.nginxDir, "-c", configFile, "-e", "stderr"],
-    ready: { kind: "tcp", port: plan.gateway },
+    command: bin.traefik,
+    args: [...args],
+    // Ping answers once the entry points are up; the route itself is proven by the checks that use it.
+    ready: { kind: "http", url: `http://${at(plan.gatewayPing)}/ping` },
   };
 }
 
@@ -139,6 +134,8 @@ export function sampleServiceSpec(bin: Binaries, plan: PortPlan): ProcessSpec {
       join(REPO_ROOT, "apps/sample-service/src/main.ts"),
     ],
     env: {
+      // The service's own default is 0.0.0.0, as a container needs; on this machine, loopback only.
+      HOST: LOOPBACK,
       PORT: String(plan.sampleService),
       OTEL_EXPORTER_OTLP_ENDPOINT: `http://${at(plan.edgeOtlpGrpc)}`,
       OTEL_RESOURCE_ATTRIBUTES: "deployment.environment.name=local",

@@ -26,7 +26,7 @@ describe("createSession", () => {
       expect(username).toBe(session.credentials.username);
       expect(password).toBe(session.credentials.password);
       expect(htpasswdVerifies(readFileSync(session.files.htpasswd, "utf8"), session.credentials)).toBe(true);
-      expect(existsSync(session.queueDir) && existsSync(session.nginxDir)).toBe(true);
+      expect(existsSync(session.queueDir) && existsSync(session.gatewayDir)).toBe(true);
     } finally {
       session.remove();
     }

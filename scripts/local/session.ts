@@ -1,6 +1,6 @@
 // One run's private folder (0700, files 0600): a fresh CA and gateway certificate made by the same code
 // bootstrap uses (scripts/lib/pki.ts), fresh basic-auth credentials and their bcrypt htpasswd
-// (scripts/lib/credentials.ts), nginx's prefix and the edge collector's persistent queue. Nothing is reused
+// (scripts/lib/credentials.ts), the gateway's configuration and the edge collector's persistent queue. Nothing is reused
 // between runs and the folder is removed when the topology stops.
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -23,7 +23,8 @@ export interface Session {
     htpasswd: string;
   }>;
   readonly queueDir: string;
-  readonly nginxDir: string;
+  /** The gateway's (Traefik's) generated configuration. */
+  readonly gatewayDir: string;
   /** Removes the folder (idempotent). */
   remove(): void;
 }
@@ -48,16 +49,16 @@ export async function createSession(): Promise<Session> {
       htpasswd: writePrivateFile(dir, stateFiles.htpasswd, `${htpasswdLine(credentials)}\n`),
     });
     const queueDir = join(dir, "edge-queue");
-    const nginxDir = join(dir, "nginx");
+    const gatewayDir = join(dir, "gateway");
     mkdirSync(queueDir, { mode: 0o700 });
-    mkdirSync(nginxDir, { mode: 0o700 });
+    mkdirSync(gatewayDir, { mode: 0o700 });
     return Object.freeze({
       dir,
       caPem: ca.certPem,
       credentials,
       files,
       queueDir,
-      nginxDir,
+      gatewayDir,
       remove: () => rmSync(dir, { recursive: true, force: true }),
     });
   } catch (error) {

@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { execa } from "execa";
 import { describe, expect, it } from "vitest";
-import { pollUntil } from "../lib/jaeger-client.ts";
+import { pollUntil } from "../lib/poll.ts";
 import { createSupervisor } from "./supervisor.ts";
 import { alive } from "./e2e/helpers.ts";
 

@@ -1,4 +1,4 @@
-// The Gateway API objects must form one chain: GatewayClass ← Gateway (+ its EnvoyProxy parameters) ←
+// The Gateway API objects must form one chain: GatewayClass ← Gateway (+ any parameters it names) ←
 // route (parent listener) → backend Service port. A broken link is accepted by the API server and only
 // surfaces as a route status condition nobody reads.
 import type { K8sObject } from "../objects.ts";

@@ -33,7 +33,7 @@ export function checkNetworkPolicies(objects: readonly K8sObject[]): string[] {
     }
     for (const [i, rule] of (spec.ingress ?? []).entries()) {
       for (const peer of rule.from ?? []) {
-        // Peers in other namespaces (e.g. Envoy Gateway's proxies) are created outside these manifests.
+        // Peers in other namespaces are created outside these manifests.
         if (peer.namespaceSelector !== undefined || peer.podSelector === undefined) continue;
         if (!all.some((w) => inNamespace(w) && selects(peer.podSelector, w.labels)))
           problems.push(

@@ -43,7 +43,47 @@ export function requiredResources(processor: K8sAttributesConfig): string[] {
 
 const READ = ["list", "watch"];
 
-function granted(rules: readonly PolicyRule[]): Map<string, Set<string>> {
+export interface BoundRule {
+  readonly rule: PolicyRule;
+  /** "cluster": from a ClusterRoleBinding; otherwise the namespace of the RoleBinding. */
+  readonly scope: string;
+}
+
+/** The RBAC rules bound to a ServiceAccount (ClusterRoleBindings and RoleBindings), with their scope. */
+export function boundRules(
+  objects: readonly K8sObject[],
+  namespace: string,
+  account: string,
+): { rules: BoundRule[]; problems: string[] } {
+  const problems: string[] = [];
+  const bindings = [...ofKind(objects, "ClusterRoleBinding"), ...ofKind(objects, "RoleBinding")].filter((b) =>
+    (b.subjects ?? []).some(
+      (s) =>
+        s.kind === "ServiceAccount" &&
+        s.name === account &&
+        (s.namespace ?? b.metadata.namespace) === namespace,
+    ),
+  );
+  const rules = bindings.flatMap((binding) => {
+    const role = objects.find(
+      (o) =>
+        o.kind === binding.roleRef?.kind &&
+        o.metadata.name === binding.roleRef.name &&
+        (o.kind === "ClusterRole" || o.metadata.namespace === binding.metadata.namespace),
+    );
+    if (role === undefined)
+      problems.push(
+        `${describe(binding)} refers to ${binding.roleRef?.kind} ${binding.roleRef?.name}, which the manifests do not define`,
+      );
+    const scope =
+      binding.kind === "ClusterRoleBinding" ? "cluster" : (binding.metadata.namespace ?? "default");
+    return (role?.rules ?? []).map((rule) => ({ rule, scope }));
+  });
+  return { rules, problems };
+}
+
+/** "group/resource" → the verbs the rules grant on it. */
+export function granted(rules: readonly PolicyRule[]): Map<string, Set<string>> {
   const result = new Map<string, Set<string>>();
   for (const rule of rules)
     for (const group of rule.apiGroups ?? [])
@@ -70,27 +110,9 @@ export function checkK8sAttributesRbac(
   const namespace = workload.namespace;
   const problems: string[] = [];
 
-  const bindings = [...ofKind(objects, "ClusterRoleBinding"), ...ofKind(objects, "RoleBinding")].filter((b) =>
-    (b.subjects ?? []).some(
-      (s) =>
-        s.kind === "ServiceAccount" &&
-        s.name === account &&
-        (s.namespace ?? b.metadata.namespace) === namespace,
-    ),
-  );
-  const rules = bindings.flatMap((binding) => {
-    const role = objects.find(
-      (o) =>
-        o.kind === binding.roleRef?.kind &&
-        o.metadata.name === binding.roleRef.name &&
-        (o.kind === "ClusterRole" || o.metadata.namespace === binding.metadata.namespace),
-    );
-    if (role === undefined)
-      problems.push(
-        `${describe(binding)} refers to ${binding.roleRef?.kind} ${binding.roleRef?.name}, which the manifests do not define`,
-      );
-    return role?.rules ?? [];
-  });
+  const bound = boundRules(objects, namespace, account);
+  problems.push(...bound.problems);
+  const rules = bound.rules.map((r) => r.rule);
   const grants = granted(rules);
 
   for (const resource of required) {

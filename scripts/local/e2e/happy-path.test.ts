@@ -1,4 +1,4 @@
-// End-to-end on loopback with the real collector (the manifests' config files), nginx (TLS + HTTP/2),
+// End-to-end on loopback with the real collector (the manifests' config files), Traefik (TLS + HTTP/2),
 // Jaeger and both apps as processes:
 //   1. happy path — traces from both apps reach Jaeger with k8s.cluster.name=edge and the expected service
 //      names, and a trace links trace-generator → sample-service as parent → child;
@@ -9,7 +9,7 @@
 import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { confirmNothingLeaked, runGatewayChecks } from "../../lib/gateway-checks.ts";
-import { pollUntil } from "../../lib/jaeger-client.ts";
+import { pollUntil } from "../../lib/poll.ts";
 import {
   checkPipeline,
   expectations,
@@ -19,7 +19,8 @@ import {
 import type { LocalPipeline } from "../pipeline.ts";
 import { startLocalPipeline } from "../pipeline.ts";
 import { verifyLocal } from "../verify.ts";
-import { e2ePortBase, figures, logTail, seconds, spansOfRun, spansTagged, testBinaries } from "./helpers.ts";
+import { spansOfRun, spansTagged } from "../../lib/jaeger-client.ts";
+import { e2ePortBase, figures, logTail, seconds, testBinaries } from "./helpers.ts";
 
 describe("local pipeline: happy path and rejection", () => {
   const output = logTail();
@@ -92,14 +93,20 @@ describe("local pipeline: happy path and rejection", () => {
     expect(attempts[0]!.detail).toMatch(/UNAUTHENTICATED/);
     expect(attempts[1]!.detail).toMatch(/UNAUTHENTICATED: invalid credentials/);
     expect(attempts[3]!.detail).toMatch(/certificate/);
-    // The gateway's own log shows the collector turning the two credential attempts away (16 = UNAUTHENTICATED).
+    // Traefik routes nothing in the clear: the plaintext call is its own 404, never the collector's.
+    expect(attempts[2]!.detail).toMatch(/UNIMPLEMENTED: Received HTTP status code 404/);
+    // The gateway's access log: the credential attempts were routed to the collector (which refused
+    // them), the plaintext one matched no router.
     await pollUntil(
-      "two grpc-status=16 lines in the gateway's access log",
-      () =>
-        Promise.resolve(
-          output.lines().filter((line) => line.startsWith("[gateway]") && line.includes("grpc-status=16"))
-            .length >= 2 || undefined,
-        ),
+      "the routed and the unrouted calls in the gateway's access log",
+      () => {
+        const lines = output
+          .lines()
+          .filter((line) => line.startsWith("[gateway]") && line.includes("TraceService/Export"));
+        const routed = lines.filter((line) => line.includes(`"otlp-grpc-tls@file"`)).length;
+        const unrouted = lines.filter((line) => / 404 \d+ "-" "-" \d+ "-" "-"/.test(line)).length;
+        return Promise.resolve(routed >= 3 && unrouted >= 1 ? true : undefined);
+      },
       { timeoutMs: 5000 },
     );
   }, 90_000);

@@ -5,8 +5,6 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { execa } from "execa";
-import type { JaegerClient } from "../../lib/jaeger-client.ts";
-import { spanCount } from "../../lib/jaeger-client.ts";
 import type { Binaries } from "../binaries.ts";
 import { resolveBinaries } from "../binaries.ts";
 import type { LocalPipeline } from "../pipeline.ts";
@@ -14,7 +12,7 @@ import { generatorSpec } from "../processes.ts";
 
 let binaries: Promise<Binaries> | undefined;
 
-/** The collector, Jaeger, telemetrygen and nginx; the first call may build the Go tools (minutes). */
+/** The collector, Jaeger, Traefik and telemetrygen; the first call may build the Go tools (minutes). */
 export function testBinaries(): Promise<Binaries> {
   binaries ??= resolveBinaries();
   return binaries;
@@ -81,23 +79,6 @@ export interface GeneratorSummary {
   dropped: number;
   complete: boolean;
   elapsedSeconds: number;
-}
-
-/** Distinct spans in Jaeger, in `service`'s traces that have a span tagged key=value. */
-export async function spansTagged(
-  jaeger: JaegerClient,
-  service: string,
-  key: string,
-  value: string,
-): Promise<number> {
-  // Jaeger's limit must stay below its in-memory store's max_traces (100000 in the config).
-  const traces = await jaeger.findTraces({ service, tags: { [key]: value }, limit: 50_000, lookback: "1h" });
-  return spanCount(traces);
-}
-
-/** Distinct spans in Jaeger carrying the generator's run id (tracegen.run.id), from `service`'s traces. */
-export function spansOfRun(jaeger: JaegerClient, service: string, runId: string): Promise<number> {
-  return spansTagged(jaeger, service, "tracegen.run.id", runId);
 }
 
 /**

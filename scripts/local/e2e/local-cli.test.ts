@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { execa } from "execa";
 import { afterAll, describe, expect, it } from "vitest";
-import { pollUntil } from "../../lib/jaeger-client.ts";
+import { pollUntil } from "../../lib/poll.ts";
 import { REPO_ROOT } from "../../lib/topology.ts";
 import { busyPorts, portPlan } from "../ports.ts";
 import { alive, e2ePortBase, figures, testBinaries } from "./helpers.ts";
@@ -138,7 +138,7 @@ describe("make local / make local-verify (the CLI)", () => {
     expect(verify.exitCode, verify.all).toBe(0);
     expect(verify.stdout).toMatch(/all \d+ checks passed/);
     expect(result.exitCode, result.stderr).toBe(0);
-    expect(pids.length).toBeGreaterThanOrEqual(7); // jaeger, remote, nginx (+ worker), edge, sample-service, 2 generators
+    expect(pids.length).toBeGreaterThanOrEqual(7); // jaeger, remote, traefik, edge, sample-service, 2 generators
     expect(leftovers).toEqual([]);
     expect(busy).toEqual([]);
     expect(existsSync(sessionDir)).toBe(false);

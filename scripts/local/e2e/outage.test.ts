@@ -4,7 +4,7 @@
 //   5. edge restart — with the remote down, spans wait in the edge collector's file-backed queue; the edge
 //      collector is restarted; when the remote returns, every queued span arrives.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { pollUntil } from "../../lib/jaeger-client.ts";
+import { pollUntil } from "../../lib/poll.ts";
 import type { LocalPipeline } from "../pipeline.ts";
 import { startLocalPipeline } from "../pipeline.ts";
 import {
@@ -14,9 +14,9 @@ import {
   runGenerator,
   scrapeMetrics,
   seconds,
-  spansOfRun,
   testBinaries,
 } from "./helpers.ts";
+import { spansOfRun } from "../../lib/jaeger-client.ts";
 
 const OUTAGE_MS = 20_000;
 const SERVICE = "blog-generator"; // the one service of the generator's built-in `blog` scenario

@@ -1,57 +1,60 @@
-// Test support: a throw-away world for the fake docker/kind/kubectl (fake-tool.ts) — a temp folder with a
-// bin/ of wrappers (the only thing on PATH, so a real docker on the test machine is never reached), the
-// fakes' state, their call log, and separate state/ and logs/ folders for the bootstrap under test.
-import { execFile, execFileSync } from "node:child_process";
+// Test support for the failure paths a real machine cannot produce on demand — Docker missing or down,
+// kind or kubectl missing or too old, too little memory, no cluster — with stand-in `docker`, `kind` and
+// `kubectl` executables. They answer only the few read-only calls preflight and the "not ready" paths
+// make, log every call, and fail loudly (exit 99) on anything else, so a test sees at once when a
+// command went further than it should. Everything that works is proven against the real tools by the
+// real-cluster suite (scripts/suites/clusters).
+import { execFile } from "node:child_process";
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { REPO_ROOT } from "../../lib/topology.ts";
-import type { FakeWorld } from "./fake-tool.ts";
 
 export type FakeToolName = "docker" | "kind" | "kubectl";
 
-export interface FakeCall {
-  tool: FakeToolName;
-  argv: string[];
-  stdinObjects?: string[];
-  /** For `docker build`: the lines of the .dockerignore BuildKit would use (beside --file). */
-  dockerignore?: string[];
+export interface FakeWorld {
+  /** `docker info`'s answer, or "down" for a daemon that does not answer. */
+  docker: { version: string; memTotal: number } | "down";
+  kind: { version: string; clusters: readonly string[] };
+  kubectl: { version: string };
 }
 
-export interface AppliedInput {
-  context: string;
-  input: {
-    items: { kind: string; metadata: { name: string; namespace?: string }; [key: string]: unknown }[];
+export function defaultWorld(): FakeWorld {
+  return {
+    docker: { version: "28.5.1", memTotal: 16 * 1024 ** 3 },
+    kind: { version: "0.33.0", clusters: [] },
+    kubectl: { version: "1.37.0" },
   };
 }
+
+const SCRIPTS: Record<FakeToolName, string> = {
+  docker: `case "$1" in
+  info) if [ "$FAKE_DOCKER" = down ]; then
+      echo "Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?" >&2; exit 1
+    fi; echo "$FAKE_DOCKER" ;;
+  *) echo "fake docker: unexpected call: $*" >&2; exit 99 ;;
+esac`,
+  kind: `case "$1 $2" in
+  "version "*) echo "kind v$FAKE_KIND_VERSION go1.26.8 linux/amd64" ;;
+  "get clusters") if [ -z "$FAKE_KIND_CLUSTERS" ]; then echo "No kind clusters found." >&2; else printf '%s\\n' $FAKE_KIND_CLUSTERS; fi ;;
+  *) echo "fake kind: unexpected call: $*" >&2; exit 99 ;;
+esac`,
+  kubectl: `[ "$1" = --context ] || { echo "fake kubectl: every call needs --context first: $*" >&2; exit 98; }
+case " $* " in
+  *" version --client --output=json "*) echo "{\\"clientVersion\\":{\\"gitVersion\\":\\"v$FAKE_KUBECTL_VERSION\\"}}" ;;
+  *" port-forward "*) echo "error: context \\"$2\\" does not exist" >&2; exit 1 ;;
+  *) echo "fake kubectl: unexpected call: $*" >&2; exit 99 ;;
+esac`,
+};
 
 export interface Fakes {
   readonly root: string;
   readonly stateDir: string;
-  readonly logsDir: string;
   readonly env: Record<string, string>;
-  calls(): FakeCall[];
-  world(): FakeWorld;
-  setWorld(change: (world: FakeWorld) => void): void;
-  /** What `kubectl apply -f -` received (the fake clusters' store). */
-  applied(): AppliedInput[];
-  clearCalls(): void;
+  /** Every call the fakes got, as "tool arg arg…". */
+  calls(): string[];
   cleanup(): void;
-}
-
-const FAKE_TOOL = fileURLToPath(new URL("./fake-tool.ts", import.meta.url));
-
-export function defaultWorld(): FakeWorld {
-  return {
-    docker: { reachable: true, version: "28.5.1", memTotal: 16 * 1024 ** 3 },
-    kind: { version: "0.33.0", clusters: [] },
-    kubectl: { version: "1.36.0" },
-    images: {},
-    loaded: {},
-    failures: [],
-  };
 }
 
 /** A loopback port that was free a moment ago (for tests that must not touch the real gateway port). */
@@ -66,78 +69,43 @@ export async function freePort(): Promise<number> {
   });
 }
 
-let kustomize: string | null | undefined;
-
-/**
- * The real kustomize binary built by scripts/tools/go-tools.sh (cached; `make test` builds it first), or
- * null when it cannot be had — then the fake kubectl falls back to recorded renderings.
- */
-export function realKustomize(): string | null {
-  if (kustomize === undefined) {
-    try {
-      kustomize = execFileSync(join(REPO_ROOT, "scripts", "tools", "go-tools.sh"), ["path", "kustomize"], {
-        encoding: "utf8",
-        stdio: ["ignore", "pipe", "ignore"],
-        timeout: 900_000,
-      }).trim();
-    } catch {
-      kustomize = null;
-    }
-  }
-  return kustomize;
-}
-
 export async function createFakes(
   options: { tools?: readonly FakeToolName[]; world?: (world: FakeWorld) => void } = {},
 ): Promise<Fakes> {
   const root = mkdtempSync(join(tmpdir(), "otel-e2r-fakes-"));
   const bin = join(root, "bin");
   mkdirSync(bin);
+  const log = join(root, "calls.log");
   for (const tool of options.tools ?? ["docker", "kind", "kubectl"]) {
-    const wrapper = join(bin, tool);
-    writeFileSync(wrapper, `#!/bin/sh\nexec "${process.execPath}" "${FAKE_TOOL}" ${tool} "$@"\n`);
-    chmodSync(wrapper, 0o755);
+    writeFileSync(join(bin, tool), `#!/bin/bash\necho "${tool} $*" >> "$FAKE_LOG"\n${SCRIPTS[tool]}\n`);
+    chmodSync(join(bin, tool), 0o755);
   }
-  const statePath = join(root, "fake-world.json");
   const world = defaultWorld();
   options.world?.(world);
-  writeFileSync(statePath, JSON.stringify(world, null, 2));
-  const log = join(root, "calls.jsonl");
-  const applied = join(root, "fake-cluster-store.jsonl");
   const env: Record<string, string> = {
+    // Only the fakes: a real docker on the test machine is never reached (the fakes name /bin/bash).
     PATH: bin,
     HOME: root,
     NO_COLOR: "1",
-    FAKE_STATE: statePath,
     FAKE_LOG: log,
-    FAKE_APPLIED: applied,
+    FAKE_DOCKER: world.docker === "down" ? "down" : `${world.docker.version} ${world.docker.memTotal}`,
+    FAKE_KIND_VERSION: world.kind.version,
+    FAKE_KIND_CLUSTERS: world.kind.clusters.join(" "),
+    FAKE_KUBECTL_VERSION: world.kubectl.version,
     OTEL_E2R_STATE_DIR: join(root, "state"),
     OTEL_E2R_LOGS_DIR: join(root, "logs"),
     OTEL_E2R_PREFLIGHT_GATEWAY_PORT: String(await freePort()),
   };
-  const renderer = realKustomize();
-  if (renderer) env.FAKE_KUSTOMIZE = renderer;
-  const readJsonLines = <T>(path: string): T[] =>
-    existsSync(path)
-      ? readFileSync(path, "utf8")
-          .split("\n")
-          .filter((line) => line !== "")
-          .map((line) => JSON.parse(line) as T)
-      : [];
   return {
     root,
     stateDir: env.OTEL_E2R_STATE_DIR!,
-    logsDir: env.OTEL_E2R_LOGS_DIR!,
     env,
-    calls: () => readJsonLines<FakeCall>(log),
-    world: () => JSON.parse(readFileSync(statePath, "utf8")) as FakeWorld,
-    setWorld(change) {
-      const current = JSON.parse(readFileSync(statePath, "utf8")) as FakeWorld;
-      change(current);
-      writeFileSync(statePath, JSON.stringify(current, null, 2));
-    },
-    applied: () => readJsonLines<AppliedInput>(applied),
-    clearCalls: () => rmSync(log, { force: true }),
+    calls: () =>
+      existsSync(log)
+        ? readFileSync(log, "utf8")
+            .split("\n")
+            .filter((line) => line !== "")
+        : [],
     cleanup: () => rmSync(root, { recursive: true, force: true }),
   };
 }
@@ -148,7 +116,7 @@ export interface ScriptResult {
   stderr: string;
 }
 
-/** Runs `scripts/bootstrap/<name>.ts` with Node 24 in the fakes' environment (and nothing else on PATH). */
+/** Runs `scripts/bootstrap/<name>.ts` with this Node in the fakes' environment. */
 export function runBootstrap(
   fakes: Fakes,
   name: string,

@@ -1,0 +1,116 @@
+// The local topology's gateway: the same Traefik binary as the remote cluster's, with the file provider
+// in place of the Gateway API provider (there is no Kubernetes API here). Its routing is produced from the
+// very GRPCRoute and Gateway in manifests/remote/gateway/gateway.yaml — the route's gRPC service matches
+// become the same rules Traefik's Gateway API provider builds from them (PathRegexp on /<service>/<method>),
+// the listener's TLS terminates with the session's certificate — so the two cannot drift. What differs:
+// the addresses (loopback ports of the local port plan) and where the certificate comes from (a file
+// instead of the gateway-tls Secret).
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { parseAllDocuments, stringify } from "yaml";
+import { REPO_ROOT } from "../lib/topology.ts";
+
+export const GATEWAY_MANIFEST = join(REPO_ROOT, "manifests/remote/gateway/gateway.yaml");
+
+/** Flags the cluster's Traefik Deployment passes too (a contract test checks it does): no dashboard or API,
+ *  no update check or usage report from a lab that may be offline, one access-log line per call, plain logs. */
+export const TRAEFIK_COMMON_ARGS = Object.freeze([
+  "--api=false",
+  "--global.checknewversion=false",
+  "--global.sendanonymoususage=false",
+  "--accesslog=true",
+  "--ping.entrypoint=ping",
+  // Traefik colours its log even when it is not a terminal; logs here are read as plain text.
+  "--log.nocolor=true",
+]);
+
+interface GrpcMethodMatch {
+  type?: "Exact" | "RegularExpression";
+  service?: string;
+  method?: string;
+}
+
+interface GatewayObject {
+  kind: string;
+  metadata: { name: string };
+  spec: {
+    listeners?: { name: string; protocol: string; tls?: { mode?: string } }[];
+    rules?: { matches?: { method?: GrpcMethodMatch }[]; backendRefs?: { name: string; port: number }[] }[];
+  };
+}
+
+/** Go's regexp.QuoteMeta, as Traefik applies it to an Exact match. */
+const quoteMeta = (text: string) => text.replace(/[\\.+*?()|[\]{}^$]/g, "\\$&");
+
+/** The rule Traefik's Gateway API provider builds for one GRPCRoute method match (grpcroute.go). */
+export function grpcMethodRule(method: GrpcMethodMatch | undefined): string {
+  if (method === undefined) return 'PathPrefix("/")';
+  const exact = (method.type ?? "Exact") === "Exact";
+  const part = (value: string | undefined) => (value ? (exact ? quoteMeta(value) : value) : "[^/]+");
+  return `PathRegexp(${JSON.stringify(`/${part(method.service)}/${part(method.method)}`)})`;
+}
+
+/** The GRPCRoute's rules as Traefik rules, and the listener it attaches to, read from the manifests. */
+export function routingFromManifests(text = readFileSync(GATEWAY_MANIFEST, "utf8")): {
+  rules: string[];
+  listener: { name: string; protocol: string; tlsMode?: string };
+} {
+  const objects = parseAllDocuments(text).map((d) => d.toJS() as GatewayObject);
+  const route = objects.find((o) => o.kind === "GRPCRoute");
+  const gatewayObject = objects.find((o) => o.kind === "Gateway");
+  const listener = gatewayObject?.spec.listeners?.[0];
+  if (!route || !listener) throw new Error(`${GATEWAY_MANIFEST} has no GRPCRoute or no Gateway listener`);
+  const rules = (route.spec.rules ?? []).flatMap((rule) =>
+    (rule.matches ?? [{}]).map((match) => grpcMethodRule(match.method)),
+  );
+  return {
+    rules,
+    listener: { name: listener.name, protocol: listener.protocol, tlsMode: listener.tls?.mode },
+  };
+}
+
+export interface LocalTraefikOptions {
+  listenPort: number;
+  pingPort: number;
+  upstreamPort: number;
+  certFile: string;
+  keyFile: string;
+  /** Where the dynamic configuration (renderDynamicConfig) is written. */
+  dynamicFile: string;
+}
+
+export function traefikArgs(options: LocalTraefikOptions): string[] {
+  return [
+    `--entrypoints.websecure.address=127.0.0.1:${options.listenPort}`,
+    `--entrypoints.ping.address=127.0.0.1:${options.pingPort}`,
+    `--providers.file.filename=${options.dynamicFile}`,
+    "--log.level=INFO",
+    ...TRAEFIK_COMMON_ARGS,
+  ];
+}
+
+/** The file provider's configuration: the route, its h2c backend and the listener's certificate. */
+export function renderDynamicConfig(options: LocalTraefikOptions, manifest?: string): string {
+  const { rules, listener } = routingFromManifests(manifest);
+  if (listener.protocol !== "HTTPS" || listener.tlsMode !== "Terminate")
+    throw new Error(
+      `the Gateway listener ${listener.name} is ${listener.protocol}/${listener.tlsMode ?? "no TLS"}; the local topology renders HTTPS with TLS terminated`,
+    );
+  const config = {
+    http: {
+      routers: {
+        [listener.name]: {
+          entryPoints: ["websecure"],
+          rule: rules.join(" || "),
+          service: "otel-gateway",
+          tls: {},
+        },
+      },
+      services: {
+        "otel-gateway": { loadBalancer: { servers: [{ url: `h2c://127.0.0.1:${options.upstreamPort}` }] } },
+      },
+    },
+    tls: { certificates: [{ certFile: options.certFile, keyFile: options.keyFile }] },
+  };
+  return `# Generated by scripts/local/traefik-config.ts for this run only, from ${GATEWAY_MANIFEST}.\n${stringify(config)}`;
+}

@@ -1,0 +1,48 @@
+// The real-cluster suite: the project's make targets against two real kind clusters on this machine's
+// Docker engine, in the order a workshop uses them, asserting on what they print and on the clusters'
+// state. It needs a Docker engine; where none answers it prints one line and is skipped — except in CI
+// (CI=true), where that is a failure, so CI can never go green without the clusters.
+//
+// Images: whatever `make up` would use here. In CI, .ci/run builds them from source first
+// (`make images-offline`) and passes PIN_OVERRIDES; on a machine with a registry they are pulled.
+import { afterAll, afterEach, beforeAll, describe } from "vitest";
+import { exportDiagnostics } from "../../bootstrap/diagnostics.ts";
+import { MINUTES, createContext } from "./context.ts";
+import { kindClusters, make, unavailableBecause } from "./harness.ts";
+import { imagesSteps, upSteps } from "./steps/bring-up.ts";
+import { downSteps } from "./steps/down.ts";
+import { operateSteps } from "./steps/operate.ts";
+import { resilienceSteps } from "./steps/resilience.ts";
+
+const unavailable = unavailableBecause();
+const mustRun = process.env.CI === "true";
+if (unavailable && !mustRun) console.log(`[clusters] real-cluster suite skipped: ${unavailable}`);
+
+describe.skipIf(unavailable !== undefined && !mustRun)("real clusters: make up, verify, down", () => {
+  const context = createContext();
+
+  beforeAll(async () => {
+    if (unavailable) throw new Error(`the real-cluster suite must run in CI, but ${unavailable}`);
+    const leftovers = (await kindClusters()).filter((name) => name === "edge" || name === "remote");
+    if (leftovers.length > 0 && !mustRun)
+      throw new Error(
+        `kind clusters ${leftovers.join(", ")} exist; the suite creates its own: \`make down\` first`,
+      );
+    if (leftovers.length > 0) await make("down");
+  }, 5 * MINUTES);
+
+  afterEach(async (test) => {
+    if (test.task.result?.state === "fail")
+      console.log(`[clusters] diagnostics: ${await exportDiagnostics(2, "(suite)", `suite-${Date.now()}`)}`);
+  }, 5 * MINUTES);
+
+  afterAll(async () => {
+    await context.jaeger?.forward.stop();
+  });
+
+  imagesSteps(context);
+  upSteps(context);
+  operateSteps(context);
+  resilienceSteps(context);
+  downSteps(context);
+});

@@ -1,0 +1,18 @@
+// What the steps of the real-cluster suite share: timings, the port-forward to the remote Jaeger, and the
+// image archive the first steps write.
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { RemoteJaeger } from "./load.ts";
+
+export interface SuiteContext {
+  readonly times: Record<string, number>;
+  readonly archive: string;
+  jaeger?: RemoteJaeger;
+}
+
+export function createContext(): SuiteContext {
+  return { times: {}, archive: join(mkdtempSync(join(tmpdir(), "otel-e2r-archive-")), "images.tar") };
+}
+
+export const MINUTES = 60_000;

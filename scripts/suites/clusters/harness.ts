@@ -1,0 +1,126 @@
+// The real-cluster suite's harness: whether it may run here, the real make targets as processes, and
+// small readers of the clusters' state. Every call goes to the two kind clusters the suite itself creates
+// on this machine's Docker engine, to their NodePort on loopback, or to port-forwards on loopback.
+import { execFileSync } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { execa, type ResultPromise } from "execa";
+import { REPO_ROOT, clusters } from "../../lib/topology.ts";
+
+/** Why the suite cannot run here, or undefined when a Docker engine answers. */
+export function unavailableBecause(): string | undefined {
+  try {
+    execFileSync("docker", ["version", "--format", "{{.Server.Version}}"], {
+      stdio: "pipe",
+      timeout: 10_000,
+    });
+    return undefined;
+  } catch (error) {
+    const stderr = String((error as { stderr?: Buffer }).stderr ?? "")
+      .trim()
+      .split("\n")
+      .at(-1);
+    return `no Docker engine answers (${stderr || (error as Error).message})`;
+  }
+}
+
+/** The suite's own state folder, so it never touches a developer's .state/. */
+export const SUITE_STATE_DIR = mkdtempSync(join(tmpdir(), "otel-e2r-clusters-state-"));
+export const SUITE_LOGS_DIR = join(REPO_ROOT, ".logs", "clusters-suite");
+
+export interface MakeResult {
+  readonly exitCode: number;
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly seconds: number;
+}
+
+const env = (extra: Record<string, string> = {}) => ({
+  OTEL_E2R_STATE_DIR: SUITE_STATE_DIR,
+  OTEL_E2R_LOGS_DIR: SUITE_LOGS_DIR,
+  NO_COLOR: "1",
+  ...extra,
+});
+
+/** Everything every make call printed, for the checks that no secret was ever shown. */
+export const printed: string[] = [];
+
+/** `make <target> [VAR=value…]` from the repository root, as a user runs it; never throws on exit codes. */
+export async function make(
+  target: string,
+  vars: Record<string, string> = {},
+  extraEnv: Record<string, string> = {},
+): Promise<MakeResult> {
+  const started = performance.now();
+  const args = [target, ...Object.entries(vars).map(([key, value]) => `${key}=${value}`)];
+  const result = await execa("make", ["--no-print-directory", ...args], {
+    cwd: REPO_ROOT,
+    env: env(extraEnv),
+    reject: false,
+    stdin: "ignore",
+  });
+  const outcome = {
+    exitCode: result.exitCode ?? 1,
+    stdout: String(result.stdout),
+    stderr: String(result.stderr),
+    seconds: (performance.now() - started) / 1000,
+  };
+  console.log(
+    `[clusters] make ${args.join(" ")}: exit ${outcome.exitCode} in ${outcome.seconds.toFixed(1)}s`,
+  );
+  return outcome;
+}
+
+/** `make <target>` left running (make jaeger); the caller stops it. */
+export function spawnMake(target: string, vars: Record<string, string> = {}): ResultPromise {
+  return execa(
+    "make",
+    ["--no-print-directory", target, ...Object.entries(vars).map(([k, v]) => `${k}=${v}`)],
+    // Its own process group, so a test can send Ctrl-C's SIGINT to all of it, as a terminal does.
+    { cwd: REPO_ROOT, env: env(), reject: false, stdin: "ignore", buffer: true, detached: true },
+  );
+}
+
+/** kubectl against one of the suite's clusters (always with --context). */
+export async function kubectl(cluster: keyof typeof clusters, args: readonly string[]): Promise<string> {
+  const result = await execa("kubectl", ["--context", clusters[cluster].context, ...args], { reject: false });
+  if (result.exitCode !== 0)
+    throw new Error(`kubectl --context ${clusters[cluster].context} ${args.join(" ")}: ${result.stderr}`);
+  return result.stdout;
+}
+
+export async function kubectlJson<T>(cluster: keyof typeof clusters, args: readonly string[]): Promise<T> {
+  return JSON.parse(await kubectl(cluster, [...args, "--output", "json"])) as T;
+}
+
+/** The kind clusters that exist now. */
+export async function kindClusters(): Promise<string[]> {
+  const result = await execa("kind", ["get", "clusters"], { reject: false });
+  return String(result.stdout)
+    .split("\n")
+    .filter((line) => line.trim() !== "");
+}
+
+/** Pod name → UID in a namespace: equal maps before and after mean nothing was restarted. */
+export async function podUids(
+  cluster: keyof typeof clusters,
+  namespace: string,
+): Promise<Map<string, string>> {
+  const list = await kubectlJson<{ items: { metadata: { name: string; uid: string } }[] }>(cluster, [
+    "--namespace",
+    namespace,
+    "get",
+    "pods",
+  ]);
+  return new Map(list.items.map((pod) => [pod.metadata.name, pod.metadata.uid]));
+}
+
+/** A printed figure that the README's numbers come from (grep "[clusters figures]" in CI logs). */
+export function figures(name: string, values: Record<string, string | number>): void {
+  console.log(
+    `[clusters figures] ${name}: ${Object.entries(values)
+      .map(([key, value]) => `${key}=${value}`)
+      .join("  ")}`,
+  );
+}

@@ -1,0 +1,115 @@
+// Steady load from inside the edge cluster: a one-off trace-generator pod (the app's own image, already
+// loaded) sending to the node-local collector at a fixed rate for a fixed time, tagged with a run id, so
+// the spans it reports sending can be counted in Jaeger afterwards. And the remote Jaeger, reached
+// through a port-forward for the counting.
+import { createJaegerClient, spansOfRun, type JaegerClient } from "../../lib/jaeger-client.ts";
+import { namespaces, ports, workloads } from "../../lib/topology.ts";
+import { startPortForward, type PortForward } from "../../bootstrap/port-forward.ts";
+import { kubectl, kubectlJson } from "./harness.ts";
+
+/** The generator's final summary line (apps/trace-generator: the last JSON line on stdout). */
+export interface LoadSummary {
+  readonly spans: number;
+  readonly exported: number;
+  readonly dropped: number;
+  readonly failedExports: number;
+}
+
+/** The service of the generator's built-in `blog` scenario, whose spans are counted. */
+export const LOAD_SERVICE = "blog-generator";
+
+async function generatorImage(): Promise<string> {
+  const deployment = await kubectlJson<{
+    spec: { template: { spec: { containers: { image: string }[] } } };
+  }>("edge", ["--namespace", namespaces.demo, "get", `deployment/${workloads.traceGenerator}`]);
+  return deployment.spec.template.spec.containers[0]!.image;
+}
+
+/** Starts the load pod (restricted Pod Security, like every pod of the demo namespace). */
+export async function startLoad(name: string, runId: string, rate: number, duration: string): Promise<void> {
+  const pod = {
+    apiVersion: "v1",
+    kind: "Pod",
+    metadata: { name, namespace: namespaces.demo, labels: { "app.kubernetes.io/name": "load-check" } },
+    spec: {
+      restartPolicy: "Never",
+      automountServiceAccountToken: false,
+      securityContext: {
+        runAsNonRoot: true,
+        runAsUser: 1000,
+        runAsGroup: 1000,
+        seccompProfile: { type: "RuntimeDefault" },
+      },
+      containers: [
+        {
+          name: "generator",
+          image: await generatorImage(),
+          imagePullPolicy: "Never",
+          args: [
+            "--scenario",
+            "blog",
+            "--rate",
+            String(rate),
+            "--duration",
+            duration,
+            "--run-id",
+            runId,
+            "--seed",
+            "4242",
+            "--stats-interval",
+            "5s",
+            "--otlp-endpoint",
+            `http://${workloads.edgeCollector}.${namespaces.observability}.svc:${ports.otlpGrpc}`,
+          ],
+          securityContext: {
+            allowPrivilegeEscalation: false,
+            readOnlyRootFilesystem: true,
+            capabilities: { drop: ["ALL"] },
+          },
+          resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { cpu: "1", memory: "256Mi" } },
+        },
+      ],
+    },
+  };
+  const { execa } = await import("execa");
+  await execa("kubectl", ["--context", "kind-edge", "apply", "-f", "-"], { input: JSON.stringify(pod) });
+}
+
+/** Waits for the load pod to finish and returns its summary; the pod is deleted afterwards. */
+export async function finishLoad(name: string, timeout = "180s"): Promise<LoadSummary> {
+  const args = ["--namespace", namespaces.demo];
+  await kubectl("edge", [
+    ...args,
+    "wait",
+    "--for=jsonpath={.status.phase}=Succeeded",
+    `pod/${name}`,
+    `--timeout=${timeout}`,
+  ]);
+  const logs = await kubectl("edge", [...args, "logs", `pod/${name}`]);
+  await kubectl("edge", [...args, "delete", `pod/${name}`, "--wait=false"]);
+  const line = logs
+    .trimEnd()
+    .split("\n")
+    .reverse()
+    .find((l) => l.startsWith("{"));
+  if (!line) throw new Error(`the load pod ${name} printed no summary:\n${logs.slice(-2000)}`);
+  return JSON.parse(line) as LoadSummary;
+}
+
+export interface RemoteJaeger {
+  readonly client: JaegerClient;
+  readonly forward: PortForward;
+  spansOfRun(runId: string): Promise<number>;
+}
+
+/** A port-forward to the remote Jaeger's query API on a free local port. */
+export async function remoteJaeger(): Promise<RemoteJaeger> {
+  const forward = await startPortForward({
+    cluster: "remote",
+    namespace: namespaces.observability,
+    target: `service/${workloads.jaeger}`,
+    remotePort: ports.jaegerQuery,
+  });
+  const client = createJaegerClient(forward.url);
+  return { client, forward, spansOfRun: (runId) => spansOfRun(client, LOAD_SERVICE, runId) };
+}

@@ -1,0 +1,133 @@
+// Steps 3–5 of the real-cluster suite: what a workshop does with running clusters — status, logs,
+// Jaeger, sending from the laptop (by name and by IP), and rotating the credentials.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { execa } from "execa";
+import { expect, it } from "vitest";
+import { probeRoute, runGatewayChecks } from "../../../lib/gateway-checks.ts";
+import { pollUntil } from "../../../lib/poll.ts";
+import { gateway, stateFiles } from "../../../lib/topology.ts";
+import { MINUTES, type SuiteContext } from "../context.ts";
+import { SUITE_STATE_DIR, make, spawnMake } from "../harness.ts";
+import { finishLoad, remoteJaeger, startLoad } from "../load.ts";
+
+const readState = (name: string) => readFileSync(join(SUITE_STATE_DIR, name), "utf8").trim();
+
+export function operateSteps(context: SuiteContext): void {
+  it(
+    "3. make status, make logs and make jaeger",
+    async () => {
+      const status = await make("status");
+      expect(status.exitCode, status.stderr).toBe(0);
+      expect(status.stdout).toMatch(/Cluster edge[\s\S]*otel-collector[\s\S]*Cluster remote[\s\S]*traefik/);
+      expect(status.stdout).toMatch(/Gateway status\s+.*Programmed=True.*address remote-control-plane/);
+      expect(status.stdout).toMatch(/gateway certificate\s+.*expires \d{4}-\d\d-\d\d/);
+      const logs = await make("logs", { TAIL: "50" });
+      expect(logs.exitCode, logs.stderr).toBe(0);
+      expect(logs.stdout).toMatch(
+        /== edge: daemonset\/otel-collector[\s\S]*== remote: deployment\/otel-gateway/,
+      );
+      expect(logs.stdout).toContain("Everything is ready");
+      // The IPv4-only network: no exporter retrying an IPv6 address of the remote node.
+      expect(logs.stdout).not.toContain("network is unreachable");
+
+      const port = 20000 + Math.floor(Math.random() * 20000);
+      const child = spawnMake("jaeger", { PORT: String(port) });
+      let output = "";
+      child.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString()));
+      await pollUntil(
+        "make jaeger to print its URL",
+        () => Promise.resolve(output.includes(`localhost:${port}`) || undefined),
+        { timeoutMs: 60_000 },
+      );
+      const services = (await (await fetch(`http://127.0.0.1:${port}/api/services`)).json()) as {
+        data: string[];
+      };
+      expect(services.data).toContain("sample-service");
+      // Ctrl-C: the terminal signals the whole foreground process group.
+      process.kill(-child.pid!, "SIGINT");
+      await child;
+      await expect(fetch(`http://127.0.0.1:${port}/api/services`)).rejects.toThrow();
+    },
+    5 * MINUTES,
+  );
+
+  it(
+    "4. make send reaches Jaeger from this machine through the NodePort; a name works, an IP gets Traefik's default certificate",
+    async () => {
+      context.jaeger = await remoteJaeger();
+      const runId = `send-${Date.now()}`;
+      const send = await make("send", { ARGS: `--scenario blog --count 20 --run-id ${runId} --seed 7` });
+      expect(send.exitCode, send.stderr).toBe(0);
+      const summary = JSON.parse(send.stdout.trim().split("\n").at(-1)!) as {
+        spans: number;
+        dropped: number;
+      };
+      expect(summary.dropped).toBe(0);
+      await pollUntil(
+        "make send's spans in Jaeger",
+        async () => ((await context.jaeger!.spansOfRun(runId)) === summary.spans ? true : undefined),
+        { timeoutMs: 90_000, intervalMs: 2000 },
+      );
+      const caPem = readFileSync(join(SUITE_STATE_DIR, stateFiles.caCert), "utf8");
+      expect((await probeRoute({ address: `localhost:${gateway.hostPort}`, caPem })).routed).toBe(true);
+      // Traefik picks the certificate by SNI. A client that dials the IP and sends no SNI (as Go's and
+      // openssl's do) gets Traefik's self-signed default certificate (docs/troubleshooting.md); the same
+      // IP with a server name gets the project's.
+      const subject = async (sni: string[]) =>
+        (
+          await execa(
+            "openssl",
+            [
+              "s_client",
+              "-connect",
+              `127.0.0.1:${gateway.hostPort}`,
+              ...sni,
+              "-CAfile",
+              join(SUITE_STATE_DIR, stateFiles.caCert),
+            ],
+            { input: "", reject: false },
+          )
+        ).stdout
+          .split("\n")
+          .filter((line) => /^subject=|Verify return code/.test(line.trim()))
+          .map((line) => line.trim())
+          .filter((line, index, all) => all.indexOf(line) === index);
+      expect(await subject(["-noservername"])).toEqual([
+        "subject=CN = TRAEFIK DEFAULT CERT",
+        "Verify return code: 18 (self-signed certificate)",
+      ]);
+      expect(await subject(["-servername", "localhost"])).toEqual([
+        "subject=CN = remote-control-plane",
+        "Verify return code: 0 (ok)",
+      ]);
+    },
+    5 * MINUTES,
+  );
+
+  it(
+    "5. make regenerate-credentials: rolled out, the old ones refused, traces flow again",
+    async () => {
+      const old = { username: readState(stateFiles.username), password: readState(stateFiles.password) };
+      const rotated = await make("regenerate-credentials");
+      expect(rotated.exitCode, rotated.stderr).toBe(0);
+      expect(readState(stateFiles.password)).not.toBe(old.password);
+      const caPem = readFileSync(join(SUITE_STATE_DIR, stateFiles.caCert), "utf8");
+      const withOld = await runGatewayChecks({ address: `localhost:${gateway.hostPort}`, caPem, ...old });
+      const control = withOld.find((row) => row.expect === "accepted")!;
+      expect(control.ok).toBe(false);
+      expect(control.detail).toContain("UNAUTHENTICATED");
+      const runId = `rotated-${Date.now()}`;
+      await startLoad("after-rotation", runId, 10, "10s");
+      const summary = await finishLoad("after-rotation");
+      await pollUntil(
+        "spans sent after the rotation in Jaeger",
+        async () => ((await context.jaeger!.spansOfRun(runId)) === summary.spans ? true : undefined),
+        { timeoutMs: 120_000, intervalMs: 2000 },
+      );
+      const verify = await make("verify");
+      expect(verify.exitCode, verify.stdout).toBe(0);
+    },
+    10 * MINUTES,
+  );
+}

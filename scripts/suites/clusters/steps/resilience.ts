@@ -1,0 +1,161 @@
+// Step 6 of the real-cluster suite: what must not lose a span — the edge collector's pod deleted and the
+// remote collector down for 20 s, each under steady load from a pod in the edge cluster, and large but
+// legal exports next to normal traffic (the message size limits, docs/architecture.md).
+import { setTimeout as delay } from "node:timers/promises";
+import * as grpc from "@grpc/grpc-js";
+import { expect, it } from "vitest";
+import { spansTagged } from "../../../lib/jaeger-client.ts";
+import { exportOnce, oneSpanRequest } from "../../../lib/otlp-client.ts";
+import { pollUntil } from "../../../lib/poll.ts";
+import { namespaces, ports, workloads } from "../../../lib/topology.ts";
+import { startPortForward } from "../../../bootstrap/port-forward.ts";
+import { MINUTES, type SuiteContext } from "../context.ts";
+import { figures, kubectl } from "../harness.ts";
+import { finishLoad, startLoad } from "../load.ts";
+
+const MiB = 1024 * 1024;
+const observability = ["--namespace", namespaces.observability];
+
+async function everySpan(context: SuiteContext, runId: string, sent: number): Promise<number> {
+  return pollUntil(
+    "every span of the run in Jaeger",
+    async () => {
+      const count = await context.jaeger!.spansOfRun(runId);
+      return count >= sent ? count : undefined;
+    },
+    { timeoutMs: 240_000, intervalMs: 3000 },
+  );
+}
+
+export function resilienceSteps(context: SuiteContext): void {
+  it(
+    "6a. under steady load, the edge collector pod is deleted: it comes back and no span is lost",
+    async () => {
+      const runId = `edge-restart-${Date.now()}`;
+      await startLoad("edge-restart", runId, 20, "40s");
+      await delay(10_000); // load flowing before the pod goes
+      await kubectl("edge", [
+        ...observability,
+        "delete",
+        "pod",
+        "--selector",
+        `app.kubernetes.io/name=${workloads.edgeCollector}`,
+        "--wait=false",
+      ]);
+      await kubectl("edge", [
+        ...observability,
+        "rollout",
+        "status",
+        `daemonset/${workloads.edgeCollector}`,
+        "--timeout=180s",
+      ]);
+      const summary = await finishLoad("edge-restart");
+      expect(summary.dropped).toBe(0);
+      const found = await everySpan(context, runId, summary.spans);
+      figures("edge collector deleted under load", { sent: summary.spans, in_jaeger: found });
+      expect(found).toBe(summary.spans);
+    },
+    10 * MINUTES,
+  );
+
+  it(
+    "6b. under steady load, the remote collector is scaled to 0 for 20 s: no span is lost",
+    async () => {
+      const runId = `remote-outage-${Date.now()}`;
+      const scale = (replicas: number) =>
+        kubectl("remote", [
+          ...observability,
+          "scale",
+          `deployment/${workloads.gatewayCollector}`,
+          `--replicas=${replicas}`,
+        ]);
+      await startLoad("remote-outage", runId, 20, "45s");
+      await delay(8_000);
+      await scale(0);
+      await kubectl("remote", [
+        ...observability,
+        "wait",
+        "--for=delete",
+        "pod",
+        "--selector",
+        `app.kubernetes.io/name=${workloads.gatewayCollector}`,
+        "--timeout=60s",
+      ]);
+      await delay(20_000); // the outage itself
+      await scale(1);
+      await kubectl("remote", [
+        ...observability,
+        "rollout",
+        "status",
+        `deployment/${workloads.gatewayCollector}`,
+        "--timeout=180s",
+      ]);
+      const summary = await finishLoad("remote-outage");
+      const found = await everySpan(context, runId, summary.spans);
+      figures("remote collector down 20 s under load", { sent: summary.spans, in_jaeger: found });
+      expect(found).toBe(summary.spans);
+    },
+    10 * MINUTES,
+  );
+
+  it(
+    "6c. large but legal exports next to steady load all arrive; one over the 4 MiB door is refused at the edge",
+    async () => {
+      const runId = `limits-${Date.now()}`;
+      await startLoad("limits", runId, 30, "20s");
+      // Straight into the edge collector, as an app would send (kubectl port-forward to its pod).
+      const forward = await startPortForward({
+        cluster: "edge",
+        namespace: namespaces.observability,
+        target: `daemonset/${workloads.edgeCollector}`,
+        remotePort: ports.otlpGrpc,
+      });
+      try {
+        const send = (index: number, bytes: number) =>
+          exportOnce({
+            address: `127.0.0.1:${forward.localPort}`,
+            credentials: grpc.credentials.createInsecure(),
+            request: oneSpanRequest({
+              service: "large-exports",
+              name: `large export ${index}`,
+              attributes: { "e2r.run.id": runId, "e2r.padding": "x".repeat(bytes) },
+            }),
+            timeoutMs: 30_000,
+          });
+        const large = await Promise.all([0, 1, 2, 3, 4, 5].map((i) => send(i, 3 * MiB)));
+        expect(large.map((o) => grpc.status[o.code])).toEqual(Array(6).fill("OK"));
+        const oversized = await send(99, 5 * MiB);
+        expect(`${grpc.status[oversized.code]}: ${oversized.message}`).toMatch(
+          /^RESOURCE_EXHAUSTED: grpc: received message larger than max \(\d+ vs\. 4194304\)$/,
+        );
+      } finally {
+        await forward.stop();
+      }
+      const summary = await finishLoad("limits");
+      const found = await everySpan(context, runId, summary.spans);
+      const largeSpans = await pollUntil(
+        "the six large spans in Jaeger",
+        async () => {
+          const count = await spansTagged(context.jaeger!.client, "large-exports", "e2r.run.id", runId);
+          return count >= 6 ? count : undefined;
+        },
+        { timeoutMs: 120_000, intervalMs: 3000 },
+      );
+      figures("message limits in the clusters", {
+        generator_spans: summary.spans,
+        in_jaeger: found,
+        large_in_jaeger: largeSpans,
+      });
+      expect([found, largeSpans]).toEqual([summary.spans, 6]);
+      expect(
+        await kubectl("edge", [
+          ...observability,
+          "logs",
+          `daemonset/${workloads.edgeCollector}`,
+          "--since=5m",
+        ]),
+      ).not.toContain("Dropping data");
+    },
+    10 * MINUTES,
+  );
+}
