@@ -10,43 +10,43 @@ RUN := scripts/run
 help: ## Show this help: every target, grouped, with what it does
 	@awk -f scripts/lib/make-help.awk $(MAKEFILE_LIST)
 setup: ## Install the pinned toolchain (Node 24, pnpm) and the workspace dependencies
-	@$(RUN) node scripts/setup.ts
+	@$(RUN) node scripts/commands/setup.ts
 
 ##@ Clusters (need Docker, kind, kubectl)
 .PHONY: up verify jaeger status logs send down regenerate-credentials
 up: ## Create both kind clusters, deploy the pipeline and prove traces cross (safe to re-run; IMAGES_ARCHIVE=file, PIN_OVERRIDES=file)
-	@$(RUN) node scripts/bootstrap/up.ts
+	@$(RUN) node scripts/commands/up.ts
 verify: ## Prove traces crossed edge → remote and the gateway rejects bad clients (pass/fail table)
-	@$(RUN) node scripts/bootstrap/verify.ts
+	@$(RUN) node scripts/commands/verify.ts
 jaeger: ## Open Jaeger: port-forward its UI to http://localhost:16686 (Ctrl-C to stop; PORT=n for another port)
-	@$(RUN) node scripts/bootstrap/jaeger.ts $(if $(PORT),--port $(PORT))
+	@$(RUN) node scripts/commands/jaeger.ts $(if $(PORT),--port $(PORT))
 status: ## Show both clusters' workloads, the gateway address, certificate expiry and where the credentials are
-	@$(RUN) node scripts/bootstrap/status.ts
+	@$(RUN) node scripts/commands/status.ts
 logs: ## Show the edge and remote collectors' logs (FOLLOW=1 to stream, TAIL=n lines)
-	@$(RUN) node scripts/bootstrap/logs.ts $(if $(FOLLOW),--follow) $(if $(TAIL),--tail $(TAIL))
+	@$(RUN) node scripts/commands/logs.ts $(if $(FOLLOW),--follow) $(if $(TAIL),--tail $(TAIL))
 send: ## Send traces from this machine straight to the gateway (ARGS="..." for the trace generator)
-	@$(RUN) node scripts/bootstrap/send.ts -- $(ARGS)
+	@$(RUN) node scripts/commands/send.ts -- $(ARGS)
 down: ## Delete both clusters (PURGE=1 also deletes the generated CA, certificate and credentials)
-	@$(RUN) node scripts/bootstrap/down.ts $(if $(PURGE),--purge)
+	@$(RUN) node scripts/commands/down.ts $(if $(PURGE),--purge)
 regenerate-credentials: ## New basic-auth credentials, rolled out if the clusters run (CERTS=1: new CA and certificate too)
-	@$(RUN) node scripts/bootstrap/regenerate-credentials.ts $(if $(CERTS),--certificates)
+	@$(RUN) node scripts/commands/regenerate-credentials.ts $(if $(CERTS),--certificates)
 
 ##@ Images (make up needs no pulls inside the clusters)
 .PHONY: images images-save images-offline
 images: ## Pull every image the pins name onto this machine, once (make up loads them into both clusters)
-	@$(RUN) node scripts/images/images.ts pull
+	@$(RUN) node scripts/commands/images.ts pull
 images-save: ## Save the pinned images into one archive for an offline workshop (IMAGES_ARCHIVE=file; then IMAGES_ARCHIVE=file make up)
-	@$(RUN) node scripts/images/images.ts save
+	@$(RUN) node scripts/commands/images.ts save
 images-offline: ## Build every image from source where no registry is reachable (as in CI); prints the PIN_OVERRIDES file for make up
 	@$(RUN) scripts/images/offline.sh
 
 ##@ Local topology (no Docker)
 .PHONY: local local-verify tools
 local: ## Run the whole pipeline on loopback (real collector, Traefik gateway, Jaeger, both apps) in the foreground; Ctrl-C stops it (ARGS="--rate 20")
-	@$(RUN) node scripts/local/local.ts $(ARGS)
+	@$(RUN) node scripts/commands/local.ts $(ARGS)
 local-verify: ## Run make verify's checks against the running `make local` (in a second terminal)
-	@$(RUN) node scripts/local/verify.ts
-tools: ## Build the Go binaries (collector, Jaeger, Traefik, kustomize, Kubernetes for the offline images, ...) at the pinned versions, cached by version
+	@$(RUN) node scripts/commands/local-verify.ts
+tools: ## Build the Go binaries (collector, Jaeger, Traefik, kube-linter, Kubernetes for the offline images, ...) at the pinned versions, cached by version
 	@scripts/tools/go-tools.sh all
 
 ##@ Quality
@@ -63,8 +63,8 @@ typecheck: ## Type-check apps, scripts and tests (strict TypeScript)
 	@$(RUN) pnpm run typecheck
 contract: ## Offline contract tests of clusters/ and manifests/: schemas, cross-references, kube-linter, real collector and Jaeger
 	@$(RUN) pnpm exec vitest run scripts/contract
-manifests: ## Render both clusters' manifests (pinned kustomize, images from versions.env) into .cache/manifests/
-	@$(RUN) node scripts/contract/render-manifests.ts
+manifests: ## Render both clusters' manifests (kubectl kustomize, as make up does; images from versions.env) into .cache/manifests/
+	@$(RUN) node scripts/commands/manifests.ts
 bench-sample-service: ## Benchmark the sample service with tracing off, on and 10% sampled (req/s, p99, CPU/request, RSS)
 	@$(RUN) pnpm --filter @otel-e2r/sample-service bench
 bench-trace-generator: ## Benchmark the trace generator on one core against telemetrygen (spans/s with zero drops, RSS)

@@ -20,7 +20,7 @@ import { checkK8sAttributesRbac } from "./checks/rbac.ts";
 import { BOOTSTRAP_SECRETS, checkReferences } from "./checks/references.ts";
 import { checkServiceSelectors, checkServiceTargetPorts } from "./checks/services.ts";
 import { kubeLint } from "./lint.ts";
-import { parseObjects, workloads } from "./objects.ts";
+import { parseObjects, workloads } from "../kube/objects.ts";
 import { collectorComponents } from "./otelcol.ts";
 import { validateSchemas } from "./validate.ts";
 

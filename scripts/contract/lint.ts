@@ -5,9 +5,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { execa } from "execa";
 import { REPO_ROOT } from "../lib/topology.ts";
-import type { K8sObject } from "./objects.ts";
-import { describe } from "./objects.ts";
-import { OFFLINE_ENV, toolPath } from "./tools.ts";
+import type { K8sObject } from "../kube/objects.ts";
+import { describe } from "../kube/objects.ts";
+import { OFFLINE_ENV } from "./tools.ts";
+import { toolPath } from "../lib/tools.ts";
 
 export const KUBE_LINTER_CONFIG = join(REPO_ROOT, "scripts/contract/kube-linter.yaml");
 const IGNORE_PREFIX = "ignore-check.kube-linter.io/";

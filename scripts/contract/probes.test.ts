@@ -4,20 +4,21 @@
 // the cluster is replaced: listen addresses move to free loopback ports, mounted files become temporary
 // files of the same kind, and k8s_attributes runs in its passthrough mode (no Kubernetes API here).
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateCredentials, htpasswdLine } from "../lib/credentials.ts";
-import { createCa } from "../lib/pki.ts";
+import { createCa } from "../../packages/testkit/src/pki.ts";
 import { ports } from "../lib/topology.ts";
 import { versions } from "../lib/versions.ts";
 import { containerEnvironment } from "./checks/env.ts";
 import { parseImage } from "./checks/images.ts";
-import { workloads } from "./objects.ts";
-import { KUSTOMIZATIONS, render } from "./render.ts";
-import { toolPath } from "./tools.ts";
+import { workloads } from "../kube/objects.ts";
+import { render } from "./render.ts";
+import { clusterKeys } from "../lib/topology.ts";
+import { toolPath } from "../lib/tools.ts";
+import { freePort } from "../lib/ports.ts";
 
 const pins = versions();
 const FIELDS = Object.freeze({
@@ -35,19 +36,6 @@ const LISTENERS = [
   "JAEGER_QUERY_HTTP_ENDPOINT",
   "JAEGER_QUERY_GRPC_ENDPOINT",
 ];
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port")),
-      );
-    });
-  });
-}
 
 async function until(what: string, check: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -82,7 +70,7 @@ beforeAll(async () => {
 
 afterAll(() => rmSync(files, { recursive: true, force: true }));
 
-describe.each(KUSTOMIZATIONS)("%s: probes answer on the real binaries", (dir) => {
+describe.each(clusterKeys)("%s cluster: probes answer on the real binaries", (dir) => {
   it("every collector and Jaeger container becomes ready and live on its probe paths", async () => {
     const { objects } = await render(dir);
     const targets = workloads(objects).flatMap(({ object, pod }) =>

@@ -5,9 +5,10 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { execa } from "execa";
-import { describe, parseObjects } from "./objects.ts";
+import { describe, parseObjects } from "../kube/objects.ts";
 import { schemas } from "./schemas.ts";
-import { OFFLINE_ENV, toolPath } from "./tools.ts";
+import { OFFLINE_ENV } from "./tools.ts";
+import { toolPath } from "../lib/tools.ts";
 
 interface Status {
   readonly status: "Success" | "Failure";

@@ -43,7 +43,6 @@ const VERSION_ROWS: ReadonlyArray<readonly [string, (v: Versions) => string, str
     "standard-channel CRDs, the release the pinned Traefik is built against",
   ],
   ["telemetrygen", (v) => v.TELEMETRYGEN_VERSION, "independent OTLP client for cross-checks and benchmarks"],
-  ["kustomize (tests)", (v) => v.KUSTOMIZE_VERSION, "users run the same engine as `kubectl kustomize`"],
   ["kubectl-validate (tests)", (v) => v.KUBECTL_VALIDATE_VERSION, "offline schema validation"],
   ["kube-linter (tests)", (v) => v.KUBE_LINTER_VERSION, "security linter of the contract tests"],
   [

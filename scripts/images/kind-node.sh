@@ -8,7 +8,7 @@
 # Sourced by offline.sh after lib.sh and rootfs.sh.
 
 NODE_IMAGE_DIR="$ROOT/scripts/images/node-image"
-# The label `make up` looks for (scripts/bootstrap/host-adjustments.ts): this node image has no default CNI.
+# The label `make up` looks for (scripts/clusters/host-adjustments.ts): this node image has no default CNI.
 DEFAULT_CNI_LABEL=local.otel-e2r.default-cni
 
 kind_module_dir() { module_dir "sigs.k8s.io/kind@v$(pin KIND_VERSION)"; }

@@ -8,13 +8,11 @@ import {
   BCRYPT_COST,
   PASSWORD_BYTES,
   credentials,
-  ensureCredentials,
   generateCredentials,
   htpasswdLine,
   htpasswdVerifies,
-  writePrivateFile,
 } from "./credentials.ts";
-import { stateFiles } from "./topology.ts";
+import { writePrivateFile, stateFiles, ensureCredentials } from "./state.ts";
 
 const mode = (path: string) => statSync(path).mode & 0o777;
 

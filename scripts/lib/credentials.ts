@@ -1,21 +1,9 @@
-// Basic-auth credentials for the edge → remote hop and the private state folder they live in. The
-// password is random (256 bits), the remote side only ever sees its bcrypt hash (htpasswd), and nothing
-// here prints or logs a secret: messages name files, never their contents.
+// Basic-auth credentials for the edge → remote hop: how they are made, checked and hashed. The password
+// is random (256 bits), the remote side only ever sees its bcrypt hash (htpasswd), and nothing here
+// prints or logs a secret. Where they are kept is scripts/lib/state.ts.
 import { randomBytes } from "node:crypto";
-import {
-  chmodSync,
-  existsSync,
-  lstatSync,
-  mkdirSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  writeFileSync,
-} from "node:fs";
-import { join } from "node:path";
 import { inspect } from "node:util";
 import bcrypt from "bcryptjs";
-import { STATE_DIR, stateFiles } from "./topology.ts";
 
 /** Bytes of randomness in a generated password (256 bits; the issue asks for at least 128). */
 export const PASSWORD_BYTES = 32;
@@ -93,95 +81,4 @@ export function htpasswdVerifies(htpasswd: string, creds: Credentials): boolean 
         bcrypt.compareSync(creds.password, line.slice(colon + 1))
       );
     });
-}
-
-// ---- the private state folder -------------------------------------------------------------------
-
-/** Creates the state folder (0700) if needed and tightens it if it exists with looser permissions. */
-export function ensurePrivateDir(dir = STATE_DIR): string {
-  if (existsSync(dir) && !lstatSync(dir).isDirectory())
-    throw new Error(`the state folder ${dir} exists but is not a directory; move it away and run again`);
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
-  chmodSync(dir, 0o700);
-  return dir;
-}
-
-/** Writes a file readable by its owner only (0600), atomically: a crash never leaves half a key. */
-export function writePrivateFile(dir: string, name: string, content: string): string {
-  ensurePrivateDir(dir);
-  const path = join(dir, name);
-  const temporary = join(dir, `.${name}.${process.pid}.tmp`);
-  try {
-    writeFileSync(temporary, content, { mode: 0o600, flag: "wx" });
-    chmodSync(temporary, 0o600);
-    renameSync(temporary, path);
-  } finally {
-    rmSync(temporary, { force: true });
-  }
-  return path;
-}
-
-/** Reads a state file, tightening its mode to 0600 on the way; undefined when it does not exist. */
-export function readPrivateFile(dir: string, name: string): string | undefined {
-  const path = join(dir, name);
-  if (!existsSync(path)) return undefined;
-  chmodSync(path, 0o600);
-  return readFileSync(path, "utf8");
-}
-
-export interface EnsureCredentialsOptions {
-  stateDir?: string;
-  /** Make new credentials even when valid ones exist (the explicit rotation target). */
-  regenerate?: boolean;
-}
-
-export interface EnsuredCredentials {
-  readonly credentials: Credentials;
-  /** The htpasswd file's content (one line), as the remote Secret carries it. */
-  readonly htpasswd: string;
-  /** What happened: "reused" (nothing written), "rehashed" (htpasswd rewritten), "generated". */
-  readonly outcome: "reused" | "rehashed" | "generated";
-  readonly files: Readonly<{ username: string; password: string; htpasswd: string }>;
-}
-
-/**
- * The credentials in the state folder: reused when present (so re-running bootstrap changes nothing),
- * generated when missing or when `regenerate` is set. An htpasswd that no longer matches is rewritten.
- */
-export function ensureCredentials(options: EnsureCredentialsOptions = {}): EnsuredCredentials {
-  const dir = ensurePrivateDir(options.stateDir ?? STATE_DIR);
-  const files = Object.freeze({
-    username: join(dir, stateFiles.username),
-    password: join(dir, stateFiles.password),
-    htpasswd: join(dir, stateFiles.htpasswd),
-  });
-  const username = options.regenerate ? undefined : readPrivateFile(dir, stateFiles.username)?.trim();
-  const password = options.regenerate ? undefined : readPrivateFile(dir, stateFiles.password)?.trim();
-
-  let creds: Credentials;
-  let outcome: EnsuredCredentials["outcome"];
-  if (username !== undefined && password !== undefined) {
-    try {
-      creds = credentials(username, password);
-    } catch (error) {
-      throw new Error(
-        `${files.username} / ${files.password} hold unusable credentials (${(error as Error).message.replace(/\n\s*/g, " ")}); run the regenerate-credentials target to replace them`,
-        // credentials() never puts the password in its message, so the cause is safe to keep.
-        { cause: error },
-      );
-    }
-    const existing = readPrivateFile(dir, stateFiles.htpasswd);
-    if (existing !== undefined && htpasswdVerifies(existing, creds))
-      return Object.freeze({ credentials: creds, htpasswd: existing, outcome: "reused", files });
-    outcome = "rehashed";
-  } else {
-    creds = generateCredentials();
-    // No trailing newline: the edge collector's username_file/password_file are read verbatim.
-    writePrivateFile(dir, stateFiles.username, creds.username);
-    writePrivateFile(dir, stateFiles.password, creds.password);
-    outcome = "generated";
-  }
-  const htpasswd = `${htpasswdLine(creds)}\n`;
-  writePrivateFile(dir, stateFiles.htpasswd, htpasswd);
-  return Object.freeze({ credentials: creds, htpasswd, outcome, files });
 }

@@ -1,4 +1,4 @@
-// The client's queries against the real Jaeger run in scripts/local/e2e/*.test.ts (there is a Jaeger
+// The client's queries against the real Jaeger run in scripts/suites/local/*.test.ts (there is a Jaeger
 // binary there); here: argument checking.
 import { describe, expect, it } from "vitest";
 import { createJaegerClient } from "./jaeger-client.ts";

@@ -1,15 +1,13 @@
 // A minimal OTLP/gRPC trace client for the checks and tests: one Export call with exactly the transport,
 // credentials and payload the caller chooses (the SDK exporters retry, batch and hide the status). Uses
-// the same OTLP protos as the test receiver (scripts/lib/otlp).
+// the same OTLP protos as the test receiver (@otel-e2r/testkit).
 //
 //   exportOnce({ address, credentials, serverName?, authorization?, request, timeoutMs }) → { code, message }
 //   oneSpanRequest({ service, scope?, name, attributes }) → an ExportTraceServiceRequest with one span
 import { randomBytes } from "node:crypto";
-import { fileURLToPath } from "node:url";
 import * as grpc from "@grpc/grpc-js";
 import * as protoLoader from "@grpc/proto-loader";
-
-const PROTO_FILE = fileURLToPath(new URL("./otlp/trace_service.proto", import.meta.url));
+import { OTLP_TRACE_PROTO } from "@otel-e2r/testkit/otlp-receiver.ts";
 
 export interface ExportOutcome {
   readonly code: grpc.status;
@@ -29,7 +27,11 @@ let clientConstructor: grpc.ServiceClientConstructor | undefined;
 
 function traceServiceClient(): grpc.ServiceClientConstructor {
   if (!clientConstructor) {
-    const definition = protoLoader.loadSync(PROTO_FILE, { keepCase: false, longs: String, enums: String });
+    const definition = protoLoader.loadSync(OTLP_TRACE_PROTO, {
+      keepCase: false,
+      longs: String,
+      enums: String,
+    });
     const loaded = grpc.loadPackageDefinition(definition) as unknown as {
       opentelemetry: {
         proto: { collector: { trace: { v1: { TraceService: grpc.ServiceClientConstructor } } } };

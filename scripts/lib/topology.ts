@@ -5,13 +5,45 @@ import { fileURLToPath } from "node:url";
 
 export const REPO_ROOT = fileURLToPath(new URL("../..", import.meta.url));
 
-/** Generated CA, certificates and credentials live here (git-ignored, files 0600, never printed). */
-export const STATE_DIR = process.env.OTEL_E2R_STATE_DIR ?? `${REPO_ROOT}.state`;
-
 export const clusters = Object.freeze({
-  edge: Object.freeze({ name: "edge", context: "kind-edge", config: "clusters/edge.yaml" }),
-  remote: Object.freeze({ name: "remote", context: "kind-remote", config: "clusters/remote.yaml" }),
+  edge: Object.freeze({
+    name: "edge",
+    context: "kind-edge",
+    config: "clusters/edge.yaml",
+    manifests: "manifests/edge",
+  }),
+  remote: Object.freeze({
+    name: "remote",
+    context: "kind-remote",
+    config: "clusters/remote.yaml",
+    manifests: "manifests/remote",
+  }),
 });
+
+export type ClusterKey = keyof typeof clusters;
+export const clusterKeys = Object.freeze(Object.keys(clusters) as ClusterKey[]);
+
+export interface AppImage {
+  /** The app's folder under apps/ and the name used in messages. */
+  readonly app: string;
+  /** The image name the manifests reference, without a tag; bootstrap adds a content-addressed tag. */
+  readonly repository: string;
+  readonly dockerfile: string;
+  /** The cluster the image is loaded into. */
+  readonly cluster: ClusterKey;
+}
+
+/** The two images the project builds (the manifests say `<repository>:set-by-bootstrap`). */
+export const appImages: readonly AppImage[] = Object.freeze(
+  ["sample-service", "trace-generator"].map((app) =>
+    Object.freeze({
+      app,
+      repository: `otel-e2r/${app}`,
+      dockerfile: `apps/${app}/Dockerfile`,
+      cluster: "edge" as const,
+    }),
+  ),
+);
 
 /**
  * The Docker network both clusters' nodes join (kind's KIND_EXPERIMENTAL_DOCKER_NETWORK): the project's
@@ -44,8 +76,12 @@ export const gateway = Object.freeze({
 export const workloads = Object.freeze({
   /** DaemonSet and its node-local Service, edge cluster, namespace observability. */
   edgeCollector: "otel-collector",
-  /** Deployment and Service behind the Gateway, remote cluster, namespace observability. */
-  gatewayCollector: "otel-gateway",
+  /**
+   * Deployment and Service behind the Gateway, remote cluster, namespace observability. Named for the
+   * collector's "gateway" deployment pattern; in code it is the remote collector, so that "gateway" means
+   * only the Gateway API entry point.
+   */
+  remoteCollector: "otel-gateway",
   /** Deployment and Service, remote cluster, namespace observability. */
   jaeger: "jaeger",
   /** Gateway API Gateway, remote cluster, namespace observability. */
@@ -57,44 +93,26 @@ export const workloads = Object.freeze({
   traceGenerator: "trace-generator",
 });
 
+/** A Secret in the observability namespace, by its name and the keys the manifests mount. */
+const observabilitySecret = <const Keys extends Record<string, string>>(name: string, keys: Keys) =>
+  Object.freeze({ namespace: namespaces.observability, name, keys: Object.freeze(keys) });
+
 /** Secrets bootstrap creates; the manifests mount them by these names and keys. */
 export const secrets = Object.freeze({
   edge: Object.freeze({
-    exporterAuth: Object.freeze({
-      namespace: namespaces.observability,
-      name: "remote-gateway-credentials",
-      keys: Object.freeze({ username: "username", password: "password" }),
+    exporterAuth: observabilitySecret("remote-gateway-credentials", {
+      username: "username",
+      password: "password",
     }),
-    gatewayCa: Object.freeze({
-      namespace: namespaces.observability,
-      name: "remote-gateway-ca",
-      keys: Object.freeze({ ca: "ca.crt" }),
-    }),
+    gatewayCa: observabilitySecret("remote-gateway-ca", { ca: "ca.crt" }),
   }),
   remote: Object.freeze({
     gatewayTls: Object.freeze({
-      namespace: namespaces.observability,
-      name: "gateway-tls",
+      ...observabilitySecret("gateway-tls", { cert: "tls.crt", key: "tls.key" }),
       type: "kubernetes.io/tls",
-      keys: Object.freeze({ cert: "tls.crt", key: "tls.key" }),
     }),
-    htpasswd: Object.freeze({
-      namespace: namespaces.observability,
-      name: "collector-htpasswd",
-      keys: Object.freeze({ htpasswd: "htpasswd" }),
-    }),
+    htpasswd: observabilitySecret("collector-htpasswd", { htpasswd: "htpasswd" }),
   }),
-});
-
-/** Files in STATE_DIR (all 0600). */
-export const stateFiles = Object.freeze({
-  caCert: "ca.crt",
-  caKey: "ca.key",
-  serverCert: "gateway.crt",
-  serverKey: "gateway.key",
-  username: "username",
-  password: "password",
-  htpasswd: "htpasswd",
 });
 
 export const ports = Object.freeze({

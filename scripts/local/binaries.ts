@@ -1,10 +1,6 @@
 // Where the local topology's programs are: the Go-built collector, Jaeger, Traefik and telemetrygen, built
 // and cached by scripts/tools/go-tools.sh at the pinned versions.
-import { join } from "node:path";
-import { execa } from "execa";
-import { REPO_ROOT } from "../lib/topology.ts";
-
-export type GoTool = "otelcol" | "jaeger" | "traefik" | "telemetrygen";
+import { toolPath } from "../lib/tools.ts";
 
 export interface Binaries {
   readonly otelcol: string;
@@ -15,26 +11,13 @@ export interface Binaries {
   readonly node: string;
 }
 
-/** Prints go-tools.sh's progress (a cold build takes minutes) and returns the binary's path. */
-export async function goTool(tool: GoTool): Promise<string> {
-  const result = await execa(join(REPO_ROOT, "scripts/tools/go-tools.sh"), ["path", tool], {
-    stderr: "inherit",
-    reject: false,
-  });
-  if (result.exitCode !== 0)
-    throw new Error(
-      `could not build or find ${tool} (scripts/tools/go-tools.sh path ${tool} exited ${result.exitCode})`,
-    );
-  return result.stdout.trim();
-}
-
 /** Every binary, or one error listing everything missing and how to get it. */
 export async function resolveBinaries(): Promise<Binaries> {
   const problems: string[] = [];
-  const tools: Partial<Record<GoTool, string>> = {};
+  const tools: Partial<Record<"otelcol" | "jaeger" | "traefik" | "telemetrygen", string>> = {};
   for (const tool of ["otelcol", "jaeger", "traefik", "telemetrygen"] as const) {
     try {
-      tools[tool] = await goTool(tool);
+      tools[tool] = await toolPath(tool, { progress: true });
     } catch (error) {
       problems.push((error as Error).message);
     }

@@ -2,6 +2,7 @@
 // base + offset; the default base keeps clear of the collector's and Jaeger's defaults (4317, 4318, 8888,
 // 13133, 16686), which they would otherwise all want at once. LOCAL_PORT_BASE moves the whole plan, so the
 // end-to-end tests can run topologies side by side.
+import { portIsFree } from "../lib/ports.ts";
 import { ports as clusterPorts, gateway } from "../lib/topology.ts";
 
 export const DEFAULT_PORT_BASE = 24300;
@@ -60,16 +61,10 @@ export const CLUSTER_EQUIVALENT: Readonly<Record<PortName, number>> = Object.fre
 
 /** The plan's ports something else already listens on (checked by binding each on loopback). */
 export async function busyPorts(plan: PortPlan): Promise<string[]> {
-  const { createServer } = await import("node:net");
   const busy: string[] = [];
   for (const [name, port] of Object.entries(plan)) {
     if (name === "base") continue;
-    const free = await new Promise<boolean>((resolve) => {
-      const server = createServer();
-      server.once("error", () => resolve(false));
-      server.listen({ port, host: "127.0.0.1", exclusive: true }, () => server.close(() => resolve(true)));
-    });
-    if (!free) busy.push(`${port} (${name})`);
+    if (!(await portIsFree(port, ["127.0.0.1"]))) busy.push(`${port} (${name})`);
   }
   return busy;
 }

@@ -58,29 +58,46 @@ export function jaegerSpec(bin: Binaries, plan: PortPlan, options: ProcessOption
   };
 }
 
-export function remoteSpec(
+/**
+ * A collector process: its config file, and what both collectors get alike (the health and metrics
+ * listeners on loopback, log level and limits) next to its own settings.
+ */
+function collectorSpec(
+  name: "remote" | "edge",
   bin: Binaries,
-  plan: PortPlan,
-  session: Session,
-  options: ProcessOptions = {},
+  ports: { health: number; metrics: number },
+  options: ProcessOptions,
+  env: Record<string, string>,
 ): ProcessSpec {
   return {
-    name: "remote",
+    name,
     command: bin.otelcol,
-    args: ["--config", CONFIGS.remote],
+    args: ["--config", CONFIGS[name]],
     env: {
-      OTLP_GRPC_ENDPOINT: at(plan.remoteOtlpGrpc),
-      HTPASSWD_FILE: session.files.htpasswd,
-      JAEGER_OTLP_ENDPOINT: at(plan.jaegerOtlpGrpc),
-      HEALTH_CHECK_ENDPOINT: at(plan.remoteHealth),
+      ...env,
+      HEALTH_CHECK_ENDPOINT: at(ports.health),
       METRICS_HOST: LOOPBACK,
-      METRICS_PORT: String(plan.remoteMetrics),
+      METRICS_PORT: String(ports.metrics),
       LOG_LEVEL: options.logLevel ?? "info",
       ...collectorLimits(options),
     },
-    ready: { kind: "http", url: `http://${at(plan.remoteHealth)}/` },
+    ready: { kind: "http", url: `http://${at(ports.health)}/` },
   };
 }
+
+type CollectorSpecFor = (
+  bin: Binaries,
+  plan: PortPlan,
+  session: Session,
+  options?: ProcessOptions,
+) => ProcessSpec;
+
+export const remoteSpec: CollectorSpecFor = (bin, plan, session, options = {}) =>
+  collectorSpec("remote", bin, { health: plan.remoteHealth, metrics: plan.remoteMetrics }, options, {
+    OTLP_GRPC_ENDPOINT: at(plan.remoteOtlpGrpc),
+    HTPASSWD_FILE: session.files.htpasswd,
+    JAEGER_OTLP_ENDPOINT: at(plan.jaegerOtlpGrpc),
+  });
 
 export function gatewaySpec(bin: Binaries, plan: PortPlan, args: readonly string[]): ProcessSpec {
   return {
@@ -92,37 +109,20 @@ export function gatewaySpec(bin: Binaries, plan: PortPlan, args: readonly string
   };
 }
 
-export function edgeSpec(
-  bin: Binaries,
-  plan: PortPlan,
-  session: Session,
-  options: ProcessOptions = {},
-): ProcessSpec {
-  return {
-    name: "edge",
-    command: bin.otelcol,
-    args: ["--config", CONFIGS.edge],
-    env: {
-      OTLP_GRPC_ENDPOINT: at(plan.edgeOtlpGrpc),
-      OTLP_HTTP_ENDPOINT: at(plan.edgeOtlpHttp),
-      HEALTH_CHECK_ENDPOINT: at(plan.edgeHealth),
-      METRICS_HOST: LOOPBACK,
-      METRICS_PORT: String(plan.edgeMetrics),
-      // The one variation from the cluster: no Kubernetes API here, so k8s_attributes only passes through.
-      K8S_ATTRIBUTES_PASSTHROUGH: "true",
-      K8S_NODE_NAME: "local",
-      // The gateway certificate's SANs include localhost, as they include the remote node's name in kind.
-      REMOTE_GATEWAY_ENDPOINT: `localhost:${plan.gateway}`,
-      REMOTE_CA_FILE: session.files.caCert,
-      EXPORTER_USERNAME_FILE: session.files.username,
-      EXPORTER_PASSWORD_FILE: session.files.password,
-      QUEUE_DIRECTORY: session.queueDir,
-      LOG_LEVEL: options.logLevel ?? "info",
-      ...collectorLimits(options),
-    },
-    ready: { kind: "http", url: `http://${at(plan.edgeHealth)}/` },
-  };
-}
+export const edgeSpec: CollectorSpecFor = (bin, plan, session, options = {}) =>
+  collectorSpec("edge", bin, { health: plan.edgeHealth, metrics: plan.edgeMetrics }, options, {
+    OTLP_GRPC_ENDPOINT: at(plan.edgeOtlpGrpc),
+    OTLP_HTTP_ENDPOINT: at(plan.edgeOtlpHttp),
+    // The one variation from the cluster: no Kubernetes API here, so k8s_attributes only passes through.
+    K8S_ATTRIBUTES_PASSTHROUGH: "true",
+    K8S_NODE_NAME: "local",
+    // The gateway certificate's SANs include localhost, as they include the remote node's name in kind.
+    REMOTE_GATEWAY_ENDPOINT: `localhost:${plan.gateway}`,
+    REMOTE_CA_FILE: session.files.caCert,
+    EXPORTER_USERNAME_FILE: session.files.username,
+    EXPORTER_PASSWORD_FILE: session.files.password,
+    QUEUE_DIRECTORY: session.queueDir,
+  });
 
 export function sampleServiceSpec(bin: Binaries, plan: PortPlan): ProcessSpec {
   return {

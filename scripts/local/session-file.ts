@@ -3,8 +3,8 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
-import { STATE_DIR } from "../lib/topology.ts";
 import type { LocalPipeline } from "./pipeline.ts";
+import { STATE_DIR } from "../lib/state.ts";
 
 export const LOCAL_SESSION_FILE = "local-session.json";
 

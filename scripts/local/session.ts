@@ -1,14 +1,15 @@
 // One run's private folder (0700, files 0600): a fresh CA and gateway certificate made by the same code
-// bootstrap uses (scripts/lib/pki.ts), fresh basic-auth credentials and their bcrypt htpasswd
+// bootstrap uses (packages/testkit/src/pki.ts), fresh basic-auth credentials and their bcrypt htpasswd
 // (scripts/lib/credentials.ts), the gateway's configuration and the edge collector's persistent queue. Nothing is reused
 // between runs and the folder is removed when the topology stops.
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Credentials } from "../lib/credentials.ts";
-import { generateCredentials, htpasswdLine, writePrivateFile } from "../lib/credentials.ts";
-import { createCa, issueServerCertificate } from "../lib/pki.ts";
-import { gateway, stateFiles } from "../lib/topology.ts";
+import { generateCredentials, htpasswdLine } from "../lib/credentials.ts";
+import { createCa, issueServerCertificate } from "../../packages/testkit/src/pki.ts";
+import { gateway } from "../lib/topology.ts";
+import { writePrivateFile, stateFiles } from "../lib/state.ts";
 
 export interface Session {
   readonly dir: string;

@@ -103,29 +103,77 @@ function signalGroup(group: number, signal: NodeJS.Signals): void {
   }
 }
 
-export function createSupervisor(options: SupervisorOptions = {}): Supervisor {
-  const log = options.log ?? ((line: string) => process.stdout.write(`${line}\n`));
-  const grace = options.stopGraceMs ?? 10_000;
-  // execa's subprocess does not expose exitCode/signalCode: track the exit ourselves.
-  interface Entry {
-    process: RunningProcess;
-    child: ResultPromise;
-    gone: boolean;
+/**
+ * Starts the process in its own process group (only the supervisor signals it, see the top of this file),
+ * its output lines to `print`; `exited` resolves with how it ended, after the rest of its group is killed.
+ */
+function spawnInGroup(spec: ProcessSpec, print: (line: string) => void, groups: Set<number>) {
+  const child = execa(spec.command, [...spec.args], {
+    env: spec.env,
+    cwd: spec.cwd,
+    buffer: false,
+    reject: false,
+    stdin: "ignore",
+    detached: true,
+  });
+  if (child.pid !== undefined) groups.add(child.pid);
+  for (const stream of [child.stdout, child.stderr])
+    if (stream) createInterface({ input: stream, crlfDelay: Infinity }).on("line", print);
+  const exited = child.then((result) => {
+    const how = result.signal ?? result.exitCode ?? "unknown";
+    // Whatever the process left in its group (a worker, a grandchild) goes with it.
+    if (child.pid !== undefined) {
+      signalGroup(child.pid, "SIGKILL");
+      groups.delete(child.pid);
+    }
+    print(`exited (${String(how)})`);
+    return how;
+  });
+  return { child, exited };
+}
+
+/** Polls the readiness probe until it answers; undefined when ready, else why it never became so. */
+async function readiness(spec: ProcessSpec, gone: () => boolean): Promise<string | undefined> {
+  const timeoutMs = spec.readyTimeoutMs ?? 30_000;
+  const deadline = Date.now() + timeoutMs;
+  while (!(await probe(spec.ready))) {
+    if (gone())
+      return `${spec.name} exited before it was ready (waiting for ${describeReadiness(spec.ready)})`;
+    if (Date.now() >= deadline)
+      return `${spec.name} was not ready after ${timeoutMs / 1000}s (waiting for ${describeReadiness(spec.ready)})`;
+    await new Promise((resolve) => setTimeout(resolve, 100));
   }
+  return undefined;
+}
+
+/** Each process's output lines, prefixed with its name (in a colour of its own when asked for). */
+function prefixers(options: SupervisorOptions): (name: string) => (line: string) => void {
+  const log = options.log ?? ((line: string) => process.stdout.write(`${line}\n`));
+  let colorIndex = 0;
+  return (name) => {
+    const code = COLORS[colorIndex++ % COLORS.length]!;
+    const tag = options.color ? `\u001b[${code}m[${name}]\u001b[0m` : `[${name}]`;
+    return (line) => log(`${tag} ${line}`);
+  };
+}
+
+// execa's subprocess does not expose exitCode/signalCode: track the exit ourselves.
+interface Entry {
+  process: RunningProcess;
+  child: ResultPromise;
+  gone: boolean;
+}
+
+export function createSupervisor(options: SupervisorOptions = {}): Supervisor {
+  const grace = options.stopGraceMs ?? 10_000;
+  const prefixer = prefixers(options);
   const children: Entry[] = [];
   /** Every group started and not yet seen exiting, killed if the supervisor exits first. */
   const groups = new Set<number>();
-  let colorIndex = 0;
   const killGroups = () => {
     for (const group of groups) signalGroup(group, "SIGKILL");
   };
   let exitHookInstalled = false;
-
-  function prefixer(name: string): (line: string) => void {
-    const code = COLORS[colorIndex++ % COLORS.length]!;
-    const tag = options.color ? `\u001b[${code}m[${name}]\u001b[0m` : `[${name}]`;
-    return (line) => log(`${tag} ${line}`);
-  }
 
   async function stopEntry(entry: Entry): Promise<void> {
     const index = children.indexOf(entry);
@@ -150,32 +198,11 @@ export function createSupervisor(options: SupervisorOptions = {}): Supervisor {
       if (children.some((entry) => entry.process.spec.name === spec.name))
         throw new Error(`process "${spec.name}" is already running`);
       const print = prefixer(spec.name);
-      const child = execa(spec.command, [...spec.args], {
-        env: spec.env,
-        cwd: spec.cwd,
-        buffer: false,
-        reject: false,
-        stdin: "ignore",
-        // Its own process group: only the supervisor signals it (see the top of this file).
-        detached: true,
-      });
-      if (child.pid !== undefined) groups.add(child.pid);
+      const { child, exited } = spawnInGroup(spec, print, groups);
       if (!exitHookInstalled) {
         exitHookInstalled = true;
         process.on("exit", killGroups);
       }
-      for (const stream of [child.stdout, child.stderr])
-        if (stream) createInterface({ input: stream, crlfDelay: Infinity }).on("line", print);
-      const exited = child.then((result) => {
-        const how = result.signal ?? result.exitCode ?? "unknown";
-        // Whatever the process left in its group (a worker, a grandchild) goes with it.
-        if (child.pid !== undefined) {
-          signalGroup(child.pid, "SIGKILL");
-          groups.delete(child.pid);
-        }
-        print(`exited (${String(how)})`);
-        return how;
-      });
       if (child.pid === undefined) {
         await exited;
         throw new Error(`could not start ${spec.name}: ${spec.command} did not spawn`);
@@ -190,22 +217,10 @@ export function createSupervisor(options: SupervisorOptions = {}): Supervisor {
       });
       children.push(entry);
 
-      const timeoutMs = spec.readyTimeoutMs ?? 30_000;
-      const deadline = Date.now() + timeoutMs;
-      while (!(await probe(spec.ready))) {
-        if (entry.gone) {
-          await stopEntry(entry);
-          throw new Error(
-            `${spec.name} exited before it was ready (waiting for ${describeReadiness(spec.ready)})`,
-          );
-        }
-        if (Date.now() >= deadline) {
-          await stopEntry(entry);
-          throw new Error(
-            `${spec.name} was not ready after ${timeoutMs / 1000}s (waiting for ${describeReadiness(spec.ready)})`,
-          );
-        }
-        await new Promise((resolve) => setTimeout(resolve, 100));
+      const notReady = await readiness(spec, () => entry.gone);
+      if (notReady) {
+        await stopEntry(entry);
+        throw new Error(notReady);
       }
       return running;
     },

@@ -1,6 +1,6 @@
 // The export target for the instrumented run, in its own process so decoding spans does not steal CPU
 // from the load generator. Prints its endpoint, then its counts when stdin closes.
-import { startOtlpReceiver } from "@otel-e2r/scripts/lib/otlp-receiver.ts";
+import { startOtlpReceiver } from "@otel-e2r/testkit/otlp-receiver.ts";
 
 const receiver = await startOtlpReceiver();
 process.stdout.write(`${JSON.stringify({ endpoint: receiver.endpoint })}\n`);

@@ -12,6 +12,7 @@ import { availableParallelism, cpus, totalmem } from "node:os";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import autocannon, { type Result } from "autocannon";
+import { imageNodeOptions } from "@otel-e2r/testkit/image-node-options.ts";
 
 const APP_DIR = fileURLToPath(new URL("..", import.meta.url));
 const TARGETS = { minThroughputRatio: 0.7, maxRssMb: 150 } as const;
@@ -22,13 +23,6 @@ interface Options {
   duration: number;
   warmup: number;
   connections: number;
-}
-
-/** The V8 flags the image sets (NODE_OPTIONS in the Dockerfile), so by default the benchmark runs what ships. */
-function imageNodeOptions(): string[] {
-  const dockerfile = readFileSync(fileURLToPath(new URL("../Dockerfile", import.meta.url)), "utf8");
-  const match = /NODE_OPTIONS="([^"]*)"/.exec(dockerfile);
-  return match?.[1]?.split(/\s+/).filter(Boolean) ?? [];
 }
 
 function parseOptions(argv: string[]): Options {
@@ -50,7 +44,10 @@ function parseOptions(argv: string[]): Options {
     return value;
   };
   const options = {
-    nodeOptions: values["node-option"].length > 0 ? values["node-option"] : imageNodeOptions(),
+    nodeOptions:
+      values["node-option"].length > 0
+        ? values["node-option"]
+        : imageNodeOptions(fileURLToPath(new URL("../Dockerfile", import.meta.url))),
     duration: int("duration", 1, 600),
     warmup: int("warmup", 0, 120),
     connections: int("connections", 1, 1000),

@@ -2,17 +2,9 @@
 // guarantees — every kind of bad input is a 4xx JSON answer, unknown routes are JSON 404s, and
 // injection applies to the API routes only. Each route group's own behaviour: routes/*.test.ts.
 import { describe, expect, it } from "vitest";
-import { createApp, type AppConfig } from "./app.ts";
+import { testApp } from "./test-app.ts";
 
-const config: AppConfig = {
-  upstreamUrl: undefined,
-  upstreamTimeoutMs: 1000,
-  injectLatencyMs: 0,
-  injectFailureRate: 0,
-  maxBodyBytes: 1024,
-};
-const app = (overrides: Partial<AppConfig> = {}, random = () => 0.99) =>
-  createApp({ config: { ...config, ...overrides }, random });
+const app = testApp;
 
 const json = (body: unknown, headers: Record<string, string> = {}) => ({
   method: "POST",

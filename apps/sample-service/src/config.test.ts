@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ports } from "@otel-e2r/scripts/lib/topology.ts";
-import { DEFAULT_PORT, parseConfig } from "./config.ts";
+import { parseConfig } from "./config.ts";
 
 const readable = new Set(["/etc/otel/ca.crt"]);
 const canRead = (path: string) => readable.has(path);
@@ -24,10 +23,6 @@ describe("parseConfig", () => {
       },
     });
     expect(Object.isFrozen(result.ok && result.config)).toBe(true);
-  });
-
-  it("listens where the manifests probe", () => {
-    expect(DEFAULT_PORT).toBe(ports.sampleService);
   });
 
   it("reads a full, valid environment (as the edge manifests set it)", () => {

@@ -16,11 +16,7 @@ import {
   ATTR_URL_FULL,
   ATTR_URL_PATH,
 } from "@opentelemetry/semantic-conventions";
-import {
-  startOtlpReceiver,
-  type OtlpReceiver,
-  type ReceivedSpan,
-} from "@otel-e2r/scripts/lib/otlp-receiver.ts";
+import { startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from "@otel-e2r/testkit/otlp-receiver.ts";
 import { SERVICE_VERSION } from "./version.ts";
 
 const APP_DIR = fileURLToPath(new URL("..", import.meta.url));

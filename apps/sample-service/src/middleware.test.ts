@@ -2,18 +2,10 @@
 // and the draining behaviour on their own. (Span naming needs the SDK: main.test.ts checks it.)
 import { Hono } from "hono";
 import { describe, expect, it } from "vitest";
-import { createApp, type AppConfig } from "./app.ts";
 import { limitBody, nameServerSpan } from "./middleware.ts";
+import { testApp } from "./test-app.ts";
 
-const config: AppConfig = {
-  upstreamUrl: undefined,
-  upstreamTimeoutMs: 1000,
-  injectLatencyMs: 0,
-  injectFailureRate: 0,
-  maxBodyBytes: 1024,
-};
-const app = (overrides: Partial<AppConfig> = {}, random = () => 0.99) =>
-  createApp({ config: { ...config, ...overrides }, random });
+const app = testApp;
 
 describe("injection", () => {
   it("fails a request on demand with a 500 JSON body", async () => {

@@ -10,10 +10,11 @@ import {
   ATTR_SERVICE_VERSION,
   ATTR_TELEMETRY_SDK_LANGUAGE,
 } from "@opentelemetry/semantic-conventions";
-import { createApp, type AppConfig } from "./app.ts";
+import { createApp } from "./app.ts";
 import { baseResource, createTelemetry, isProbe } from "./telemetry.ts";
 import { SERVICE_VERSION } from "./version.ts";
 import type { NodeSDK } from "@opentelemetry/sdk-node";
+import { TEST_CONFIG } from "./test-app.ts";
 
 const memory = new InMemorySpanExporter();
 const processor = new SimpleSpanProcessor({ exporter: memory });
@@ -26,13 +27,6 @@ beforeAll(() => {
 afterAll(() => sdk.shutdown());
 beforeEach(() => memory.reset());
 
-const config: AppConfig = {
-  upstreamUrl: undefined,
-  upstreamTimeoutMs: 1000,
-  injectLatencyMs: 0,
-  injectFailureRate: 0,
-  maxBodyBytes: 1024,
-};
 const checkout = (app: ReturnType<typeof createApp>) =>
   app.request("/api/checkout", {
     method: "POST",
@@ -58,7 +52,7 @@ describe("the service's own spans", () => {
     // app.request() has no http server, so this span stands in for the instrumentation's server span
     // (main.test.ts shows the real one).
     const parent = await trace.getTracer("test").startActiveSpan("request", async (request) => {
-      expect((await checkout(createApp({ config }))).status).toBe(200);
+      expect((await checkout(createApp({ config: TEST_CONFIG }))).status).toBe(200);
       request.end();
       return request.spanContext();
     });
@@ -82,7 +76,7 @@ describe("the service's own spans", () => {
   });
 
   it("an unreachable upstream marks the reservation span ERROR with an exception event", async () => {
-    const app = createApp({ config: { ...config, upstreamUrl: "http://127.0.0.1:9/reserve" } });
+    const app = createApp({ config: { ...TEST_CONFIG, upstreamUrl: "http://127.0.0.1:9/reserve" } });
     expect((await checkout(app)).status).toBe(502);
     await exported();
     const reserve = span("checkout.reserve_inventory");
@@ -95,7 +89,7 @@ describe("the service's own spans", () => {
   });
 
   it("injected latency and failure appear as their own spans", async () => {
-    const res = await createApp({ config }).request(
+    const res = await createApp({ config: TEST_CONFIG }).request(
       "/api/orders/ord-1001?injectLatencyMs=5&injectFailure=true",
     );
     expect(res.status).toBe(500);
@@ -109,7 +103,7 @@ describe("the service's own spans", () => {
   it("bad input creates no error spans", async () => {
     // The request's span stands in for the server span, which the error mapping would mark.
     const res = await trace.getTracer("test").startActiveSpan("request", async (request) => {
-      const answer = await createApp({ config }).request("/api/checkout", {
+      const answer = await createApp({ config: TEST_CONFIG }).request("/api/checkout", {
         method: "POST",
         headers: { "content-type": "application/json" },
         body: "{",

@@ -1,5 +1,5 @@
 // The benchmark's sink: a real OTLP/gRPC endpoint (grpc-js, HTTP/2 on loopback) that answers every
-// TraceService/Export and counts spans WITHOUT decoding them. The test receiver (scripts/lib/otlp-receiver.ts)
+// TraceService/Export and counts spans WITHOUT decoding them. The test receiver (packages/testkit/src/otlp-receiver.ts)
 // decodes every span into JS objects, and the built collector has no discarding exporter, so either would
 // measure the sink instead of the generators. Counting walks only the protobuf framing
 // (ExportTraceServiceRequest.resource_spans[1] → ResourceSpans.scope_spans[2] → ScopeSpans.spans[2]),

@@ -5,7 +5,7 @@
 //
 //   scripts/run node apps/trace-generator/bench/outage-recovery.ts [--outage 150]
 import { parseArgs } from "node:util";
-import { startOtlpReceiver } from "@otel-e2r/scripts/lib/otlp-receiver.ts";
+import { startOtlpReceiver } from "@otel-e2r/testkit/otlp-receiver.ts";
 import { parseConfig } from "../src/config.ts";
 import { run } from "../src/runner.ts";
 

@@ -4,13 +4,13 @@
 // CPU from the generator being measured.
 //
 //   scripts/run node apps/trace-generator/bench/throughput.ts [--seconds 15] [--repeats 3]
-import { execFileSync, fork, spawn } from "node:child_process";
-import type { ChildProcess } from "node:child_process";
+import { execFileSync, fork, spawn, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { availableParallelism, cpus } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { imageNodeOptions } from "@otel-e2r/testkit/image-node-options.ts";
 
 const HERE = fileURLToPath(new URL(".", import.meta.url));
 const REPO = fileURLToPath(new URL("../../../", import.meta.url));
@@ -171,8 +171,7 @@ const generatorArgs = (scenario: string, rate: string, unit = "spans"): string[]
 ];
 
 // The image's heap settings (its Dockerfile's ENV NODE_OPTIONS), so the numbers are the deployed ones.
-const dockerfile = readFileSync(join(HERE, "../Dockerfile"), "utf8");
-const IMAGE_NODE_OPTIONS = /NODE_OPTIONS="([^"]*)"/.exec(dockerfile)?.[1]?.split(" ") ?? [];
+const IMAGE_NODE_OPTIONS = imageNodeOptions(join(HERE, "../Dockerfile"));
 
 /** Runs `times` times and keeps the median by spans/s (this machine is shared: single runs are noisy). */
 async function median(times: number, once: () => Promise<Result>): Promise<Result> {

@@ -1,13 +1,13 @@
-// The generator against a REAL OTLP/gRPC receiver in this process (scripts/lib/otlp-receiver.ts speaks
+// The generator against a REAL OTLP/gRPC receiver in this process (packages/testkit/src/otlp-receiver.ts speaks
 // the collector's wire protocol and checks basic auth like basicauth/server): plaintext, then TLS with a
 // CA and server certificate made here plus a basic-auth header — the edge→remote hop's exact shape —
 // then a receiver that is down at start and comes up later.
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { startOtlpReceiver } from "@otel-e2r/scripts/lib/otlp-receiver.ts";
-import type { OtlpReceiver } from "@otel-e2r/scripts/lib/otlp-receiver.ts";
-import { createCa, issueServerCertificate } from "@otel-e2r/scripts/lib/pki.ts";
+import { startOtlpReceiver } from "@otel-e2r/testkit/otlp-receiver.ts";
+import type { OtlpReceiver } from "@otel-e2r/testkit/otlp-receiver.ts";
+import { loopbackPki } from "@otel-e2r/testkit/pki.ts";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { parseConfig } from "./config.ts";
 import { RUN_ID_ATTRIBUTE } from "./config/options.ts";
@@ -69,12 +69,7 @@ describe("export over OTLP/gRPC to a real receiver", () => {
     let caFile: string;
     let tls: { cert: string; key: string };
     beforeAll(async () => {
-      const ca = await createCa({ commonName: "trace-generator test CA", validityDays: 2 });
-      const server = await issueServerCertificate(ca, {
-        dnsNames: ["localhost"],
-        ipAddresses: ["127.0.0.1"],
-        validityDays: 1,
-      });
+      const { ca, server } = await loopbackPki("trace-generator test CA");
       tls = { cert: server.certPem, key: server.keyPem };
       dir = mkdtempSync(join(tmpdir(), "tracegen-tls-"));
       caFile = join(dir, "ca.crt");

@@ -4,8 +4,8 @@
 import { spawn } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { startOtlpReceiver } from "@otel-e2r/scripts/lib/otlp-receiver.ts";
-import type { OtlpReceiver } from "@otel-e2r/scripts/lib/otlp-receiver.ts";
+import { startOtlpReceiver } from "@otel-e2r/testkit/otlp-receiver.ts";
+import type { OtlpReceiver } from "@otel-e2r/testkit/otlp-receiver.ts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseConfig } from "./config.ts";
 import { RUN_ID_ATTRIBUTE } from "./config/options.ts";

@@ -1,8 +1,8 @@
 // The command as users run it: a real `node src/main.ts` process, its exit codes, stdout and stderr.
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { startOtlpReceiver } from "@otel-e2r/scripts/lib/otlp-receiver.ts";
-import type { OtlpReceiver } from "@otel-e2r/scripts/lib/otlp-receiver.ts";
+import { startOtlpReceiver } from "@otel-e2r/testkit/otlp-receiver.ts";
+import type { OtlpReceiver } from "@otel-e2r/testkit/otlp-receiver.ts";
 import { afterEach, describe, expect, it } from "vitest";
 import { OPTIONS, RUN_ID_ATTRIBUTE } from "./config/options.ts";
 

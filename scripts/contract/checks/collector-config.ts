@@ -3,8 +3,8 @@
 // that differs between the clusters and the local topology).
 import { posix } from "node:path";
 import { parse } from "yaml";
-import type { Container, K8sObject } from "../objects.ts";
-import { describe, workloads } from "../objects.ts";
+import type { Container, K8sObject } from "../../kube/objects.ts";
+import { describe, workloads } from "../../kube/objects.ts";
 
 export type ComponentKind = "receivers" | "processors" | "exporters" | "extensions" | "connectors";
 const KINDS: readonly ComponentKind[] = ["receivers", "processors", "exporters", "extensions", "connectors"];

@@ -1,7 +1,7 @@
 // A container's environment as the kubelet builds it: downward-API fields filled in, then $(NAME)
 // references expanded, but only to variables defined EARLIER in the list (a later or unknown one stays
 // literally "$(NAME)", which would reach the app as garbage). "$$" escapes a dollar sign.
-import type { Container } from "../objects.ts";
+import type { Container } from "../../kube/objects.ts";
 
 export function containerEnvironment(
   container: Container,

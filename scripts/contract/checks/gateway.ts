@@ -1,8 +1,8 @@
 // The Gateway API objects must form one chain: GatewayClass ← Gateway (+ any parameters it names) ←
 // route (parent listener) → backend Service port. A broken link is accepted by the API server and only
 // surfaces as a route status condition nobody reads.
-import type { K8sObject } from "../objects.ts";
-import { describe, ofKind } from "../objects.ts";
+import type { K8sObject } from "../../kube/objects.ts";
+import { describe, ofKind } from "../../kube/objects.ts";
 
 interface ParentRef {
   readonly name: string;

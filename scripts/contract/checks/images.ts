@@ -1,7 +1,7 @@
 // Every image is pinned (a tag other than "latest", or a digest), and the collector and Jaeger images
 // carry exactly the versions in manifests/versions/versions.env.
-import type { K8sObject } from "../objects.ts";
-import { containersOf, describe, workloads } from "../objects.ts";
+import type { K8sObject } from "../../kube/objects.ts";
+import { containersOf, describe, workloads } from "../../kube/objects.ts";
 
 export interface ImageRef {
   readonly repository: string;

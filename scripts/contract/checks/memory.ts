@@ -1,8 +1,8 @@
 // Go programs in a memory-limited container: GOMEMLIMIT near 80% of the limit makes the Go runtime collect
 // harder before the kernel's OOM killer acts, and the collector's memory_limiter (MEMORY_LIMIT_MIB) must
 // refuse data below that soft limit, or it would never get the chance to.
-import type { K8sObject } from "../objects.ts";
-import { containersOf, describe, workloads } from "../objects.ts";
+import type { K8sObject } from "../../kube/objects.ts";
+import { containersOf, describe, workloads } from "../../kube/objects.ts";
 
 const UNITS: Readonly<Record<string, number>> = {
   Ki: 1 / 1024,

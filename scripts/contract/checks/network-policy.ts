@@ -1,8 +1,8 @@
 // NetworkPolicies fail open in the worst way: a policy whose selector matches nothing protects nothing,
 // and a peer selector with a typo silently blocks the traffic it was meant to admit. Check both, and that
 // every admitted port is one the protected containers listen on.
-import type { K8sObject, Workload } from "../objects.ts";
-import { describe, ofKind, workloads } from "../objects.ts";
+import type { K8sObject, Workload } from "../../kube/objects.ts";
+import { describe, ofKind, workloads } from "../../kube/objects.ts";
 
 interface LabelSelector {
   readonly matchLabels?: Readonly<Record<string, string>>;

@@ -1,8 +1,8 @@
 // Least privilege for k8s_attributes: the collector's ServiceAccount may read exactly the resources the
 // configured extraction makes the processor watch — no fewer (it would silently tag nothing), no more.
 // The rules mirror the informers k8sattributesprocessor v0.158 starts (internal/kube/client.go, NewClient).
-import type { K8sObject, PolicyRule, Workload } from "../objects.ts";
-import { describe, ofKind } from "../objects.ts";
+import type { K8sObject, PolicyRule, Workload } from "../../kube/objects.ts";
+import { describe, ofKind } from "../../kube/objects.ts";
 import type { CollectorConfig } from "./collector-config.ts";
 
 interface Extract {

@@ -1,7 +1,7 @@
 // Services must select the pods they are meant for, on ports those pods expose; workloads must select
 // their own pod template. The API server accepts a Service that selects nothing, so only a check can tell.
-import type { K8sObject, Workload } from "../objects.ts";
-import { describe, ofKind, workloads } from "../objects.ts";
+import type { K8sObject, Workload } from "../../kube/objects.ts";
+import { describe, ofKind, workloads } from "../../kube/objects.ts";
 
 interface ServicePort {
   readonly name?: string;

@@ -4,7 +4,7 @@
 // its own source (pkg/provider/kubernetes/gateway/client.go in the module cache), not recalled.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { K8sObject } from "../objects.ts";
+import type { K8sObject } from "../../kube/objects.ts";
 import { boundRules, granted } from "./rbac.ts";
 
 const GROUPS: Readonly<Record<string, string>> = {

@@ -5,8 +5,8 @@
 //
 // Images: whatever `make up` would use here. In CI, .ci/run builds them from source first
 // (`make images-offline`) and passes PIN_OVERRIDES; on a machine with a registry they are pulled.
-import { afterAll, afterEach, beforeAll, describe } from "vitest";
-import { exportDiagnostics } from "../../bootstrap/diagnostics.ts";
+import { afterAll, afterEach, beforeAll, beforeEach, describe } from "vitest";
+import { exportDiagnostics } from "../../clusters/diagnostics.ts";
 import { MINUTES, createContext } from "./context.ts";
 import { kindClusters, make, unavailableBecause } from "./harness.ts";
 import { imagesSteps, upSteps } from "./steps/bring-up.ts";
@@ -31,14 +31,24 @@ describe.skipIf(unavailable !== undefined && !mustRun)("real clusters: make up, 
     if (leftovers.length > 0) await make("down");
   }, 5 * MINUTES);
 
+  // Each step builds on the one before, so after the first failure the rest would only fail for its
+  // reason again. They are skipped, naming it, so that the first failure is the last thing printed (CI
+  // shows a log's tail) and the suite still fails.
+  beforeEach((test) => {
+    if (context.firstFailure) test.skip(`skipped: an earlier step failed (${context.firstFailure})`);
+  });
+
   afterEach(async (test) => {
-    if (test.task.result?.state === "fail")
-      console.log(`[clusters] diagnostics: ${await exportDiagnostics(2, "(suite)", `suite-${Date.now()}`)}`);
+    if (test.task.result?.state !== "fail") return;
+    context.firstFailure ??= test.task.name.split(" ").slice(0, 6).join(" ");
+    console.log(`[clusters] diagnostics: ${await exportDiagnostics(2, "(suite)", `suite-${Date.now()}`)}`);
   }, 5 * MINUTES);
 
   afterAll(async () => {
     await context.jaeger?.forward.stop();
-  });
+    // Step 7 removes the clusters; when it was skipped, the diagnostics are already in .logs/.
+    if (context.firstFailure) await make("down", { PURGE: "1" });
+  }, 5 * MINUTES);
 
   imagesSteps(context);
   upSteps(context);

@@ -1,5 +1,5 @@
 // What the steps of the real-cluster suite share: timings, the port-forward to the remote Jaeger, and the
-// image archive the first steps write.
+// image archive the first steps write, and which step failed first.
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -9,6 +9,8 @@ export interface SuiteContext {
   readonly times: Record<string, number>;
   readonly archive: string;
   jaeger?: RemoteJaeger;
+  /** The first step that failed, by the start of its name; the later steps are skipped. */
+  firstFailure?: string;
 }
 
 export function createContext(): SuiteContext {

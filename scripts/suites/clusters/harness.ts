@@ -83,8 +83,15 @@ export function spawnMake(target: string, vars: Record<string, string> = {}): Re
 }
 
 /** kubectl against one of the suite's clusters (always with --context). */
-export async function kubectl(cluster: keyof typeof clusters, args: readonly string[]): Promise<string> {
-  const result = await execa("kubectl", ["--context", clusters[cluster].context, ...args], { reject: false });
+export async function kubectl(
+  cluster: keyof typeof clusters,
+  args: readonly string[],
+  input?: string,
+): Promise<string> {
+  const result = await execa("kubectl", ["--context", clusters[cluster].context, ...args], {
+    reject: false,
+    ...(input === undefined ? {} : { input }),
+  });
   if (result.exitCode !== 0)
     throw new Error(`kubectl --context ${clusters[cluster].context} ${args.join(" ")}: ${result.stderr}`);
   return result.stdout;

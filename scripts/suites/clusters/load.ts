@@ -4,7 +4,7 @@
 // through a port-forward for the counting.
 import { createJaegerClient, spansOfRun, type JaegerClient } from "../../lib/jaeger-client.ts";
 import { namespaces, ports, workloads } from "../../lib/topology.ts";
-import { startPortForward, type PortForward } from "../../bootstrap/port-forward.ts";
+import { jaegerQuery, startPortForward, type PortForward } from "../../clusters/port-forward.ts";
 import { kubectl, kubectlJson } from "./harness.ts";
 
 /** The generator's final summary line (apps/trace-generator: the last JSON line on stdout). */
@@ -71,8 +71,7 @@ export async function startLoad(name: string, runId: string, rate: number, durat
       ],
     },
   };
-  const { execa } = await import("execa");
-  await execa("kubectl", ["--context", "kind-edge", "apply", "-f", "-"], { input: JSON.stringify(pod) });
+  await kubectl("edge", ["apply", "--filename", "-"], JSON.stringify(pod));
 }
 
 /** Waits for the load pod to finish and returns its summary; the pod is deleted afterwards. */
@@ -104,12 +103,7 @@ export interface RemoteJaeger {
 
 /** A port-forward to the remote Jaeger's query API on a free local port. */
 export async function remoteJaeger(): Promise<RemoteJaeger> {
-  const forward = await startPortForward({
-    cluster: "remote",
-    namespace: namespaces.observability,
-    target: `service/${workloads.jaeger}`,
-    remotePort: ports.jaegerQuery,
-  });
+  const forward = await startPortForward(jaegerQuery);
   const client = createJaegerClient(forward.url);
   return { client, forward, spansOfRun: (runId) => spansOfRun(client, LOAD_SERVICE, runId) };
 }

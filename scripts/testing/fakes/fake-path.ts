@@ -6,10 +6,11 @@
 // real-cluster suite (scripts/suites/clusters).
 import { execFile } from "node:child_process";
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { REPO_ROOT } from "../../lib/topology.ts";
+import { freePort } from "../../lib/ports.ts";
+import { versions } from "../../lib/versions.ts";
 
 export type FakeToolName = "docker" | "kind" | "kubectl";
 
@@ -23,8 +24,9 @@ export interface FakeWorld {
 export function defaultWorld(): FakeWorld {
   return {
     docker: { version: "28.5.1", memTotal: 16 * 1024 ** 3 },
-    kind: { version: "0.33.0", clusters: [] },
-    kubectl: { version: "1.37.0" },
+    // The pins themselves, so that a bump in versions.env keeps the healthy world healthy.
+    kind: { version: versions().KIND_VERSION, clusters: [] },
+    kubectl: { version: versions().KUBECTL_MIN_VERSION },
   };
 }
 
@@ -55,18 +57,6 @@ export interface Fakes {
   /** Every call the fakes got, as "tool arg arg…". */
   calls(): string[];
   cleanup(): void;
-}
-
-/** A loopback port that was free a moment ago (for tests that must not touch the real gateway port). */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === "object" && address ? address.port : 0));
-    });
-  });
 }
 
 export async function createFakes(
@@ -116,14 +106,14 @@ export interface ScriptResult {
   stderr: string;
 }
 
-/** Runs `scripts/bootstrap/<name>.ts` with this Node in the fakes' environment. */
+/** Runs `scripts/commands/<name>.ts` with this Node in the fakes' environment. */
 export function runBootstrap(
   fakes: Fakes,
   name: string,
   args: readonly string[] = [],
   extraEnv: Record<string, string> = {},
 ): Promise<ScriptResult> {
-  const script = join(REPO_ROOT, "scripts", "bootstrap", `${name}.ts`);
+  const script = join(REPO_ROOT, "scripts", "commands", `${name}.ts`);
   return new Promise((resolve) => {
     execFile(
       process.execPath,

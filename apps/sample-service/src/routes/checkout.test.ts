@@ -1,15 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { createApp, type AppConfig } from "../app.ts";
+import { TEST_CONFIG } from "../test-app.ts";
 
-const config: AppConfig = {
-  upstreamUrl: undefined,
-  upstreamTimeoutMs: 1000,
-  injectLatencyMs: 0,
-  injectFailureRate: 0,
-  maxBodyBytes: 1024,
-};
 const app = (overrides: Partial<AppConfig> = {}) =>
-  createApp({ config: { ...config, ...overrides }, random: () => 0.99 });
+  createApp({ config: { ...TEST_CONFIG, ...overrides }, random: () => 0.99 });
 
 const json = (body: unknown) => ({
   method: "POST",

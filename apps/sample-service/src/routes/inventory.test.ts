@@ -1,14 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { createApp, type AppConfig } from "../app.ts";
+import { testApp } from "../test-app.ts";
 
-const config: AppConfig = {
-  upstreamUrl: undefined,
-  upstreamTimeoutMs: 1000,
-  injectLatencyMs: 0,
-  injectFailureRate: 0,
-  maxBodyBytes: 1024,
-};
-const app = () => createApp({ config, random: () => 0.99 });
+const app = () => testApp();
 
 const json = (body: unknown) => ({
   method: "POST",

@@ -1,14 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { createApp, type AppConfig } from "../app.ts";
+import { TEST_CONFIG } from "../test-app.ts";
+import { createApp } from "../app.ts";
 
-const config: AppConfig = {
-  upstreamUrl: undefined,
-  upstreamTimeoutMs: 1000,
-  injectLatencyMs: 0,
-  injectFailureRate: 0,
-  maxBodyBytes: 1024,
-};
-const app = () => createApp({ config });
+const app = () => createApp({ config: TEST_CONFIG });
 
 describe("probes", () => {
   it("answers /healthz and /readyz", async () => {
@@ -19,7 +13,7 @@ describe("probes", () => {
   });
 
   it("reports not-ready while draining", async () => {
-    const draining = createApp({ config, isDraining: () => true });
+    const draining = createApp({ config: TEST_CONFIG, isDraining: () => true });
     const res = await draining.request("/readyz");
     expect(res.status).toBe(503);
     expect(await res.json()).toEqual({ status: "draining" });

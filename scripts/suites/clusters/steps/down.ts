@@ -1,9 +1,9 @@
 // Step 7 of the real-cluster suite: `make down`, with and without PURGE.
 import { existsSync, readdirSync } from "node:fs";
 import { expect, it } from "vitest";
-import { stateFiles } from "../../../lib/topology.ts";
 import { MINUTES, type SuiteContext } from "../context.ts";
 import { SUITE_STATE_DIR, figures, kindClusters, make } from "../harness.ts";
+import { stateFiles } from "../../../lib/state.ts";
 
 export function downSteps(context: SuiteContext): void {
   it(

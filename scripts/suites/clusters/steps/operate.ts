@@ -4,16 +4,23 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { execa } from "execa";
 import { expect, it } from "vitest";
-import { probeRoute, runGatewayChecks } from "../../../lib/gateway-checks.ts";
+import { probeRoute, runGatewayChecks } from "../../../lib/verify/gateway-checks.ts";
 import { pollUntil } from "../../../lib/poll.ts";
-import { gateway, stateFiles } from "../../../lib/topology.ts";
+import { gateway } from "../../../lib/topology.ts";
 import { MINUTES, type SuiteContext } from "../context.ts";
 import { SUITE_STATE_DIR, make, spawnMake } from "../harness.ts";
 import { finishLoad, remoteJaeger, startLoad } from "../load.ts";
+import { stateFiles } from "../../../lib/state.ts";
 
 const readState = (name: string) => readFileSync(join(SUITE_STATE_DIR, name), "utf8").trim();
 
 export function operateSteps(context: SuiteContext): void {
+  statusLogsJaegerStep();
+  sendStep(context);
+  regenerateCredentialsStep(context);
+}
+
+function statusLogsJaegerStep(): void {
   it(
     "3. make status, make logs and make jaeger",
     async () => {
@@ -51,7 +58,9 @@ export function operateSteps(context: SuiteContext): void {
     },
     5 * MINUTES,
   );
+}
 
+function sendStep(context: SuiteContext): void {
   it(
     "4. make send reaches Jaeger from this machine through the NodePort; a name works, an IP gets Traefik's default certificate",
     async () => {
@@ -104,7 +113,9 @@ export function operateSteps(context: SuiteContext): void {
     },
     5 * MINUTES,
   );
+}
 
+function regenerateCredentialsStep(context: SuiteContext): void {
   it(
     "5. make regenerate-credentials: rolled out, the old ones refused, traces flow again",
     async () => {

@@ -8,7 +8,7 @@ import { spansTagged } from "../../../lib/jaeger-client.ts";
 import { exportOnce, oneSpanRequest } from "../../../lib/otlp-client.ts";
 import { pollUntil } from "../../../lib/poll.ts";
 import { namespaces, ports, workloads } from "../../../lib/topology.ts";
-import { startPortForward } from "../../../bootstrap/port-forward.ts";
+import { startPortForward } from "../../../clusters/port-forward.ts";
 import { MINUTES, type SuiteContext } from "../context.ts";
 import { figures, kubectl } from "../harness.ts";
 import { finishLoad, startLoad } from "../load.ts";
@@ -27,77 +27,94 @@ async function everySpan(context: SuiteContext, runId: string, sent: number): Pr
   );
 }
 
+const rolloutStatus = (cluster: "edge" | "remote", workload: string) =>
+  kubectl(cluster, [...observability, "rollout", "status", workload, "--timeout=180s"]);
+
+/**
+ * Steady load from a pod in the edge cluster with a disruption in the middle of it: every span the
+ * generator reports sending must reach Jaeger.
+ */
+async function noSpanLost(
+  context: SuiteContext,
+  load: { name: string; rate: number; duration: string; flowingMs: number; figure: string },
+  disrupt: () => Promise<void>,
+): Promise<void> {
+  const runId = `${load.name}-${Date.now()}`;
+  await startLoad(load.name, runId, load.rate, load.duration);
+  await delay(load.flowingMs); // load flowing before the disruption
+  await disrupt();
+  const summary = await finishLoad(load.name);
+  expect(summary.dropped).toBe(0);
+  const found = await everySpan(context, runId, summary.spans);
+  figures(load.figure, { sent: summary.spans, in_jaeger: found });
+  expect(found).toBe(summary.spans);
+}
+
 export function resilienceSteps(context: SuiteContext): void {
+  edgeRestartStep(context);
+  remoteOutageStep(context);
+  largeExportsStep(context);
+}
+
+function edgeRestartStep(context: SuiteContext): void {
   it(
     "6a. under steady load, the edge collector pod is deleted: it comes back and no span is lost",
-    async () => {
-      const runId = `edge-restart-${Date.now()}`;
-      await startLoad("edge-restart", runId, 20, "40s");
-      await delay(10_000); // load flowing before the pod goes
-      await kubectl("edge", [
-        ...observability,
-        "delete",
-        "pod",
-        "--selector",
-        `app.kubernetes.io/name=${workloads.edgeCollector}`,
-        "--wait=false",
-      ]);
-      await kubectl("edge", [
-        ...observability,
-        "rollout",
-        "status",
-        `daemonset/${workloads.edgeCollector}`,
-        "--timeout=180s",
-      ]);
-      const summary = await finishLoad("edge-restart");
-      expect(summary.dropped).toBe(0);
-      const found = await everySpan(context, runId, summary.spans);
-      figures("edge collector deleted under load", { sent: summary.spans, in_jaeger: found });
-      expect(found).toBe(summary.spans);
-    },
+    () =>
+      noSpanLost(
+        context,
+        {
+          name: "edge-restart",
+          rate: 20,
+          duration: "40s",
+          flowingMs: 10_000,
+          figure: "edge collector deleted under load",
+        },
+        async () => {
+          const selector = `app.kubernetes.io/name=${workloads.edgeCollector}`;
+          await kubectl("edge", [...observability, "delete", "pod", "--selector", selector, "--wait=false"]);
+          await rolloutStatus("edge", `daemonset/${workloads.edgeCollector}`);
+        },
+      ),
     10 * MINUTES,
   );
+}
 
+function remoteOutageStep(context: SuiteContext): void {
   it(
     "6b. under steady load, the remote collector is scaled to 0 for 20 s: no span is lost",
-    async () => {
-      const runId = `remote-outage-${Date.now()}`;
-      const scale = (replicas: number) =>
-        kubectl("remote", [
-          ...observability,
-          "scale",
-          `deployment/${workloads.gatewayCollector}`,
-          `--replicas=${replicas}`,
-        ]);
-      await startLoad("remote-outage", runId, 20, "45s");
-      await delay(8_000);
-      await scale(0);
-      await kubectl("remote", [
-        ...observability,
-        "wait",
-        "--for=delete",
-        "pod",
-        "--selector",
-        `app.kubernetes.io/name=${workloads.gatewayCollector}`,
-        "--timeout=60s",
-      ]);
-      await delay(20_000); // the outage itself
-      await scale(1);
-      await kubectl("remote", [
-        ...observability,
-        "rollout",
-        "status",
-        `deployment/${workloads.gatewayCollector}`,
-        "--timeout=180s",
-      ]);
-      const summary = await finishLoad("remote-outage");
-      const found = await everySpan(context, runId, summary.spans);
-      figures("remote collector down 20 s under load", { sent: summary.spans, in_jaeger: found });
-      expect(found).toBe(summary.spans);
-    },
+    () =>
+      noSpanLost(
+        context,
+        {
+          name: "remote-outage",
+          rate: 20,
+          duration: "45s",
+          flowingMs: 8_000,
+          figure: "remote collector down 20 s under load",
+        },
+        async () => {
+          const deployment = `deployment/${workloads.remoteCollector}`;
+          await kubectl("remote", [...observability, "scale", deployment, "--replicas=0"]);
+          const selector = `app.kubernetes.io/name=${workloads.remoteCollector}`;
+          await kubectl("remote", [
+            ...observability,
+            "wait",
+            "--for=delete",
+            "pod",
+            "--selector",
+            selector,
+            "--timeout=60s",
+          ]);
+          await delay(20_000); // the outage itself
+          await kubectl("remote", [...observability, "scale", deployment, "--replicas=1"]);
+          await rolloutStatus("remote", deployment);
+        },
+      ),
     10 * MINUTES,
   );
+}
 
+function largeExportsStep(context: SuiteContext): void {
   it(
     "6c. large but legal exports next to steady load all arrive; one over the 4 MiB door is refused at the edge",
     async () => {

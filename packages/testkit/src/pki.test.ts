@@ -1,0 +1,163 @@
+import { createPrivateKey, X509Certificate as NodeX509 } from "node:crypto";
+import { once } from "node:events";
+import type { AddressInfo } from "node:net";
+import * as tls from "node:tls";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  createCa,
+  describeCertificate,
+  isSignedBy,
+  issueServerCertificate,
+  loadCa,
+  type CertificateAuthority,
+  type IssuedCertificate,
+} from "./pki.ts";
+
+/** The names and addresses a gateway certificate carries in this project (scripts/lib/topology.ts). */
+const DNS_NAMES = ["remote-control-plane", "localhost"];
+const IP_ADDRESSES = ["127.0.0.1"];
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** Connects to the loopback server as a client trusting `caPem`; resolves "ok" or the TLS error code. */
+async function handshake(port: number, caPem: string, servername?: string): Promise<string> {
+  const socket = tls.connect({ host: "127.0.0.1", port, ca: caPem, servername, ALPNProtocols: ["h2"] });
+  try {
+    await once(socket, "secureConnect");
+    return "ok";
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code ?? String(error);
+  } finally {
+    socket.destroy();
+  }
+}
+
+describe("pki", () => {
+  let ca: CertificateAuthority;
+  let otherCa: CertificateAuthority;
+  let server: IssuedCertificate;
+  let tlsServer: tls.Server;
+  let port: number;
+
+  beforeAll(async () => {
+    ca = await createCa({ commonName: "otel-e2r test CA", validityDays: 30 });
+    otherCa = await createCa({ commonName: "some other CA", validityDays: 30 });
+    server = await issueServerCertificate(ca, {
+      dnsNames: DNS_NAMES,
+      ipAddresses: IP_ADDRESSES,
+      validityDays: 7,
+    });
+    tlsServer = tls.createServer({ key: server.keyPem, cert: server.certPem, ALPNProtocols: ["h2"] }, (s) =>
+      s.end(),
+    );
+    // Handshake failures on the server side are expected in the negative tests.
+    tlsServer.on("tlsClientError", () => undefined);
+    tlsServer.listen(0, "127.0.0.1");
+    await once(tlsServer, "listening");
+    port = (tlsServer.address() as AddressInfo).port;
+  });
+
+  afterAll(async () => {
+    tlsServer.close();
+    await once(tlsServer, "close");
+  });
+
+  it.each(DNS_NAMES)("a client trusting the CA accepts the server as %s", async (name) => {
+    expect(await handshake(port, ca.certPem, name)).toBe("ok");
+  });
+
+  it.each(IP_ADDRESSES)("a client trusting the CA accepts the server at IP %s", async () => {
+    // No servername: node checks the connected IP against the certificate's IP SANs.
+    expect(await handshake(port, ca.certPem)).toBe("ok");
+  });
+
+  it("a client trusting a different CA rejects the server as unknown authority", async () => {
+    const code = await handshake(port, otherCa.certPem, "localhost");
+    expect(code).toMatch(/UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT|SELF_SIGNED/);
+  });
+
+  it("a client rejects a name that is not in the SANs", async () => {
+    expect(await handshake(port, ca.certPem, "attacker.example")).toBe("ERR_TLS_CERT_ALTNAME_INVALID");
+  });
+
+  it("issues a server certificate with exactly the requested SANs, usages and validity", () => {
+    const info = describeCertificate(server.certPem);
+    expect(info.dnsNames).toEqual([...DNS_NAMES]);
+    expect(info.ipAddresses).toEqual([...IP_ADDRESSES]);
+    expect(info.isCa).toBe(false);
+    expect(info.keyUsages).toEqual(["digitalSignature"]);
+    expect(info.extendedKeyUsages).toEqual(["serverAuth"]);
+    expect(info.authorityKeyId).toBe(describeCertificate(ca.certPem).subjectKeyId);
+    const lifetime = info.notAfter.getTime() - Date.now();
+    expect(lifetime).toBeGreaterThan(7 * DAY_MS - 60_000);
+    expect(lifetime).toBeLessThanOrEqual(7 * DAY_MS);
+    expect(info.notBefore.getTime()).toBeLessThan(Date.now());
+  });
+
+  it("agrees with node's own X.509 parser (an independent implementation)", () => {
+    const cert = new NodeX509(server.certPem);
+    expect(cert.ca).toBe(false);
+    expect(cert.checkHost("remote-control-plane")).toBe("remote-control-plane");
+    expect(cert.checkIP("127.0.0.1")).toBe("127.0.0.1");
+    expect(cert.checkHost("example.com")).toBeUndefined();
+    expect(cert.keyUsage).toEqual(["1.3.6.1.5.5.7.3.1"]);
+    expect(cert.checkIssued(new NodeX509(ca.certPem))).toBe(true);
+    expect(cert.checkIssued(new NodeX509(otherCa.certPem))).toBe(false);
+    expect(new NodeX509(ca.certPem).ca).toBe(true);
+  });
+
+  it("makes a CA that may sign certificates but not intermediate CAs", () => {
+    const info = describeCertificate(ca.certPem);
+    expect(info.isCa).toBe(true);
+    expect(info.keyUsages).toEqual(["keyCertSign", "cRLSign"]);
+    expect(info.subject).toBe("CN=otel-e2r test CA");
+  });
+
+  it("writes keys as PKCS#8 PEM and reads the CA back to sign again", async () => {
+    // Re-exporting as PKCS#8 PEM reproduces the text exactly only if it already was PKCS#8 PEM.
+    const key = createPrivateKey({ key: ca.keyPem, format: "pem" });
+    expect(key.asymmetricKeyType).toBe("ec");
+    expect(key.export({ format: "pem", type: "pkcs8" })).toBe(ca.keyPem);
+    const reloaded = await loadCa(ca.certPem, ca.keyPem);
+    const again = await issueServerCertificate(reloaded, { dnsNames: ["localhost"], validityDays: 1 });
+    expect(await isSignedBy(again.certPem, ca.certPem)).toBe(true);
+    expect(await isSignedBy(again.certPem, otherCa.certPem)).toBe(false);
+  });
+
+  it("refuses a CA key that belongs to another CA, without echoing key material", async () => {
+    await expect(loadCa(ca.certPem, otherCa.keyPem)).rejects.toThrow(/does not belong to the CA certificate/);
+    const error = await loadCa(ca.certPem, "not a key").then(
+      () => new Error("expected a rejection"),
+      (e: unknown) => e as Error,
+    );
+    expect(error.message).toMatch(/not a PKCS#8 ECDSA P-256 private key/);
+    expect(error.message).not.toContain("not a key");
+  });
+
+  it("refuses a server certificate as a CA", async () => {
+    await expect(loadCa(server.certPem, server.keyPem)).rejects.toThrow(/is not a CA/);
+  });
+
+  it("reports every bad option at once, naming the value and what was expected", async () => {
+    const error = await issueServerCertificate(ca, {
+      dnsNames: ["ok.example", "bad name"],
+      ipAddresses: ["999.1.1.1"],
+      validityDays: 0,
+    }).then(
+      () => new Error("expected a rejection"),
+      (e: unknown) => e as Error,
+    );
+    expect(error.message).toContain('dnsNames contains "bad name"');
+    expect(error.message).toContain('ipAddresses contains "999.1.1.1"');
+    expect(error.message).toContain("validityDays is 0");
+    await expect(createCa({ commonName: " ", validityDays: 1.5 })).rejects.toThrow(
+      /validityDays is 1.5[\s\S]*commonName/,
+    );
+  });
+
+  it("will not issue a certificate that outlives its CA", async () => {
+    await expect(issueServerCertificate(ca, { dnsNames: ["localhost"], validityDays: 365 })).rejects.toThrow(
+      /outlives the CA/,
+    );
+  });
+});

@@ -1,0 +1,73 @@
+// Part of `make up`: the Secrets both clusters mount (names and keys from topology.ts). They are sent
+// to kubectl on stdin, never in argv, and applied server-side: client-side apply would copy the whole
+// Secret, data included, into the kubectl.kubernetes.io/last-applied-configuration annotation.
+import type { Credentials } from "../lib/credentials.ts";
+import { clusters, namespaces, secrets, type ClusterKey } from "../lib/topology.ts";
+import { applyObjects } from "../kube/apply.ts";
+import type { K8sObject } from "../kube/objects.ts";
+import { MANAGED_BY, SECRETS_FIELD_MANAGER } from "./config.ts";
+
+export interface SecretMaterial {
+  readonly credentials: Credentials;
+  readonly htpasswd: string;
+  readonly caCertPem: string;
+  readonly serverCertPem: string;
+  readonly serverKeyPem: string;
+}
+
+const b64 = (text: string) => Buffer.from(text, "utf8").toString("base64");
+
+// Only the name: the manifests own the namespace's labels (pod security and so on). Applied under its own
+// field manager, this never takes those labels away, and the manifests' apply never touches the Secrets.
+function namespace(name: string): K8sObject {
+  return { apiVersion: "v1", kind: "Namespace", metadata: { name } };
+}
+
+function secret(
+  spec: { namespace: string; name: string; type?: string },
+  data: Record<string, string>,
+): K8sObject {
+  return {
+    apiVersion: "v1",
+    kind: "Secret",
+    metadata: { name: spec.name, namespace: spec.namespace, labels: { ...MANAGED_BY } },
+    type: spec.type ?? "Opaque",
+    data: Object.fromEntries(Object.entries(data).map(([key, value]) => [key, b64(value)])),
+  };
+}
+
+/** The objects bootstrap applies to each cluster: the namespaces the Secrets live in, then the Secrets. */
+export function secretObjects(material: SecretMaterial): Record<ClusterKey, K8sObject[]> {
+  const { exporterAuth, gatewayCa } = secrets.edge;
+  const { gatewayTls, htpasswd } = secrets.remote;
+  return {
+    edge: [
+      namespace(namespaces.observability),
+      secret(exporterAuth, {
+        [exporterAuth.keys.username]: material.credentials.username,
+        [exporterAuth.keys.password]: material.credentials.password,
+      }),
+      secret(gatewayCa, { [gatewayCa.keys.ca]: material.caCertPem }),
+    ],
+    remote: [
+      namespace(namespaces.observability),
+      secret(gatewayTls, {
+        [gatewayTls.keys.cert]: material.serverCertPem,
+        [gatewayTls.keys.key]: material.serverKeyPem,
+      }),
+      secret(htpasswd, { [htpasswd.keys.htpasswd]: material.htpasswd }),
+    ],
+  };
+}
+
+export async function applySecrets(material: SecretMaterial, note: (line: string) => void): Promise<string> {
+  const objects = secretObjects(material);
+  for (const cluster of Object.keys(objects) as ClusterKey[]) {
+    await applyObjects(cluster, objects[cluster], SECRETS_FIELD_MANAGER);
+    const names = objects[cluster]
+      .filter((o) => o.kind === "Secret")
+      .map((o) => `${o.metadata.namespace}/${o.metadata.name}`);
+    note(`${clusters[cluster].name}: ${names.join(", ")}`);
+  }
+  return "Secrets applied to both clusters";
+}

@@ -1,0 +1,60 @@
+// The verify sequence (scripts/lib/verify/run.ts) against the clusters: a port-forward to Jaeger's query
+// API on the remote cluster and the gateway's host port, then the pass/fail table. `make verify` and
+// `make up`'s last step run it.
+import { createJaegerClient } from "../lib/jaeger-client.ts";
+import { expectations, formatRows, type CheckRow } from "../lib/verify/pipeline-checks.ts";
+import { runVerify } from "../lib/verify/run.ts";
+import { gateway } from "../lib/topology.ts";
+import { readClientState, STATE_DIR } from "../lib/state.ts";
+import { bold, green, red, say } from "../cli/ui.ts";
+import { jaegerQuery, startPortForward } from "./port-forward.ts";
+
+export interface VerifyOptions {
+  /** host:port of the gateway as the laptop reaches it. */
+  gatewayAddress: string;
+  /** Bound on waiting for the apps' traces to show up in Jaeger. */
+  pipelineTimeoutMs: number;
+  /** Bound on waiting for the gateway check's accepted span to show up. */
+  leakTimeoutMs: number;
+  stateDir: string;
+}
+
+export const defaultVerifyOptions: VerifyOptions = Object.freeze({
+  gatewayAddress: `localhost:${gateway.hostPort}`,
+  pipelineTimeoutMs: 180_000,
+  leakTimeoutMs: 60_000,
+  stateDir: STATE_DIR,
+});
+
+/** Runs every check and prints the table; resolves with the rows (the caller decides the exit code). */
+export async function verify(options: VerifyOptions): Promise<CheckRow[]> {
+  const client = readClientState(options.stateDir);
+  const forward = await startPortForward(jaegerQuery);
+  try {
+    const rows = await runVerify({
+      jaeger: createJaegerClient(forward.url),
+      gateway: {
+        address: options.gatewayAddress,
+        caPem: client.caCertPem,
+        username: client.credentials.username,
+        password: client.credentials.password,
+      },
+      expectations: expectations({ podMetadata: true }),
+      pipelineTimeoutMs: options.pipelineTimeoutMs,
+      leakTimeoutMs: options.leakTimeoutMs,
+      note: (line) => say(`      ${line}`),
+    });
+    say();
+    say(formatRows(rows).replace(/^PASS/gm, green("PASS")).replace(/^FAIL/gm, red("FAIL")));
+    say();
+    const failed = rows.filter((row) => !row.ok).length;
+    say(
+      failed === 0
+        ? green(bold(`verify: all ${rows.length} checks passed`))
+        : red(bold(`verify: ${failed} of ${rows.length} checks failed`)),
+    );
+    return rows;
+  } finally {
+    await forward.stop();
+  }
+}

@@ -1,0 +1,71 @@
+// `make logs`: the edge collector's and the remote gateway collector's logs (both single-node clusters,
+// so one pod each). --follow streams both at once, each line prefixed by its pod.
+import { spawn } from "node:child_process";
+import { clusters, namespaces, workloads, type ClusterKey } from "../lib/topology.ts";
+import { parseFlags, runMain } from "../cli/command.ts";
+import { bold, say } from "../cli/ui.ts";
+import { describeCommand, run } from "../lib/exec.ts";
+import { Failure, exitCodes } from "../lib/exit-codes.ts";
+
+const command = {
+  name: "logs",
+  summary: "Prints the edge collector's and the remote gateway collector's logs.",
+  options: { follow: { type: "boolean" }, tail: { type: "string" } },
+  help: {
+    follow: "keep streaming new lines (Ctrl-C to stop)",
+    tail: "lines per collector (default 100; -1 for all)",
+  },
+} as const;
+
+export const collectors: readonly { cluster: ClusterKey; target: string }[] = Object.freeze([
+  { cluster: "edge", target: `daemonset/${workloads.edgeCollector}` },
+  { cluster: "remote", target: `deployment/${workloads.remoteCollector}` },
+]);
+
+export function logsArgs(cluster: ClusterKey, target: string, tail: number, follow: boolean): string[] {
+  return [
+    "--context",
+    clusters[cluster].context,
+    "--namespace",
+    namespaces.observability,
+    "logs",
+    target,
+    "--all-containers",
+    "--prefix",
+    `--tail=${tail}`,
+    ...(follow ? ["--follow"] : []),
+  ];
+}
+
+if (import.meta.main)
+  runMain(async () => {
+    const { values } = parseFlags(command, process.argv.slice(2));
+    const tail = values.tail === undefined ? 100 : Number(values.tail);
+    if (!Number.isInteger(tail) || tail < -1)
+      throw new Failure(
+        `--tail ${JSON.stringify(values.tail)} is not a whole number of lines (or -1 for all)`,
+        exitCodes.usage,
+      );
+    if (values.follow === true) {
+      // Both streams at once; Ctrl-C stops both (they share the terminal's process group).
+      const children = collectors.map(({ cluster, target }) => {
+        const args = logsArgs(cluster, target, tail, true);
+        say(bold(`$ ${describeCommand("kubectl", args)}`));
+        return spawn("kubectl", args, { stdio: "inherit" });
+      });
+      const codes = await Promise.all(
+        children.map((c) => new Promise<number>((r) => c.once("exit", (code) => r(code ?? 0)))),
+      );
+      if (codes.some((code) => code !== 0)) process.exitCode = exitCodes.stepFailed;
+      return;
+    }
+    let failed = false;
+    for (const { cluster, target } of collectors) {
+      say(bold(`== ${clusters[cluster].name}: ${target} (${namespaces.observability})`));
+      const result = await run("kubectl", logsArgs(cluster, target, tail, false), { allowFailure: true });
+      say((result.exitCode === 0 ? result.stdout : result.stderr).trimEnd());
+      failed ||= result.exitCode !== 0;
+    }
+    if (failed)
+      throw new Failure("could not read every collector's logs (is `make up` done?)", exitCodes.notReady);
+  });

@@ -1,0 +1,126 @@
+// `make status`: what is running and where things are — workloads of both clusters, the gateway's
+// addresses, certificate expiry, and where the credentials are (never the credentials themselves).
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { describeCertificate } from "../../packages/testkit/src/pki.ts";
+import { clusters, gateway, namespaces, clusterKeys } from "../lib/topology.ts";
+import { parseFlags, runMain } from "../cli/command.ts";
+import { existingClusters } from "../clusters/clusters.ts";
+import { gatewayStatus } from "../clusters/gateway-api.ts";
+import { bold, say, table } from "../cli/ui.ts";
+import { run } from "../lib/exec.ts";
+import { STATE_DIR, stateFiles } from "../lib/state.ts";
+
+const command = {
+  name: "status",
+  summary:
+    "Shows both clusters' workloads, the gateway address, certificate expiry and where the credentials are.",
+  options: {},
+  help: {},
+} as const;
+
+const OUR_NAMESPACES = new Set<string>(Object.values(namespaces));
+const DAY_MS = 24 * 3600 * 1000;
+
+/**
+ * Keeps our namespaces' rows of `kubectl get deployments,daemonsets --all-namespaces`, which prints one
+ * table per resource type (header first, tables separated by a blank line).
+ */
+export function ourRows(output: string): string {
+  return output
+    .trimEnd()
+    .split(/\n\s*\n/)
+    .map((block) => {
+      const [header = "", ...rows] = block.split("\n");
+      const ours = rows.filter((row) => OUR_NAMESPACES.has(row.split(/\s+/)[0] ?? ""));
+      return ours.length > 0 ? [header, ...ours].join("\n") : "";
+    })
+    .filter((block) => block !== "")
+    .join("\n\n");
+}
+
+function certificateLine(file: string): string {
+  // Certificates are public; the state folder's keys are never read here.
+  const info = describeCertificate(readFileSync(file, "utf8"));
+  const days = Math.floor((info.notAfter.getTime() - Date.now()) / DAY_MS);
+  return `${info.subject}, expires ${info.notAfter.toISOString().slice(0, 10)} (in ${days} days)${
+    info.dnsNames.length + info.ipAddresses.length > 0
+      ? `, SANs ${[...info.dnsNames, ...info.ipAddresses].join(", ")}`
+      : ""
+  }`;
+}
+
+async function printClusters(): Promise<Set<string>> {
+  const existing = await existingClusters().catch(() => new Set<string>());
+  for (const key of clusterKeys) {
+    const cluster = clusters[key];
+    say(bold(`Cluster ${cluster.name} (context ${cluster.context})`));
+    if (!existing.has(cluster.name)) {
+      say("  not running — `make up` creates it");
+      continue;
+    }
+    const result = await run(
+      "kubectl",
+      ["--context", cluster.context, "get", "deployments,daemonsets", "--all-namespaces"],
+      { allowFailure: true },
+    );
+    const rows =
+      result.exitCode === 0
+        ? ourRows(result.stdout) || "no workloads of this project yet"
+        : result.stderr.trimEnd();
+    say(rows.replace(/^/gm, "  "));
+  }
+  return existing;
+}
+
+async function printGateway(existing: ReadonlySet<string>): Promise<void> {
+  say(bold("Gateway"));
+  say(
+    table([
+      ["  from this machine", `https://localhost:${gateway.hostPort}`],
+      ["  from edge pods", `https://${gateway.crossClusterHost}:${gateway.nodePort}`],
+      [
+        "  Gateway status",
+        existing.has(clusters.remote.name) ? await gatewayStatus() : "remote cluster not running",
+      ],
+    ]),
+  );
+}
+
+function printState(): void {
+  say(bold(`State folder ${STATE_DIR}`));
+  if (!existsSync(STATE_DIR)) {
+    say("  not created yet — `make up` generates the CA, the gateway certificate and the credentials");
+    return;
+  }
+  const rows: string[][] = [];
+  for (const [label, name] of [
+    ["CA certificate", stateFiles.caCert],
+    ["gateway certificate", stateFiles.serverCert],
+  ] as const) {
+    const file = join(STATE_DIR, name);
+    rows.push([`  ${label}`, existsSync(file) ? certificateLine(file) : "missing"]);
+  }
+  for (const [label, name] of [
+    ["username", stateFiles.username],
+    ["password", stateFiles.password],
+    ["htpasswd", stateFiles.htpasswd],
+    ["CA key", stateFiles.caKey],
+    ["gateway key", stateFiles.serverKey],
+  ] as const) {
+    const file = join(STATE_DIR, name);
+    rows.push([
+      `  ${label}`,
+      existsSync(file) ? `${file} (mode ${(statSync(file).mode & 0o777).toString(8)})` : "missing",
+    ]);
+  }
+  say(table(rows));
+}
+
+if (import.meta.main)
+  runMain(async () => {
+    parseFlags(command, process.argv.slice(2));
+    const existing = await printClusters();
+    await printGateway(existing);
+    printState();
+  });

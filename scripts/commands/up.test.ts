@@ -1,0 +1,135 @@
+// `make up`'s failure paths that no real machine produces on demand — Docker missing or down, kind or
+// kubectl missing or too old, too little memory, the gateway port taken — against stand-in tools
+// (scripts/testing/fakes). Each must stop at preflight with its message and exit code, all problems at
+// once, before anything is created. What works is proven by the real-cluster suite.
+import { createServer, type Server } from "node:net";
+import { statSync } from "node:fs";
+import { afterEach, describe, expect, it } from "vitest";
+import { clusters, gateway } from "../lib/topology.ts";
+import { createFakes, runBootstrap, type Fakes } from "../testing/fakes/fake-path.ts";
+import { portsToCheck } from "./up.ts";
+import { exitCodes } from "../lib/exit-codes.ts";
+
+const PROCESS_TEST_TIMEOUT_MS = 120_000;
+let fakes: Fakes | undefined;
+let holder: Server | undefined;
+afterEach(() => {
+  fakes?.cleanup();
+  fakes = undefined;
+  holder?.close();
+  holder = undefined;
+});
+
+/** Preflight's read-only calls are the only ones allowed before it passes. */
+const onlyPreflightCalls = (calls: readonly string[]) =>
+  calls.filter(
+    (c) => !/^(docker info|kind version|kind get clusters|kubectl --context \S+ version --client)/.test(c),
+  );
+
+describe("make up preflight (stand-in tools, a real port)", { timeout: PROCESS_TEST_TIMEOUT_MS }, () => {
+  const cases: {
+    name: string;
+    tools?: ("docker" | "kind" | "kubectl")[];
+    world?: Parameters<typeof createFakes>[0] extends infer O
+      ? O extends { world?: infer W }
+        ? W
+        : never
+      : never;
+    code: number;
+    message: RegExp;
+  }[] = [
+    {
+      name: "docker missing",
+      tools: ["kind", "kubectl"],
+      code: exitCodes.dockerMissing,
+      message: /docker is not installed \(not on PATH\)\. Install Docker/,
+    },
+    {
+      name: "docker down",
+      world: (w) => void (w.docker = "down"),
+      code: exitCodes.dockerUnreachable,
+      message: /Docker daemon is not reachable:\n.*Cannot connect to the Docker daemon.*\n.*Start Docker/,
+    },
+    {
+      name: "kind missing",
+      tools: ["docker", "kubectl"],
+      code: exitCodes.kindMissing,
+      message: /kind is not installed \(not on PATH\); this project needs kind \d+\.\d+\.\d+ or newer/,
+    },
+    {
+      name: "kind too old",
+      world: (w) => void (w.kind.version = "0.29.0"),
+      code: exitCodes.kindTooOld,
+      message: /kind 0\.29\.0 is too old; this project needs kind \d+\.\d+\.\d+ or newer\. Upgrade/,
+    },
+    {
+      name: "kubectl missing",
+      tools: ["docker", "kind"],
+      code: exitCodes.kubectlMissing,
+      message: /kubectl is not installed \(not on PATH\); this project needs kubectl \d+\.\d+\.\d+ or newer/,
+    },
+    {
+      name: "kubectl too old",
+      world: (w) => void (w.kubectl.version = "1.31.4"),
+      code: exitCodes.kubectlTooOld,
+      message: /kubectl 1\.31\.4 is too old; this project needs kubectl \d+\.\d+\.\d+ or newer/,
+    },
+    {
+      name: "too little memory",
+      world: (w) => void (w.docker = { version: "28.5.1", memTotal: 2 * 1024 ** 3 }),
+      code: exitCodes.notEnoughMemory,
+      message: /Docker has 2\.0 GiB of memory; the two clusters need at least 4\.0 GiB/,
+    },
+  ];
+
+  it.each(cases)(
+    "$name → its message and exit code, nothing else done",
+    async ({ tools, world, code, message }) => {
+      fakes = await createFakes({ tools, world });
+      const result = await runBootstrap(fakes, "up");
+      expect(result.exitCode).toBe(code);
+      expect(result.stdout).toMatch(message);
+      expect(result.stdout).toContain(`[exit ${code}]`);
+      expect(result.stderr).toMatch(/step 1\/\d+ "Preflight/);
+      expect(result.stderr).not.toMatch(/\n\s+at /);
+      expect(onlyPreflightCalls(fakes.calls())).toEqual([]);
+      expect(() => statSync(fakes!.stateDir)).toThrow();
+    },
+  );
+
+  it("port taken → exit 16 naming the port; all problems reported at once, lowest code wins", async () => {
+    fakes = await createFakes({
+      tools: ["docker", "kubectl"],
+      world: (w) => void (w.kubectl.version = "1.20.0"),
+    });
+    const port = Number(fakes.env.OTEL_E2R_PREFLIGHT_GATEWAY_PORT);
+    holder = createServer();
+    await new Promise<void>((resolve) => holder!.listen(port, "127.0.0.1", resolve));
+    const result = await runBootstrap(fakes, "up");
+    expect(result.stdout).toContain("preflight found 3 problems");
+    expect(result.stdout).toMatch(new RegExp(`\\[exit 16\\] port ${port} on this machine is already in use`));
+    expect(result.stdout).toMatch(/\[exit 12\] kind is not installed/);
+    expect(result.stdout).toMatch(/\[exit 15\] kubectl 1\.20\.0 is too old/);
+    expect(result.exitCode).toBe(exitCodes.kindMissing);
+  });
+
+  it("does not count the gateway port as taken when the remote cluster (its owner) exists", () => {
+    expect(portsToCheck(new Set([clusters.edge.name]))).toEqual([gateway.hostPort]);
+    expect(portsToCheck(new Set([clusters.edge.name, clusters.remote.name]))).toEqual([]);
+  });
+
+  it("rejects an unknown flag, a bad PIN_OVERRIDES or a missing IMAGES_ARCHIVE with exit 2 before doing anything", async () => {
+    fakes = await createFakes();
+    const flag = await runBootstrap(fakes, "up", ["--no-such-flag"]);
+    expect(flag.exitCode).toBe(exitCodes.usage);
+    expect(flag.stderr).toContain("--no-such-flag");
+    const overrides = await runBootstrap(fakes, "up", [], { PIN_OVERRIDES: "/nonexistent/overrides.env" });
+    expect(overrides.exitCode).toBe(exitCodes.usage);
+    expect(overrides.stderr).toContain('PIN_OVERRIDES is "/nonexistent/overrides.env", which does not exist');
+    const archive = await runBootstrap(fakes, "up", [], { IMAGES_ARCHIVE: "/nonexistent/images.tar" });
+    expect(archive.exitCode).toBe(exitCodes.usage);
+    expect(archive.stderr).toContain('IMAGES_ARCHIVE is "/nonexistent/images.tar", which does not exist');
+    for (const result of [flag, overrides, archive]) expect(result.stderr).not.toMatch(/\n\s+at /);
+    expect(fakes.calls()).toEqual([]);
+  });
+});

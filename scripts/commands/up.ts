@@ -1,0 +1,185 @@
+// `make up`: both kind clusters, the pipeline, and the proof that traces crossed. Every step converges:
+// run it again on a running setup and it creates, rebuilds and reloads nothing. On failure it names the
+// step, shows the tail of what failed, exports kind's and the collectors' logs to .logs/ and leaves the
+// clusters up for inspection.
+import { existsSync, mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { overrides, pinnedImages, resolve } from "../lib/pinned.ts";
+import { clusters, gateway, ports } from "../lib/topology.ts";
+import { versions } from "../lib/versions.ts";
+import { ensureGatewayCertificates } from "../clusters/certificates.ts";
+import { parseFlags, runMain } from "../cli/command.ts";
+import { ensureClusters, existingClusters } from "../clusters/clusters.ts";
+import { LOGS_DIR } from "../clusters/config.ts";
+import { exportDiagnostics } from "../clusters/diagnostics.ts";
+import { installGatewayApiCrds, proveGatewayRoutes } from "../clusters/gateway-api.ts";
+import {
+  describeAdjustments,
+  detectHostAdjustments,
+  type HostAdjustments,
+} from "../clusters/host-adjustments.ts";
+import { buildAppImages, ensureHostImages, loadImages } from "../clusters/images.ts";
+import { describePreflight, preflight } from "../clusters/preflight.ts";
+import { applySecrets, type SecretMaterial } from "../clusters/secrets.ts";
+import { runSteps, type Step } from "../cli/steps.ts";
+import { bold, cyan, say } from "../cli/ui.ts";
+import { defaultVerifyOptions, verify } from "../clusters/verify.ts";
+import { type ImageRefs } from "../kube/render.ts";
+import { deployManifests } from "../clusters/manifests.ts";
+import { logCommandsTo } from "../lib/exec.ts";
+import { Failure, exitCodes } from "../lib/exit-codes.ts";
+import { STATE_DIR, ensureCredentials } from "../lib/state.ts";
+
+interface UpContext {
+  stateDir: string;
+  verify: boolean;
+  archive?: string;
+  images?: ImageRefs;
+  adjustments?: HostAdjustments;
+  material?: SecretMaterial;
+}
+
+/**
+ * Host ports preflight must find free. OTEL_E2R_PREFLIGHT_GATEWAY_PORT stands in for the gateway port in
+ * the tests, so they never depend on (or grab) the real port 30443 of the machine running them.
+ */
+export function portsToCheck(existing: ReadonlySet<string>): number[] {
+  const port = Number(process.env.OTEL_E2R_PREFLIGHT_GATEWAY_PORT ?? gateway.hostPort);
+  // The remote cluster, when it exists, is what holds the gateway port: that is not a conflict.
+  return existing.has(clusters.remote.name) ? [] : [port];
+}
+
+const nodeImage = () => resolve(versions().KIND_NODE_IMAGE);
+
+export const upSteps: readonly Step<UpContext>[] = [
+  {
+    title: "Preflight: Docker, kind, kubectl, free ports, memory, image overrides",
+    async run() {
+      const pins = versions();
+      // kind may be missing; preflight reports that. Until then, assume no cluster exists.
+      const existing = await existingClusters().catch(() => new Set<string>());
+      const report = await preflight({
+        kindMinVersion: pins.KIND_VERSION,
+        kubectlMinVersion: pins.KUBECTL_MIN_VERSION,
+        ports: portsToCheck(existing),
+      });
+      return describePreflight(report);
+    },
+  },
+  {
+    title: "Images on this machine: the pinned ones, and the two apps built here",
+    async run(context, note) {
+      const pinned = await ensureHostImages(note, context.archive);
+      context.images = await buildAppImages(note);
+      return pinned;
+    },
+  },
+  {
+    title: "Kind clusters: edge and remote, adjusted to this host",
+    async run(context, note) {
+      context.adjustments = await detectHostAdjustments(nodeImage());
+      note(`host adjustments: ${describeAdjustments(context.adjustments)}`);
+      return ensureClusters(nodeImage(), context.adjustments, note);
+    },
+  },
+  {
+    title: "Images into the clusters (kind load: nothing is pulled inside a cluster)",
+    run: (context, note) => loadImages(context.images!, note),
+  },
+  {
+    title: "Local CA, gateway certificate and basic-auth credentials (state folder, never printed)",
+    async run(context, note) {
+      const certs = await ensureGatewayCertificates(context.stateDir, { note });
+      const creds = ensureCredentials({ stateDir: context.stateDir });
+      context.material = {
+        credentials: creds.credentials,
+        htpasswd: creds.htpasswd,
+        caCertPem: certs.caCertPem,
+        serverCertPem: certs.certPem,
+        serverKeyPem: certs.keyPem,
+      };
+      return `CA ${certs.outcome.ca}, certificate ${certs.outcome.server} (expires ${certs.server.notAfter.toISOString().slice(0, 10)}), credentials ${creds.outcome}; in ${context.stateDir}`;
+    },
+  },
+  {
+    title: "Secrets in both clusters",
+    run: (context, note) => applySecrets(context.material!, note),
+  },
+  {
+    title: "Gateway API CRDs and the manifests (remote first, then edge), the gateway proven to route",
+    async run(context, note) {
+      await installGatewayApiCrds(note);
+      await deployManifests("remote", context.images!, note);
+      await proveGatewayRoutes(context.material!.caCertPem, note);
+      await deployManifests("edge", context.images!, note);
+      return "both clusters rolled out";
+    },
+  },
+  {
+    title: "Verify: traces crossed, the gateway rejects bad clients",
+    async run(context) {
+      if (!context.verify) return "skipped (--no-verify)";
+      const rows = await verify({ ...defaultVerifyOptions, stateDir: context.stateDir });
+      const failed = rows.filter((row) => !row.ok);
+      if (failed.length > 0)
+        throw new Failure(
+          `${failed.length} check(s) failed: ${failed.map((row) => row.check).join("; ")}`,
+          exitCodes.verifyFailed,
+        );
+      return `${rows.length} checks passed`;
+    },
+  },
+];
+
+function printNextSteps(): void {
+  say();
+  say(bold("Next:"));
+  say(
+    `  ${cyan("make jaeger")}   open Jaeger at http://localhost:${ports.jaegerQuery} (port-forward; Ctrl-C to stop)`,
+  );
+  say(`  ${cyan("make send")}     send your own traces from this machine straight to the gateway`);
+  say(`  ${cyan("make status")}   workloads, gateway address, certificate expiry, where the credentials are`);
+  say(`  ${cyan("make logs")}     the edge and remote collectors' logs`);
+  say(`  the labs in docs/labs/ walk through what to try next; \`make down\` deletes both clusters`);
+}
+
+const command = {
+  name: "up",
+  summary:
+    "Creates both kind clusters, deploys the pipeline and verifies that traces cross from edge to remote.",
+  options: { "no-verify": { type: "boolean" } },
+  help: { "no-verify": "skip the last step (run `make verify` later)" },
+} as const;
+
+/** Reads the environment the command takes (IMAGES_ARCHIVE, PIN_OVERRIDES) before doing anything. */
+function environment(): { archive?: string } {
+  try {
+    overrides();
+    pinnedImages();
+  } catch (error) {
+    throw new Failure((error as Error).message, exitCodes.usage);
+  }
+  const archive = process.env.IMAGES_ARCHIVE;
+  if (archive !== undefined && archive !== "" && !existsSync(archive))
+    throw new Failure(
+      `IMAGES_ARCHIVE is ${JSON.stringify(archive)}, which does not exist; expected an archive written by \`make images-save\``,
+      exitCodes.usage,
+    );
+  return { archive };
+}
+
+if (import.meta.main)
+  runMain(async () => {
+    const { values } = parseFlags(command, process.argv.slice(2));
+    const env = environment();
+    const stamp = new Date().toISOString().replace(/[:.]/g, "-");
+    mkdirSync(LOGS_DIR, { recursive: true });
+    const runLog = join(LOGS_DIR, `up-${stamp}.log`);
+    logCommandsTo(runLog);
+    await runSteps(
+      upSteps,
+      { stateDir: STATE_DIR, verify: values["no-verify"] !== true, archive: env.archive },
+      { onFailure: async (failed) => void (await exportDiagnostics(failed.number, runLog, stamp)) },
+    );
+    printNextSteps();
+  });

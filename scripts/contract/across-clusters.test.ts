@@ -1,0 +1,167 @@
+// Contract tests across the two clusters and of the remote entry point: what the edge dials is what the
+// remote exposes and bootstrap certifies, Traefik's flags, RBAC and Gateway API version, the names the
+// scripts use, and the local collector build's version.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, relative } from "node:path";
+import { execa } from "execa";
+import { parse, stringify } from "yaml";
+import { describe, expect, it } from "vitest";
+import { gateway, namespaces, REPO_ROOT, workloads as names } from "../lib/topology.ts";
+import { TRAEFIK_COMMON_ARGS } from "../local/traefik-config.ts";
+import { versions } from "../lib/versions.ts";
+import { checkServerNames, deployedConfigs } from "./checks/collector-config.ts";
+import { parseImage } from "./checks/images.ts";
+import { checkTraefikRbac, providerAccess, readProviderSource } from "./checks/traefik-rbac.ts";
+import type { K8sObject } from "../kube/objects.ts";
+import { allContainers, parseObjects, workloads } from "../kube/objects.ts";
+import { kustomize } from "../kube/render.ts";
+import { collectorVersion } from "./otelcol.ts";
+import { render } from "./render.ts";
+import { schemas } from "./schemas.ts";
+
+const pins = versions();
+const isCollector = (image: string) => parseImage(image).repository === pins.OTELCOL_IMAGE;
+
+/** The Traefik container of the remote cluster's rendering. */
+function traefikContainer(objects: readonly K8sObject[]) {
+  const deployment = objects.find((o) => o.kind === "Deployment" && o.metadata.name === names.traefik);
+  if (!deployment) throw new Error(`the remote rendering has no Deployment ${names.traefik}`);
+  return workloads([deployment])[0]!.pod.containers[0]!;
+}
+
+// Cold runs download schemas and may wait for go-tools.sh to build a tool.
+const SLOW = 600_000;
+
+describe("across the clusters", () => {
+  it(
+    "the edge exporter verifies a name that is in the gateway certificate's SANs (what bootstrap issues)",
+    async () => {
+      const { objects } = await render("edge");
+      const { configs } = deployedConfigs(objects, isCollector);
+      const edge = configs.filter((c) => c.workload.metadata.name === names.edgeCollector);
+      expect(edge).toHaveLength(1);
+      for (const { config, env } of edge) expect(checkServerNames(config, env, gateway.dnsNames)).toEqual([]);
+      expect(edge[0]?.env.REMOTE_GATEWAY_ENDPOINT).toBe(`${gateway.crossClusterHost}:${gateway.nodePort}`);
+    },
+    SLOW,
+  );
+
+  it(
+    "Traefik's Service has the fixed NodePort the edge dials and kind maps, to the entry point the listener names",
+    async () => {
+      const { objects } = await render("remote");
+      const service = objects.find((o) => o.kind === "Service" && o.metadata.name === names.traefik);
+      const ports = service?.spec?.ports as { nodePort?: number; targetPort?: string }[];
+      expect(service?.spec?.type).toBe("NodePort");
+      expect(ports.map((p) => p.nodePort)).toEqual([gateway.nodePort]);
+      const container = traefikContainer(objects);
+      const target = container.ports?.find((p) => p.name === ports[0]?.targetPort);
+      expect(target?.containerPort).toBe(gateway.listenerPort);
+      expect(container.args).toContain(`--entrypoints.websecure.address=:${gateway.listenerPort}`);
+      const listeners = objects.find((o) => o.kind === "Gateway")?.spec?.listeners as { port: number }[];
+      expect(listeners.map((l) => l.port)).toEqual([gateway.listenerPort]);
+      const kind = parse(readFileSync(join(REPO_ROOT, "clusters/remote.yaml"), "utf8")) as {
+        nodes: { extraPortMappings?: { containerPort: number; hostPort: number }[] }[];
+      };
+      expect(kind.nodes[0]?.extraPortMappings).toContainEqual(
+        expect.objectContaining({ containerPort: gateway.nodePort, hostPort: gateway.hostPort }),
+      );
+    },
+    SLOW,
+  );
+
+  it(
+    "Traefik runs the flags the local topology shares, exposes no dashboard or API, and stays on the standard channel",
+    async () => {
+      const { objects } = await render("remote");
+      const args = traefikContainer(objects).args ?? [];
+      for (const flag of TRAEFIK_COMMON_ARGS) expect(args).toContain(flag);
+      // With the standard CRDs, the experimental channel makes Traefik loop on listing v1alpha2 TCPRoutes
+      // and load no routes at all, while it stays Ready and the Gateway stays Programmed.
+      expect(args.filter((a) => /experimentalchannel|--api\.(dashboard|insecure)=true/i.test(a))).toEqual([]);
+      expect(args).toContain(`--providers.kubernetesgateway.namespaces=${namespaces.observability}`);
+      expect(args).toContain(
+        `--providers.kubernetesgateway.statusaddress.hostname=${gateway.crossClusterHost}`,
+      );
+    },
+    SLOW,
+  );
+
+  it(
+    "gives Traefik exactly the RBAC its Gateway API provider uses at the pinned version (from its source)",
+    async () => {
+      const { objects } = await render("remote");
+      const access = providerAccess(readProviderSource((await schemas()).traefikModuleDir));
+      // The source scan found the provider's informers and status writers (a refactor upstream would show here).
+      expect(access.needs.size).toBeGreaterThanOrEqual(10);
+      expect(access.needs.get("/secrets")?.verbs).toEqual(["list", "watch"]);
+      expect(
+        checkTraefikRbac(objects, access, { namespace: namespaces.observability, name: names.traefik }),
+      ).toEqual([]);
+    },
+    SLOW,
+  );
+
+  it(
+    "uses the workload names scripts/lib/topology.ts gives the scripts",
+    async () => {
+      const all = [...(await render("edge")).objects, ...(await render("remote")).objects];
+      const has = (kind: string, name: string) =>
+        all.some((o) => o.kind === kind && o.metadata.name === name);
+      expect(has("DaemonSet", names.edgeCollector) && has("Service", names.edgeCollector)).toBe(true);
+      expect(has("Deployment", names.remoteCollector) && has("Service", names.remoteCollector)).toBe(true);
+      expect(has("Deployment", names.jaeger) && has("Service", names.jaeger)).toBe(true);
+      expect(has("Gateway", names.gateway)).toBe(true);
+      expect(has("Deployment", names.sampleService) && has("Service", names.sampleService)).toBe(true);
+      expect(has("Deployment", names.traceGenerator)).toBe(true);
+    },
+    SLOW,
+  );
+
+  it(
+    "bootstrap's image overlay (manifests/README.md) sets exactly the two app images' tags",
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), "contract-overlay-"));
+      try {
+        const base = relative(dir, join(REPO_ROOT, "manifests/edge"));
+        const images = [names.sampleService, names.traceGenerator].map((app) => ({
+          name: `otel-e2r/${app}`,
+          newTag: `sha-${app}`,
+        }));
+        writeFileSync(join(dir, "kustomization.yaml"), stringify({ resources: [base], images }));
+        const { stdout } = await execa("kubectl", ["kustomize", dir]);
+        const imagesOf = (objects: readonly K8sObject[]) => allContainers(objects).map((c) => c.image);
+        const before = imagesOf(await kustomize("edge"));
+        const after = imagesOf(parseObjects(stdout));
+        expect(before).toContain("otel-e2r/sample-service:set-by-bootstrap");
+        expect(after).toEqual(
+          before.map((image) =>
+            image?.replace(/^otel-e2r\/([a-z-]+):set-by-bootstrap$/, "otel-e2r/$1:sha-$1"),
+          ),
+        );
+        expect(after).toContain("otel-e2r/trace-generator:sha-trace-generator");
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+    SLOW,
+  );
+
+  it(
+    "the local collector build is the version the images pin",
+    async () => {
+      expect(await collectorVersion()).toBe(pins.OTELCOL_VERSION);
+    },
+    SLOW,
+  );
+
+  it(
+    "the pinned Traefik is built against the pinned Gateway API release, whose CRDs bootstrap installs",
+    async () => {
+      const goMod = readFileSync(join((await schemas()).traefikModuleDir, "go.mod"), "utf8");
+      expect(/^\s*sigs\.k8s\.io\/gateway-api v(\S+)/m.exec(goMod)?.[1]).toBe(pins.GATEWAY_API_VERSION);
+    },
+    SLOW,
+  );
+});

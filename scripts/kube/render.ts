@@ -1,0 +1,64 @@
+// The one rendering of the manifests, for what `make up` applies and what the contract tests check:
+// `kubectl kustomize` (the kustomize users have in their kubectl), then, in memory, the app images' built
+// tags and the pinned images' PIN_OVERRIDES stand-ins. Committed files are never edited.
+import { join } from "node:path";
+import { stringify } from "yaml";
+import { overrides, type Overrides } from "../lib/pinned.ts";
+import { REPO_ROOT, appImages, clusters, type ClusterKey } from "../lib/topology.ts";
+import { allContainers, parseObjects, type K8sObject } from "./objects.ts";
+import { run } from "../lib/exec.ts";
+
+/** Repository (e.g. "otel-e2r/sample-service") → the reference built for it (`repo:tag`). */
+export type ImageRefs = ReadonlyMap<string, string>;
+
+/** `kubectl kustomize` of a cluster's manifests: client-side only, no cluster is contacted. */
+export async function kustomize(cluster: ClusterKey): Promise<K8sObject[]> {
+  // --context because every kubectl call carries one; kustomize itself never uses it.
+  const { stdout } = await run("kubectl", [
+    "--context",
+    clusters[cluster].context,
+    "kustomize",
+    join(REPO_ROOT, clusters[cluster].manifests),
+  ]);
+  return parseObjects(stdout);
+}
+
+const repositoryOf = (image: string) => image.replace(/@.*$/, "").replace(/:[^/]*$/, "");
+
+/** Points every container that runs one of our app images at the tag built for it. */
+export function setAppImages(objects: readonly K8sObject[], refs: ImageRefs): K8sObject[] {
+  const ours = new Set(appImages.map((image) => image.repository));
+  const unbuilt = new Set<string>();
+  const result = structuredClone(objects) as K8sObject[];
+  for (const container of allContainers(result) as unknown as { image?: string }[]) {
+    if (container.image === undefined || !ours.has(repositoryOf(container.image))) continue;
+    const ref = refs.get(repositoryOf(container.image));
+    if (ref === undefined) unbuilt.add(repositoryOf(container.image));
+    else container.image = ref;
+  }
+  if (unbuilt.size > 0)
+    throw new Error(`the manifests reference app images that were not built: ${[...unbuilt].join(", ")}`);
+  return result;
+}
+
+/** Replaces every container image that PIN_OVERRIDES names (exact pinned references) with its stand-in. */
+export function substitutePinnedImages(objects: readonly K8sObject[], subs: Overrides): K8sObject[] {
+  const result = structuredClone(objects) as K8sObject[];
+  for (const container of allContainers(result) as unknown as { image?: string }[])
+    if (container.image !== undefined) container.image = subs.get(container.image) ?? container.image;
+  return result;
+}
+
+/** What `make up` applies to a cluster. */
+export async function manifestsFor(
+  cluster: ClusterKey,
+  refs: ImageRefs,
+  subs: Overrides = overrides(),
+): Promise<K8sObject[]> {
+  return substitutePinnedImages(setAppImages(await kustomize(cluster), refs), subs);
+}
+
+/** Objects as one multi-document YAML stream (for kube-linter, kubectl-validate, `make manifests`). */
+export function toYaml(objects: readonly K8sObject[]): string {
+  return objects.map((object) => stringify(object)).join("---\n");
+}

@@ -1,0 +1,175 @@
+// The state folder's one owner: where it is, what is in it, and every read and write of it. Generated at
+// `make up` (CA, gateway certificate and key, basic-auth credentials, htpasswd), git-ignored, the folder
+// 0700 and every file 0600, nothing ever printed. Missing or broken state is a user-facing "run make up
+// first", not a stack trace.
+import {
+  chmodSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
+import { join } from "node:path";
+import {
+  credentials,
+  generateCredentials,
+  htpasswdLine,
+  htpasswdVerifies,
+  type Credentials,
+} from "./credentials.ts";
+import { Failure, exitCodes } from "./exit-codes.ts";
+import { REPO_ROOT } from "./topology.ts";
+
+/** Generated CA, certificates and credentials live here (git-ignored, files 0600, never printed). */
+export const STATE_DIR = process.env.OTEL_E2R_STATE_DIR ?? `${REPO_ROOT}.state`;
+
+/** Files in STATE_DIR (all 0600). */
+export const stateFiles = Object.freeze({
+  caCert: "ca.crt",
+  caKey: "ca.key",
+  serverCert: "gateway.crt",
+  serverKey: "gateway.key",
+  username: "username",
+  password: "password",
+  htpasswd: "htpasswd",
+});
+
+/** Creates the state folder (0700) if needed and tightens it if it exists with looser permissions. */
+export function ensurePrivateDir(dir = STATE_DIR): string {
+  if (existsSync(dir) && !lstatSync(dir).isDirectory())
+    throw new Error(`the state folder ${dir} exists but is not a directory; move it away and run again`);
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  chmodSync(dir, 0o700);
+  return dir;
+}
+
+/** Writes a file readable by its owner only (0600), atomically: a crash never leaves half a key. */
+export function writePrivateFile(dir: string, name: string, content: string): string {
+  ensurePrivateDir(dir);
+  const path = join(dir, name);
+  const temporary = join(dir, `.${name}.${process.pid}.tmp`);
+  try {
+    writeFileSync(temporary, content, { mode: 0o600, flag: "wx" });
+    chmodSync(temporary, 0o600);
+    renameSync(temporary, path);
+  } finally {
+    rmSync(temporary, { force: true });
+  }
+  return path;
+}
+
+/** Reads a state file, tightening its mode to 0600 on the way; undefined when it does not exist. */
+export function readPrivateFile(dir: string, name: string): string | undefined {
+  const path = join(dir, name);
+  if (!existsSync(path)) return undefined;
+  chmodSync(path, 0o600);
+  return readFileSync(path, "utf8");
+}
+
+/** Removes the state folder, refusing one that holds anything bootstrap did not put there. */
+export function purgeStateDir(dir: string): boolean {
+  if (!existsSync(dir)) return false;
+  const ours = new Set<string>(Object.values(stateFiles));
+  const foreign = readdirSync(dir).filter((name) => !ours.has(name) && !/^\..*\.tmp$/.test(name));
+  if (foreign.length > 0)
+    throw new Failure(
+      `refusing to delete ${dir}: it holds files bootstrap did not create (${foreign.join(", ")}); remove them yourself`,
+      exitCodes.notReady,
+    );
+  rmSync(dir, { recursive: true, force: true });
+  return true;
+}
+
+export interface EnsureCredentialsOptions {
+  stateDir?: string;
+  /** Make new credentials even when valid ones exist (the explicit rotation target). */
+  regenerate?: boolean;
+}
+
+export interface EnsuredCredentials {
+  readonly credentials: Credentials;
+  /** The htpasswd file's content (one line), as the remote Secret carries it. */
+  readonly htpasswd: string;
+  /** What happened: "reused" (nothing written), "rehashed" (htpasswd rewritten), "generated". */
+  readonly outcome: "reused" | "rehashed" | "generated";
+  readonly files: Readonly<{ username: string; password: string; htpasswd: string }>;
+}
+
+/**
+ * The credentials in the state folder: reused when present (so re-running bootstrap changes nothing),
+ * generated when missing or when `regenerate` is set. An htpasswd that no longer matches is rewritten.
+ */
+export function ensureCredentials(options: EnsureCredentialsOptions = {}): EnsuredCredentials {
+  const dir = ensurePrivateDir(options.stateDir ?? STATE_DIR);
+  const files = Object.freeze({
+    username: join(dir, stateFiles.username),
+    password: join(dir, stateFiles.password),
+    htpasswd: join(dir, stateFiles.htpasswd),
+  });
+  const username = options.regenerate ? undefined : readPrivateFile(dir, stateFiles.username)?.trim();
+  const password = options.regenerate ? undefined : readPrivateFile(dir, stateFiles.password)?.trim();
+
+  let creds: Credentials;
+  let outcome: EnsuredCredentials["outcome"];
+  if (username !== undefined && password !== undefined) {
+    try {
+      creds = credentials(username, password);
+    } catch (error) {
+      throw new Error(
+        `${files.username} / ${files.password} hold unusable credentials (${(error as Error).message.replace(/\n\s*/g, " ")}); run the regenerate-credentials target to replace them`,
+        // credentials() never puts the password in its message, so the cause is safe to keep.
+        { cause: error },
+      );
+    }
+    const existing = readPrivateFile(dir, stateFiles.htpasswd);
+    if (existing !== undefined && htpasswdVerifies(existing, creds))
+      return Object.freeze({ credentials: creds, htpasswd: existing, outcome: "reused", files });
+    outcome = "rehashed";
+  } else {
+    creds = generateCredentials();
+    // No trailing newline: the edge collector's username_file/password_file are read verbatim.
+    writePrivateFile(dir, stateFiles.username, creds.username);
+    writePrivateFile(dir, stateFiles.password, creds.password);
+    outcome = "generated";
+  }
+  const htpasswd = `${htpasswdLine(creds)}\n`;
+  writePrivateFile(dir, stateFiles.htpasswd, htpasswd);
+  return Object.freeze({ credentials: creds, htpasswd, outcome, files });
+}
+
+export interface ClientState {
+  readonly caCertPem: string;
+  readonly caCertFile: string;
+  readonly credentials: Credentials;
+}
+
+/** The CA certificate and credentials a client of the gateway needs. */
+export function readClientState(stateDir = STATE_DIR): ClientState {
+  const needed = [stateFiles.caCert, stateFiles.username, stateFiles.password];
+  const missing = needed.filter((name) => !existsSync(join(stateDir, name)));
+  if (missing.length > 0)
+    throw new Failure(
+      `the state folder ${stateDir} lacks ${missing.join(", ")}; run \`make up\` first (it generates the CA and the credentials)`,
+      exitCodes.notReady,
+    );
+  try {
+    return Object.freeze({
+      caCertPem: readPrivateFile(stateDir, stateFiles.caCert)!,
+      caCertFile: join(stateDir, stateFiles.caCert),
+      credentials: credentials(
+        readPrivateFile(stateDir, stateFiles.username)!.trim(),
+        readPrivateFile(stateDir, stateFiles.password)!.trim(),
+      ),
+    });
+  } catch (error) {
+    // A hand-edited or truncated file: say which folder and how to recover, without a stack trace.
+    throw new Failure(
+      `the state folder ${stateDir} is not usable (${(error as Error).message}); \`make regenerate-credentials\` writes new credentials`,
+      exitCodes.notReady,
+    );
+  }
+}

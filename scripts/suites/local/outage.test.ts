@@ -1,0 +1,109 @@
+// Resilience end-to-end, with the real collectors and their persistent queue on disk:
+//   4. outage — the remote collector is stopped for at least 20 s while the generator sends at a fixed
+//      rate; after it returns, every span sent (counted in Jaeger by the run's tracegen.run.id) is there;
+//   5. edge restart — with the remote down, spans wait in the edge collector's file-backed queue; the edge
+//      collector is restarted; when the remote returns, every queued span arrives.
+import { describe, expect, it } from "vitest";
+import { pollUntil } from "../../lib/poll.ts";
+import { figures, runGenerator, scrapeMetrics, seconds, spansInJaeger, useLocalPipeline } from "./helpers.ts";
+import { spansOfRun } from "../../lib/jaeger-client.ts";
+
+const OUTAGE_MS = 20_000;
+const SERVICE = "blog-generator"; // the one service of the generator's built-in `blog` scenario
+
+describe("local pipeline: remote outage and edge restart lose nothing", () => {
+  const local = useLocalPipeline(2, {
+    sampleService: false,
+  });
+
+  const queuedBatches = async () =>
+    (await scrapeMetrics(local.pipeline.plan.edgeMetrics)).get("otelcol_exporter_queue_size") ?? 0;
+
+  it(`delivers every span sent during a ${OUTAGE_MS / 1000} s outage of the remote collector`, async () => {
+    const runId = `outage-${Date.now()}`;
+    const started = performance.now();
+    const generator = runGenerator(local, {
+      scenario: "blog",
+      rate: 20,
+      runId,
+      args: ["--duration", "35s", "--seed", "4242", "--stats-interval", "5s"],
+    });
+
+    await pollUntil(
+      "the run's first spans in Jaeger",
+      async () => ((await spansOfRun(local.pipeline.jaeger, SERVICE, runId)) > 0 ? true : undefined),
+      {
+        timeoutMs: 30_000,
+      },
+    );
+    const down = performance.now();
+    await local.pipeline.stop("remote");
+    let maxQueued = 0;
+    await pollUntil(
+      `the remote collector down for ${OUTAGE_MS / 1000} s, with spans waiting in the edge collector's queue`,
+      async () => {
+        maxQueued = Math.max(maxQueued, await queuedBatches());
+        return performance.now() - down >= OUTAGE_MS && maxQueued > 0 ? true : undefined;
+      },
+      { timeoutMs: OUTAGE_MS + 20_000, intervalMs: 500 },
+    );
+    await local.pipeline.start("remote");
+    const outageSeconds = seconds(down);
+    const back = performance.now();
+
+    const summary = await generator;
+    const found = await spansInJaeger(local, { service: SERVICE, runId, expected: summary.spans }, 90_000);
+    figures("outage", {
+      "spans sent": summary.spans,
+      "spans exported by the generator": summary.exported,
+      "spans found in Jaeger": found,
+      lost: summary.spans - found,
+      "outage s": outageSeconds,
+      "max batches queued at the edge": maxQueued,
+      "s from remote back until all spans in Jaeger (generator still sending meanwhile)": seconds(back),
+      "total s": seconds(started),
+    });
+    expect(summary.dropped, local.output.dump()).toBe(0);
+    expect(summary.exported).toBe(summary.spans);
+    expect(found, local.output.dump()).toBe(summary.spans);
+  }, 180_000);
+
+  it("keeps queued spans across an edge collector restart", async () => {
+    const runId = `restart-${Date.now()}`;
+    const started = performance.now();
+    await local.pipeline.stop("remote");
+    const summary = await runGenerator(local, {
+      scenario: "blog",
+      rate: 200,
+      runId,
+      args: ["--count", "300", "--seed", "7", "--stats-interval", "0"],
+    });
+    expect(summary.exported).toBe(summary.spans);
+    const queuedBefore = await pollUntil(
+      "the run's spans in the edge collector's persistent queue",
+      async () => {
+        const batches = await queuedBatches();
+        return batches > 0 ? batches : undefined;
+      },
+      { timeoutMs: 15_000 },
+    );
+
+    await local.pipeline.stop("edge");
+    await local.pipeline.start("edge");
+    const queuedAfterRestart = await queuedBatches();
+    expect(await spansOfRun(local.pipeline.jaeger, SERVICE, runId)).toBe(0);
+    await local.pipeline.start("remote");
+
+    const found = await spansInJaeger(local, { service: SERVICE, runId, expected: summary.spans }, 60_000);
+    figures("edge restart", {
+      "spans sent": summary.spans,
+      "batches queued before restart": queuedBefore,
+      "batches queued after restart": queuedAfterRestart,
+      "spans found in Jaeger": found,
+      lost: summary.spans - found,
+      "total s": seconds(started),
+    });
+    expect(queuedAfterRestart).toBeGreaterThan(0);
+    expect(found, local.output.dump()).toBe(summary.spans);
+  }, 120_000);
+});
