@@ -5,6 +5,7 @@
 // the run's private folder.
 //
 //   scripts/run node scripts/commands/local.ts [--port-base N] [--rate N] [--no-traffic]
+import { join } from "node:path";
 import { rmSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { pollUntil } from "../lib/poll.ts";
@@ -12,8 +13,8 @@ import { resolveBinaries } from "../local/binaries.ts";
 import type { LocalPipeline } from "../local/pipeline.ts";
 import { startLocalPipeline } from "../local/pipeline.ts";
 import { portPlan } from "../local/ports.ts";
-import { LOCAL_SESSION_FILE, sessionInfo } from "../local/session-file.ts";
-import { writePrivateFile, STATE_DIR } from "../lib/state.ts";
+import { sessionInfo } from "../local/session-file.ts";
+import { writePrivateFile, STATE_DIR, stateFiles } from "../lib/state.ts";
 
 const color = process.stdout.isTTY && !process.env.NO_COLOR;
 const bold = (text: string) => (color ? `\u001b[1m${text}\u001b[0m` : text);
@@ -82,7 +83,7 @@ async function main(): Promise<void> {
     abort.abort();
     const started = await startup.current?.catch(() => undefined);
     await started?.close();
-    rmSync(`${STATE_DIR}/${LOCAL_SESSION_FILE}`, { force: true });
+    rmSync(join(STATE_DIR, stateFiles.localSession), { force: true });
     say("stopped; nothing left running");
     process.exit(exitCode);
   };
@@ -115,7 +116,7 @@ async function main(): Promise<void> {
   // Everything runs until Ctrl-C: a process ending on its own leaves a broken pipeline, so stop it all, loudly.
   for (const child of pipeline.supervisor.running)
     void child.exited.then((how) => stop(`${child.spec.name} exited on its own (${String(how)})`, 1));
-  writePrivateFile(STATE_DIR, LOCAL_SESSION_FILE, JSON.stringify(sessionInfo(pipeline), null, 2));
+  writePrivateFile(STATE_DIR, stateFiles.localSession, JSON.stringify(sessionInfo(pipeline), null, 2));
   say(`[2/3] all processes ready in ${elapsed(started)}`);
 
   if (options.traffic) {
@@ -136,6 +137,6 @@ async function main(): Promise<void> {
 
 main().catch((error: unknown) => {
   process.stderr.write(`[local] error: ${(error as Error).message}\n`);
-  rmSync(`${STATE_DIR}/${LOCAL_SESSION_FILE}`, { force: true });
+  rmSync(join(STATE_DIR, stateFiles.localSession), { force: true });
   process.exit(1);
 });

@@ -1,4 +1,4 @@
-// Contract tests of what `make up` applies: both kustomizations rendered with the pinned kustomize,
+// Contract tests of what `make up` applies: both kustomizations rendered with `kubectl kustomize` through the rendering `make up` applies,
 // validated against the pinned Kubernetes and CRD schemas, cross-referenced, linted, and their collector
 // configs checked by the real collector build. Offline; the Go tools and schemas are cached by version.
 import { beforeAll, describe, expect, it } from "vitest";

@@ -36,6 +36,8 @@ export const stateFiles = Object.freeze({
   username: "username",
   password: "password",
   htpasswd: "htpasswd",
+  /** Written by a running `make local` for `make local-verify`, removed when it stops. */
+  localSession: "local-session.json",
 });
 
 /** Creates the state folder (0700) if needed and tightens it if it exists with looser permissions. */

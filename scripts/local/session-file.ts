@@ -4,9 +4,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
 import type { LocalPipeline } from "./pipeline.ts";
-import { STATE_DIR } from "../lib/state.ts";
-
-export const LOCAL_SESSION_FILE = "local-session.json";
+import { STATE_DIR, stateFiles } from "../lib/state.ts";
 
 const sessionInfoSchema = z.object({
   pid: z.number().int(),
@@ -42,7 +40,7 @@ function alive(pid: number): boolean {
 
 /** The running topology's session, or an error saying to start `make local` first. */
 export function readSessionInfo(stateDir = STATE_DIR): SessionInfo {
-  const file = join(stateDir, LOCAL_SESSION_FILE);
+  const file = join(stateDir, stateFiles.localSession);
   const notRunning = `the local topology is not running (no live ${file}); start it with \`make local\` in another terminal`;
   if (!existsSync(file)) throw new Error(notRunning);
   const parsed = sessionInfoSchema.safeParse(JSON.parse(readFileSync(file, "utf8")));

@@ -66,6 +66,7 @@ export async function make(
     stderr: String(result.stderr),
     seconds: (performance.now() - started) / 1000,
   };
+  printed.push(outcome.stdout, outcome.stderr);
   console.log(
     `[clusters] make ${args.join(" ")}: exit ${outcome.exitCode} in ${outcome.seconds.toFixed(1)}s`,
   );

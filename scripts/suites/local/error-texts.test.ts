@@ -112,7 +112,7 @@ describe("troubleshooting.md quotes the real error texts", () => {
           request: oneSpanRequest({ service: "error-texts", name: "one span", attributes: {} }),
           timeoutMs: 5000,
         });
-        const seen = await pollUntil(
+        await pollUntil(
           `the edge collector's log to show "${text}"`,
           () =>
             Promise.resolve(
@@ -133,7 +133,6 @@ describe("troubleshooting.md quotes the real error texts", () => {
               .join("\n")}`,
           );
         });
-        expect(seen).toContain(text);
         expect(TROUBLESHOOTING, "docs/troubleshooting.md quotes this text").toContain(text);
       } finally {
         if (local.pipeline.supervisor.get("edge")) await local.pipeline.stop("edge");

@@ -6,6 +6,7 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { stateFiles } from "../../lib/state.ts";
 import { execa } from "execa";
 import { afterAll, describe, expect, it } from "vitest";
 import { pollUntil } from "../../lib/poll.ts";
@@ -82,7 +83,7 @@ describe("make local / make local-verify (the CLI)", () => {
 
     const pids = descendants(local.pid!);
     startedPids = pids;
-    const sessionFile = JSON.parse(readFileSync(join(stateDir, "local-session.json"), "utf8")) as {
+    const sessionFile = JSON.parse(readFileSync(join(stateDir, stateFiles.localSession), "utf8")) as {
       caCertFile: string;
     };
     const sessionDir = join(sessionFile.caCertFile, "..");
@@ -142,7 +143,7 @@ describe("make local / make local-verify (the CLI)", () => {
     expect(leftovers).toEqual([]);
     expect(busy).toEqual([]);
     expect(existsSync(sessionDir)).toBe(false);
-    expect(existsSync(join(stateDir, "local-session.json"))).toBe(false);
+    expect(existsSync(join(stateDir, stateFiles.localSession))).toBe(false);
   }, 240_000);
 
   it("stops everything, exit 1, when one process ends on its own", async () => {
