@@ -1,7 +1,7 @@
 // Terminal output: colour only on a TTY and only without NO_COLOR (https://no-color.org).
 import { stripVTControlCharacters } from "node:util";
 
-const useColour = (stream: NodeJS.WriteStream): boolean =>
+export const useColour = (stream: NodeJS.WriteStream = process.stdout): boolean =>
   stream.isTTY === true && (process.env.NO_COLOR ?? "") === "" && process.env.TERM !== "dumb";
 
 const paint = (code: string) => (text: string) =>

@@ -3,6 +3,7 @@
 // images are built from a context prepared on the host, and then all of them are loaded into the
 // clusters that run them with `kind load docker-image`. App image tags are a hash of their inputs: an
 // unchanged app is neither rebuilt nor reloaded. Never `:latest` (it forces pulls).
+import type { ImageRefs } from "../kube/render.ts";
 import { createHash } from "node:crypto";
 import { copyFileSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -11,8 +12,6 @@ import { overrides, pinnedImages, resolve, type Overrides } from "../lib/pinned.
 import { REPO_ROOT, clusters, type ClusterKey, appImages, type AppImage } from "../lib/topology.ts";
 import { run } from "../lib/exec.ts";
 import { Failure, exitCodes } from "../lib/exit-codes.ts";
-
-export type ImageRefs = ReadonlyMap<string, string>;
 
 async function present(ref: string): Promise<boolean> {
   return (

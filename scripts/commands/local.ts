@@ -15,17 +15,18 @@ import { startLocalPipeline } from "../local/pipeline.ts";
 import { portPlan } from "../local/ports.ts";
 import { sessionInfo } from "../local/session-file.ts";
 import { writePrivateFile, STATE_DIR, stateFiles } from "../lib/state.ts";
+import { exitCodes } from "../lib/exit-codes.ts";
+import { bold, say as sayLine, seconds, useColour } from "../cli/ui.ts";
 
-const color = process.stdout.isTTY && !process.env.NO_COLOR;
-const bold = (text: string) => (color ? `\u001b[1m${text}\u001b[0m` : text);
-const say = (text: string) => process.stdout.write(`${bold("[local]")} ${text}\n`);
-const elapsed = (since: number) => `${((performance.now() - since) / 1000).toFixed(1)}s`;
+const color = useColour();
+const say = (text: string) => sayLine(`${bold("[local]")} ${text}`);
+const elapsed = (since: number) => seconds(performance.now() - since);
 
 function usageError(problems: string[]): never {
   process.stderr.write(
     `make local: ${problems.join("; ")}\nusage: scripts/run node scripts/commands/local.ts [--port-base N] [--rate N] [--no-traffic]\n`,
   );
-  process.exit(2);
+  process.exit(exitCodes.usage);
 }
 
 function parseOptions() {

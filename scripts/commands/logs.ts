@@ -1,7 +1,7 @@
 // `make logs`: the edge collector's and the remote gateway collector's logs (both single-node clusters,
 // so one pod each). --follow streams both at once, each line prefixed by its pod.
 import { spawn } from "node:child_process";
-import { clusters, namespaces, workloads, type ClusterKey } from "../lib/topology.ts";
+import { clusters, collectorTargets, namespaces, type ClusterKey } from "../lib/topology.ts";
 import { parseFlags, runMain } from "../cli/command.ts";
 import { bold, say } from "../cli/ui.ts";
 import { describeCommand, run } from "../lib/exec.ts";
@@ -17,12 +17,7 @@ const command = {
   },
 } as const;
 
-export const collectors: readonly { cluster: ClusterKey; target: string }[] = Object.freeze([
-  { cluster: "edge", target: `daemonset/${workloads.edgeCollector}` },
-  { cluster: "remote", target: `deployment/${workloads.remoteCollector}` },
-]);
-
-export function logsArgs(cluster: ClusterKey, target: string, tail: number, follow: boolean): string[] {
+function logsArgs(cluster: ClusterKey, target: string, tail: number, follow: boolean): string[] {
   return [
     "--context",
     clusters[cluster].context,
@@ -48,7 +43,7 @@ if (import.meta.main)
       );
     if (values.follow === true) {
       // Both streams at once; Ctrl-C stops both (they share the terminal's process group).
-      const children = collectors.map(({ cluster, target }) => {
+      const children = collectorTargets.map(({ cluster, target }) => {
         const args = logsArgs(cluster, target, tail, true);
         say(bold(`$ ${describeCommand("kubectl", args)}`));
         return spawn("kubectl", args, { stdio: "inherit" });
@@ -60,7 +55,7 @@ if (import.meta.main)
       return;
     }
     let failed = false;
-    for (const { cluster, target } of collectors) {
+    for (const { cluster, target } of collectorTargets) {
       say(bold(`== ${clusters[cluster].name}: ${target} (${namespaces.observability})`));
       const result = await run("kubectl", logsArgs(cluster, target, tail, false), { allowFailure: true });
       say((result.exitCode === 0 ? result.stdout : result.stderr).trimEnd());

@@ -1,7 +1,7 @@
 // `make regenerate-credentials`: new basic-auth credentials (and with --certificates a new CA and
 // gateway certificate), then — when the clusters are running — the Secrets updated and the collectors
 // restarted so both ends use them. The explicit way to rotate; `make up` alone always reuses.
-import { clusters, namespaces, workloads, clusterKeys, type ClusterKey } from "../lib/topology.ts";
+import { clusters, collectorTargets, namespaces, clusterKeys } from "../lib/topology.ts";
 import { ensureGatewayCertificates } from "../clusters/certificates.ts";
 import { parseFlags, runMain } from "../cli/command.ts";
 import { existingClusters } from "../clusters/clusters.ts";
@@ -19,11 +19,11 @@ const command = {
   help: { certificates: "also make a new CA and gateway certificate" },
 } as const;
 
-/** The collectors that read the rotated Secrets; a restart makes them pick the new files up at once. */
-const RESTART: readonly { cluster: ClusterKey; target: string }[] = [
-  { cluster: "remote", target: `deployment/${workloads.remoteCollector}` },
-  { cluster: "edge", target: `daemonset/${workloads.edgeCollector}` },
-];
+/**
+ * The collectors that read the rotated Secrets; a restart makes them pick the new files up at once. The
+ * remote one first, so the new password is accepted before the edge starts sending it.
+ */
+const RESTART = [...collectorTargets].reverse();
 
 if (import.meta.main)
   runMain(async () => {

@@ -59,6 +59,7 @@ describe("across the clusters", () => {
       const target = container.ports?.find((p) => p.name === ports[0]?.targetPort);
       expect(target?.containerPort).toBe(gateway.listenerPort);
       expect(container.args).toContain(`--entrypoints.websecure.address=:${gateway.listenerPort}`);
+      expect(container.args).toContain(`--entrypoints.ping.address=:${gateway.pingPort}`);
       const listeners = objects.find((o) => o.kind === "Gateway")?.spec?.listeners as { port: number }[];
       expect(listeners.map((l) => l.port)).toEqual([gateway.listenerPort]);
       const kind = parse(readFileSync(join(REPO_ROOT, "clusters/remote.yaml"), "utf8")) as {

@@ -7,10 +7,8 @@
 // (`make images-offline` writes such a file). versions.env is never edited for this; every substitute
 // is named and checked here.
 import { existsSync, readFileSync } from "node:fs";
-import type { clusters } from "./topology.ts";
+import type { ClusterKey } from "./topology.ts";
 import { versions, type Versions } from "./versions.ts";
-
-type ClusterKey = keyof typeof clusters;
 
 export interface PinnedImage {
   /** What the image is, in messages. */

@@ -1,6 +1,7 @@
 // Where a Go-built tool is: scripts/tools/go-tools.sh builds it at its pinned version (once, cached
 // outside the repo, waiting on a lock if another process is building it) and prints its path. The one
-// lookup every caller uses — the local topology, the contract tests, the suites, the benchmarks.
+// lookup every script uses: the local topology, the contract tests, the suites (the apps' benchmarks, which
+// may not import scripts/, run go-tools.sh themselves).
 import { join } from "node:path";
 import { execa } from "execa";
 import { REPO_ROOT } from "./topology.ts";

@@ -67,6 +67,8 @@ export const gateway = Object.freeze({
   hostPort: 30443,
   /** Traefik's HTTPS entry point in its pod, which the Gateway's listener names as its port. */
   listenerPort: 8443,
+  /** Traefik's ping entry point in its pod, for the probes only (no Service port leads to it). */
+  pingPort: 8082,
   /** SANs of the gateway's server certificate: the cross-cluster name, and the laptop / local topology. */
   dnsNames: Object.freeze([`${clusters.remote.name}-control-plane`, "localhost"]),
   ipAddresses: Object.freeze(["127.0.0.1"]),
@@ -92,6 +94,13 @@ export const workloads = Object.freeze({
   sampleService: "sample-service",
   traceGenerator: "trace-generator",
 });
+
+/** The two collectors as kubectl addresses them (namespace observability), edge first. */
+export const collectorTargets: readonly { readonly cluster: ClusterKey; readonly target: string }[] =
+  Object.freeze([
+    Object.freeze({ cluster: "edge", target: `daemonset/${workloads.edgeCollector}` }),
+    Object.freeze({ cluster: "remote", target: `deployment/${workloads.remoteCollector}` }),
+  ]);
 
 /** A Secret in the observability namespace, by its name and the keys the manifests mount. */
 const observabilitySecret = <const Keys extends Record<string, string>>(name: string, keys: Keys) =>

@@ -14,7 +14,7 @@ const OFFSETS = Object.freeze({
   edgeHealth: 2, // 13133
   edgeMetrics: 3, // 8888
   gateway: 10, // Traefik's NodePort 30443: TLS + HTTP/2, basic auth checked behind it
-  gatewayPing: 11, // Traefik's ping entry point, 8082 (probes only)
+  gatewayPing: 11, // Traefik's ping entry point (probes only)
   remoteOtlpGrpc: 20, // gateway collector, 4317 (h2c behind the gateway)
   remoteHealth: 22, // 13133
   remoteMetrics: 23, // 8888
@@ -48,7 +48,7 @@ export const CLUSTER_EQUIVALENT: Readonly<Record<PortName, number>> = Object.fre
   edgeHealth: clusterPorts.healthCheck,
   edgeMetrics: clusterPorts.collectorMetrics,
   gateway: gateway.nodePort,
-  gatewayPing: 8082,
+  gatewayPing: gateway.pingPort,
   remoteOtlpGrpc: clusterPorts.otlpGrpc,
   remoteHealth: clusterPorts.healthCheck,
   remoteMetrics: clusterPorts.collectorMetrics,

@@ -29,7 +29,8 @@ export function sessionInfo(pipeline: LocalPipeline): SessionInfo {
   };
 }
 
-function alive(pid: number): boolean {
+/** Is a process with this pid still running? (signal 0 checks without sending anything) */
+export function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

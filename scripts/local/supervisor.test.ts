@@ -5,7 +5,7 @@ import { execa } from "execa";
 import { describe, expect, it } from "vitest";
 import { pollUntil } from "../lib/poll.ts";
 import { createSupervisor } from "./supervisor.ts";
-import { alive } from "../suites/local/helpers.ts";
+import { alive } from "./session-file.ts";
 
 /** Field 5 of /proc/<pid>/stat: the process group. */
 const processGroup = (pid: number) => {

@@ -8,7 +8,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe } from "vitest";
 import { exportDiagnostics } from "../../clusters/diagnostics.ts";
 import { MINUTES, createContext } from "./context.ts";
-import { kindClusters, make, unavailableBecause } from "./harness.ts";
+import { projectClusters, make, unavailableBecause } from "./harness.ts";
 import { imagesSteps, upSteps } from "./steps/bring-up.ts";
 import { downSteps } from "./steps/down.ts";
 import { operateSteps } from "./steps/operate.ts";
@@ -23,7 +23,7 @@ describe.skipIf(unavailable !== undefined && !mustRun)("real clusters: make up, 
 
   beforeAll(async () => {
     if (unavailable) throw new Error(`the real-cluster suite must run in CI, but ${unavailable}`);
-    const leftovers = (await kindClusters()).filter((name) => name === "edge" || name === "remote");
+    const leftovers = await projectClusters();
     if (leftovers.length > 0 && !mustRun)
       throw new Error(
         `kind clusters ${leftovers.join(", ")} exist; the suite creates its own: \`make down\` first`,

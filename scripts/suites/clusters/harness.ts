@@ -6,7 +6,8 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { execa, type ResultPromise } from "execa";
-import { REPO_ROOT, clusters } from "../../lib/topology.ts";
+import { REPO_ROOT, clusterKeys, clusters } from "../../lib/topology.ts";
+import { existingClusters } from "../../clusters/clusters.ts";
 
 /** Why the suite cannot run here, or undefined when a Docker engine answers. */
 export function unavailableBecause(): string | undefined {
@@ -102,12 +103,10 @@ export async function kubectlJson<T>(cluster: keyof typeof clusters, args: reado
   return JSON.parse(await kubectl(cluster, [...args, "--output", "json"])) as T;
 }
 
-/** The kind clusters that exist now. */
-export async function kindClusters(): Promise<string[]> {
-  const result = await execa("kind", ["get", "clusters"], { reject: false });
-  return String(result.stdout)
-    .split("\n")
-    .filter((line) => line.trim() !== "");
+/** The project's kind clusters (edge, remote) that exist now. */
+export async function projectClusters(): Promise<string[]> {
+  const existing = await existingClusters();
+  return clusterKeys.map((key) => clusters[key].name).filter((name) => existing.has(name));
 }
 
 /** Pod name → UID in a namespace: equal maps before and after mean nothing was restarted. */

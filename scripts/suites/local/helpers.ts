@@ -175,13 +175,3 @@ export async function spansInJaeger(
   ).catch(() => undefined);
   return found;
 }
-
-/** Is a process with this pid still running? (signal 0 checks without sending anything) */
-export function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}

@@ -12,7 +12,8 @@ import { afterAll, describe, expect, it } from "vitest";
 import { pollUntil } from "../../lib/poll.ts";
 import { REPO_ROOT } from "../../lib/topology.ts";
 import { busyPorts, portPlan } from "../../local/ports.ts";
-import { alive, e2ePortBase, figures, testBinaries } from "./helpers.ts";
+import { e2ePortBase, figures, testBinaries } from "./helpers.ts";
+import { alive } from "../../local/session-file.ts";
 
 const LOCAL = join(REPO_ROOT, "scripts/commands/local.ts");
 const VERIFY = join(REPO_ROOT, "scripts/commands/local-verify.ts");

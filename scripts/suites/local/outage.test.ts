@@ -71,17 +71,35 @@ describe("local pipeline: remote outage, edge restart and remote crash lose noth
     expect(found, local.output.dump()).toBe(summary.spans);
   }, 180_000);
 
-  it("keeps queued spans across an edge collector restart", async () => {
-    const runId = `restart-${Date.now()}`;
-    const started = performance.now();
-    await local.pipeline.stop("remote");
+  /** 300 traces of the blog scenario at 200/s; the generator must have exported every span. */
+  const sendRun = async (runId: string, seed: string) => {
     const summary = await runGenerator(local, {
       scenario: "blog",
       rate: 200,
       runId,
-      args: ["--count", "300", "--seed", "7", "--stats-interval", "0"],
+      args: ["--count", "300", "--seed", seed, "--stats-interval", "0"],
     });
     expect(summary.exported).toBe(summary.spans);
+    return summary;
+  };
+
+  /** Waits for the run's spans in Jaeger, prints the figures, and requires every span sent. */
+  const expectEverySpan = async (
+    label: string,
+    runId: string,
+    sent: number,
+    more: Record<string, number | string>,
+  ) => {
+    const found = await spansInJaeger(local, { service: SERVICE, runId, expected: sent }, 60_000);
+    figures(label, { "spans sent": sent, ...more, "spans found in Jaeger": found, lost: sent - found });
+    expect(found, local.output.dump()).toBe(sent);
+  };
+
+  it("keeps queued spans across an edge collector restart", async () => {
+    const runId = `restart-${Date.now()}`;
+    const started = performance.now();
+    await local.pipeline.stop("remote");
+    const summary = await sendRun(runId, "7");
     const queuedBefore = await pollUntil(
       "the run's spans in the edge collector's persistent queue",
       async () => {
@@ -97,17 +115,12 @@ describe("local pipeline: remote outage, edge restart and remote crash lose noth
     expect(await spansOfRun(local.pipeline.jaeger, SERVICE, runId)).toBe(0);
     await local.pipeline.start("remote");
 
-    const found = await spansInJaeger(local, { service: SERVICE, runId, expected: summary.spans }, 60_000);
-    figures("edge restart", {
-      "spans sent": summary.spans,
+    expect(queuedAfterRestart).toBeGreaterThan(0);
+    await expectEverySpan("edge restart", runId, summary.spans, {
       "batches queued before restart": queuedBefore,
       "batches queued after restart": queuedAfterRestart,
-      "spans found in Jaeger": found,
-      lost: summary.spans - found,
       "total s": seconds(started),
     });
-    expect(queuedAfterRestart).toBeGreaterThan(0);
-    expect(found, local.output.dump()).toBe(summary.spans);
   }, 120_000);
 
   it("loses nothing the remote collector took in when it is killed while Jaeger is down", async () => {
@@ -119,13 +132,7 @@ describe("local pipeline: remote outage, edge restart and remote crash lose noth
     };
     const before = await atRemote();
     await local.pipeline.stop("jaeger");
-    const summary = await runGenerator(local, {
-      scenario: "blog",
-      rate: 200,
-      runId,
-      args: ["--count", "300", "--seed", "11", "--stats-interval", "0"],
-    });
-    expect(summary.exported).toBe(summary.spans);
+    const summary = await sendRun(runId, "11");
     // Every span of the run has reached the remote collector's receiver (taken in, or answered with an
     // error) before it dies.
     const reached = await pollUntil(
@@ -142,13 +149,8 @@ describe("local pipeline: remote outage, edge restart and remote crash lose noth
     await local.pipeline.start("remote");
     await local.pipeline.start("jaeger");
 
-    const found = await spansInJaeger(local, { service: SERVICE, runId, expected: summary.spans }, 60_000);
-    figures("remote crash", {
-      "spans sent": summary.spans,
+    await expectEverySpan("remote crash", runId, summary.spans, {
       "spans at the remote receiver before the kill": reached,
-      "spans found in Jaeger": found,
-      lost: summary.spans - found,
     });
-    expect(found, local.output.dump()).toBe(summary.spans);
   }, 150_000);
 });

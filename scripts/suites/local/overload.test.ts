@@ -3,7 +3,8 @@
 // collector's memory_limiter refuses data, both collectors stay up and healthy, and the generator counts
 // the refused exports instead of crashing.
 import { describe, expect, it } from "vitest";
-import { alive, figures, runGenerator, scrapeMetrics, seconds, useLocalPipeline } from "./helpers.ts";
+import { figures, runGenerator, scrapeMetrics, seconds, useLocalPipeline } from "./helpers.ts";
+import { alive } from "../../local/session-file.ts";
 
 const MEMORY_LIMIT_MIB = 10;
 

@@ -97,7 +97,7 @@ function firstUpStep(context: SuiteContext): void {
 
 function clusterStateStep(): void {
   it(
-    "pulled nothing inside a cluster; the Gateway is Programmed at the node's name; Traefik listens on 8443 and 8082 only",
+    "pulled nothing inside a cluster; the Gateway is Programmed at the node's name; Traefik listens on its HTTPS and ping entry points only",
     async () => {
       for (const key of Object.keys(clusters) as (keyof typeof clusters)[]) {
         const events = await kubectl(key, [
@@ -131,7 +131,7 @@ function clusterStateStep(): void {
         .split("\n")
         .map((row) => row.trim().split(/\s+/)[3]!.replace(/^.*:/, ""))
         .sort();
-      expect(ports).toEqual(["8082", String(gateway.listenerPort)].sort());
+      expect(ports).toEqual([String(gateway.pingPort), String(gateway.listenerPort)].sort());
     },
     5 * MINUTES,
   );

@@ -2,7 +2,7 @@
 import { existsSync, readdirSync } from "node:fs";
 import { expect, it } from "vitest";
 import { MINUTES, type SuiteContext } from "../context.ts";
-import { SUITE_STATE_DIR, figures, kindClusters, make } from "../harness.ts";
+import { SUITE_STATE_DIR, figures, projectClusters, make } from "../harness.ts";
 import { stateFiles } from "../../../lib/state.ts";
 
 export function downSteps(context: SuiteContext): void {
@@ -12,7 +12,7 @@ export function downSteps(context: SuiteContext): void {
       await context.jaeger?.forward.stop();
       const down = await make("down");
       expect(down.exitCode, down.stderr).toBe(0);
-      expect((await kindClusters()).filter((name) => name === "edge" || name === "remote")).toEqual([]);
+      expect(await projectClusters()).toEqual([]);
       expect(readdirSync(SUITE_STATE_DIR)).toContain(stateFiles.caKey);
       figures("make down", { seconds: down.seconds.toFixed(1) });
       const purge = await make("down", { PURGE: "1" });

@@ -6,6 +6,7 @@ import { execa } from "execa";
 import { expect, it } from "vitest";
 import { probeRoute, runGatewayChecks } from "../../../lib/verify/gateway-checks.ts";
 import { pollUntil } from "../../../lib/poll.ts";
+import { freePort } from "../../../lib/ports.ts";
 import { gateway } from "../../../lib/topology.ts";
 import { MINUTES, type SuiteContext } from "../context.ts";
 import { SUITE_STATE_DIR, make, spawnMake } from "../harness.ts";
@@ -38,7 +39,7 @@ function statusLogsJaegerStep(): void {
       // The IPv4-only network: no exporter retrying an IPv6 address of the remote node.
       expect(logs.stdout).not.toContain("network is unreachable");
 
-      const port = 20000 + Math.floor(Math.random() * 20000);
+      const port = await freePort();
       const child = spawnMake("jaeger", { PORT: String(port) });
       let output = "";
       child.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString()));
