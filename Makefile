@@ -14,8 +14,8 @@ setup: ## Install the pinned toolchain (Node 24, pnpm) and the workspace depende
 
 ##@ Clusters (need Docker, kind, kubectl)
 .PHONY: up verify jaeger status logs send down regenerate-credentials
-up: ## Create both kind clusters, deploy the pipeline and prove traces cross (safe to re-run; IMAGES_ARCHIVE=file, PIN_OVERRIDES=file)
-	@$(RUN) node scripts/commands/up.ts
+up: ## Create both kind clusters, deploy the pipeline and prove traces cross (safe to re-run; AUTH=basic|mtls|both, IMAGES_ARCHIVE=file, PIN_OVERRIDES=file)
+	@$(RUN) node scripts/commands/up.ts $(if $(AUTH),--auth $(AUTH))
 verify: ## Prove traces crossed edge → remote and the gateway rejects bad clients (pass/fail table)
 	@$(RUN) node scripts/commands/verify.ts
 jaeger: ## Open Jaeger: port-forward its UI to http://localhost:16686 (Ctrl-C to stop; PORT=n for another port)
@@ -42,8 +42,8 @@ images-offline: ## Build every image from source where no registry is reachable 
 
 ##@ Local topology (no Docker)
 .PHONY: local local-verify tools
-local: ## Run the whole pipeline on loopback (real collector, Traefik gateway, Jaeger, both apps) in the foreground; Ctrl-C stops it (ARGS="--rate 20")
-	@$(RUN) node scripts/commands/local.ts $(ARGS)
+local: ## Run the whole pipeline on loopback (real collector, Traefik gateway, Jaeger, both apps) in the foreground; Ctrl-C stops it (AUTH=basic|mtls|both, ARGS="--rate 20")
+	@$(RUN) node scripts/commands/local.ts $(if $(AUTH),--auth $(AUTH)) $(ARGS)
 local-verify: ## Run make verify's checks against the running `make local` (in a second terminal)
 	@$(RUN) node scripts/commands/local-verify.ts
 tools: ## Build the Go binaries (collector, Jaeger, Traefik, kube-linter, Kubernetes for the offline images, ...) at the pinned versions, cached by version

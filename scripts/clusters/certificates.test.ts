@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { issueServerCertificate, loadCa } from "../../packages/testkit/src/pki.ts";
 import { gateway } from "../lib/topology.ts";
-import { ensureGatewayCertificates } from "./certificates.ts";
+import { ensureCertificates } from "./certificates.ts";
 import { stateFiles } from "../lib/state.ts";
 
 describe("the gateway certificate in the state folder", () => {
@@ -17,30 +17,33 @@ describe("the gateway certificate in the state folder", () => {
   const read = (name: string) => readFileSync(join(dir, name), "utf8");
 
   it("is made once and then reused untouched", async () => {
-    const first = await ensureGatewayCertificates(dir);
-    expect(first.outcome).toEqual({ ca: "generated", server: "issued" });
+    const first = await ensureCertificates(dir);
+    expect(first.outcome).toEqual({ ca: "generated", server: "issued", client: "issued" });
+    expect(first.client.subject).toBe("CN=edge, O=otel-edge-to-remote edge clusters");
+    expect(first.client.extendedKeyUsages).toEqual(["clientAuth"]);
     const mtime = statSync(join(dir, stateFiles.serverCert)).mtimeMs;
-    const again = await ensureGatewayCertificates(dir);
-    expect(again.outcome).toEqual({ ca: "reused", server: "reused" });
+    const again = await ensureCertificates(dir);
+    expect(again.outcome).toEqual({ ca: "reused", server: "reused", client: "reused" });
+    expect(again.clientCertPem).toBe(first.clientCertPem);
     expect(again.certPem).toBe(first.certPem);
     expect(statSync(join(dir, stateFiles.serverCert)).mtimeMs).toBe(mtime);
   });
 
   it("is reissued (same CA) when its SANs are not the gateway's names", async () => {
-    await ensureGatewayCertificates(dir);
+    await ensureCertificates(dir);
     const ca = await loadCa(read(stateFiles.caCert), read(stateFiles.caKey));
     const wrong = await issueServerCertificate(ca, { dnsNames: ["old-name"], validityDays: 30 });
     writeFileSync(join(dir, stateFiles.serverCert), wrong.certPem);
     writeFileSync(join(dir, stateFiles.serverKey), wrong.keyPem);
     const notes: string[] = [];
-    const fixed = await ensureGatewayCertificates(dir, { note: (line) => notes.push(line) });
-    expect(fixed.outcome).toEqual({ ca: "reused", server: "issued" });
+    const fixed = await ensureCertificates(dir, { note: (line) => notes.push(line) });
+    expect(fixed.outcome).toEqual({ ca: "reused", server: "issued", client: "reused" });
     expect(fixed.server.dnsNames).toEqual([...gateway.dnsNames]);
     expect(notes.join("\n")).toContain("its SANs (old-name) differ from the gateway's names");
   });
 
   it("is reissued when it expires within 30 days", async () => {
-    await ensureGatewayCertificates(dir);
+    await ensureCertificates(dir);
     const ca = await loadCa(read(stateFiles.caCert), read(stateFiles.caKey));
     const soon = await issueServerCertificate(ca, {
       dnsNames: gateway.dnsNames,
@@ -49,25 +52,39 @@ describe("the gateway certificate in the state folder", () => {
     });
     writeFileSync(join(dir, stateFiles.serverCert), soon.certPem);
     const notes: string[] = [];
-    expect((await ensureGatewayCertificates(dir, { note: (l) => notes.push(l) })).outcome.server).toBe(
-      "issued",
-    );
+    expect((await ensureCertificates(dir, { note: (l) => notes.push(l) })).outcome.server).toBe("issued");
     expect(notes.join("\n")).toMatch(/it expires on \d{4}-/);
   });
 
   it("with regenerate, gets a new CA and a certificate signed by it", async () => {
-    const first = await ensureGatewayCertificates(dir);
-    const second = await ensureGatewayCertificates(dir, { regenerate: true });
-    expect(second.outcome).toEqual({ ca: "generated", server: "issued" });
+    const first = await ensureCertificates(dir);
+    const second = await ensureCertificates(dir, { regenerate: true });
+    expect(second.outcome).toEqual({ ca: "generated", server: "issued", client: "issued" });
     expect(second.caCertPem).not.toBe(first.caCertPem);
     expect(second.server.authorityKeyId).not.toBe(first.server.authorityKeyId);
   });
 
   it("names the files, not their content, when the CA key is unusable", async () => {
-    await ensureGatewayCertificates(dir);
+    await ensureCertificates(dir);
     writeFileSync(join(dir, stateFiles.caKey), "garbage");
-    await expect(ensureGatewayCertificates(dir)).rejects.toThrow(
+    await expect(ensureCertificates(dir)).rejects.toThrow(
       /ca\.key cannot be used \(the CA key is not a PKCS#8 ECDSA P-256 private key.*regenerate-credentials target with --certificates/,
     );
+  });
+
+  it("reissues the client certificate when it is a server certificate, and only that one", async () => {
+    await ensureCertificates(dir);
+    const ca = await loadCa(read(stateFiles.caCert), read(stateFiles.caKey));
+    const wrong = await issueServerCertificate(ca, { dnsNames: ["edge"], validityDays: 30 });
+    writeFileSync(join(dir, stateFiles.clientCert), wrong.certPem);
+    writeFileSync(join(dir, stateFiles.clientKey), wrong.keyPem);
+    const notes: string[] = [];
+    const fixed = await ensureCertificates(dir, { note: (line) => notes.push(line) });
+    expect(fixed.outcome).toEqual({ ca: "reused", server: "reused", client: "issued" });
+    expect(fixed.client.extendedKeyUsages).toEqual(["clientAuth"]);
+    expect(notes.join("\n")).toContain(
+      "issuing the edge's client certificate: its subject (CN=edge) or usage (serverAuth) is not the edge's",
+    );
+    expect(statSync(join(dir, stateFiles.clientKey)).mode & 0o777).toBe(0o600);
   });
 });

@@ -2,6 +2,7 @@
 // release (server-side apply: they are too large for client-side apply's annotation), and the proof that
 // the gateway really routes. Traefik sets Programmed=True as soon as one listener is valid, even while it
 // serves nothing, so readiness is a real call through the listener to the collector behind it.
+import { authModes, type AuthMode } from "../lib/auth-modes.ts";
 import { probeRoute } from "../lib/verify/gateway-checks.ts";
 import { gatewayApiCrdsUrl, resolve } from "../lib/pinned.ts";
 import { pollUntil } from "../lib/poll.ts";
@@ -43,21 +44,28 @@ export async function installGatewayApiCrds(note: (line: string) => void): Promi
   note(`Gateway API v${versions().GATEWAY_API_VERSION} CRDs established (from ${source})`);
 }
 
-/** Polls one unauthenticated call through localhost:<hostPort> until the collector answers it. */
-export async function proveGatewayRoutes(caPem: string, note: (line: string) => void): Promise<void> {
+/** Polls one call the collector must refuse itself through localhost:<hostPort> until it does. */
+export async function proveGatewayRoutes(
+  caPem: string,
+  auth: AuthMode,
+  note: (line: string) => void,
+): Promise<void> {
   const address = `localhost:${gateway.hostPort}`;
   const started = Date.now();
+  const what = authModes[auth].clientCertificate
+    ? "a call without a client certificate refused by the collector's TLS"
+    : "an unauthenticated call answered UNAUTHENTICATED";
   const detail = await pollUntil(
-    `the gateway at ${address} to route OTLP to the collector (an unauthenticated call answered UNAUTHENTICATED)`,
+    `the gateway at ${address} to route OTLP to the collector (${what})`,
     async () => {
-      const probe = await probeRoute({ address, caPem });
+      const probe = await probeRoute({ address, caPem, mode: auth });
       if (!probe.routed) throw new Error(probe.detail);
       return probe.detail;
     },
     { timeoutMs: timeouts.gatewayRoutesMs, intervalMs: 1000 },
   );
   note(
-    `gateway routes: a call without credentials came back ${detail.split(":")[0]} from the collector after ${((Date.now() - started) / 1000).toFixed(1)}s`,
+    `gateway routes (AUTH=${auth}): ${what}, ${detail.split(":")[0]}, after ${((Date.now() - started) / 1000).toFixed(1)}s`,
   );
 }
 

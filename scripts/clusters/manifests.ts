@@ -4,6 +4,7 @@ import { applyObjects } from "../kube/apply.ts";
 import type { K8sObject } from "../kube/objects.ts";
 import { manifestsFor, type ImageRefs } from "../kube/render.ts";
 import { clusters, type ClusterKey } from "../lib/topology.ts";
+import { DEFAULT_AUTH_MODE, type AuthMode } from "../lib/auth-modes.ts";
 import { timeouts } from "./config.ts";
 import { run } from "../lib/exec.ts";
 
@@ -47,8 +48,13 @@ export async function waitForObjects(
 }
 
 /** Renders, tags, applies and waits for one cluster's manifests. */
-export async function deployManifests(cluster: ClusterKey, refs: ImageRefs, note: (line: string) => void) {
-  const objects = await manifestsFor(cluster, refs);
+export async function deployManifests(
+  cluster: ClusterKey,
+  refs: ImageRefs,
+  note: (line: string) => void,
+  auth: AuthMode = DEFAULT_AUTH_MODE,
+) {
+  const objects = await manifestsFor(cluster, refs, undefined, auth);
   await applyObjects(cluster, objects);
   note(`${clusters[cluster].name}: applied ${objects.length} objects from ${clusters[cluster].manifests}`);
   await waitForObjects(cluster, objects, note);

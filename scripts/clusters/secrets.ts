@@ -13,6 +13,10 @@ export interface SecretMaterial {
   readonly caCertPem: string;
   readonly serverCertPem: string;
   readonly serverKeyPem: string;
+  readonly clientCertPem: string;
+  readonly clientKeyPem: string;
+  /** The CAs the remote collector trusts for client certificates (PEM, one or more). */
+  readonly clientCaPem: string;
 }
 
 const b64 = (text: string) => Buffer.from(text, "utf8").toString("base64");
@@ -36,10 +40,33 @@ function secret(
   };
 }
 
+/** The Secrets' material from the state folder's certificates and credentials. */
+export function secretMaterial(
+  certs: {
+    caCertPem: string;
+    certPem: string;
+    keyPem: string;
+    clientCertPem: string;
+    clientKeyPem: string;
+  },
+  creds: { credentials: Credentials; htpasswd: string },
+): SecretMaterial {
+  return Object.freeze({
+    credentials: creds.credentials,
+    htpasswd: creds.htpasswd,
+    caCertPem: certs.caCertPem,
+    serverCertPem: certs.certPem,
+    serverKeyPem: certs.keyPem,
+    clientCertPem: certs.clientCertPem,
+    clientKeyPem: certs.clientKeyPem,
+    clientCaPem: certs.caCertPem,
+  });
+}
+
 /** The objects bootstrap applies to each cluster: the namespaces the Secrets live in, then the Secrets. */
 export function secretObjects(material: SecretMaterial): Record<ClusterKey, K8sObject[]> {
-  const { exporterAuth, gatewayCa } = secrets.edge;
-  const { gatewayTls, htpasswd } = secrets.remote;
+  const { exporterAuth, gatewayCa, clientTls } = secrets.edge;
+  const { gatewayTls, htpasswd, clientCa } = secrets.remote;
   return {
     edge: [
       namespace(namespaces.observability),
@@ -48,6 +75,10 @@ export function secretObjects(material: SecretMaterial): Record<ClusterKey, K8sO
         [exporterAuth.keys.password]: material.credentials.password,
       }),
       secret(gatewayCa, { [gatewayCa.keys.ca]: material.caCertPem }),
+      secret(clientTls, {
+        [clientTls.keys.cert]: material.clientCertPem,
+        [clientTls.keys.key]: material.clientKeyPem,
+      }),
     ],
     remote: [
       namespace(namespaces.observability),
@@ -56,6 +87,7 @@ export function secretObjects(material: SecretMaterial): Record<ClusterKey, K8sO
         [gatewayTls.keys.key]: material.serverKeyPem,
       }),
       secret(htpasswd, { [htpasswd.keys.htpasswd]: material.htpasswd }),
+      secret(clientCa, { [clientCa.keys.ca]: material.clientCaPem }),
     ],
   };
 }

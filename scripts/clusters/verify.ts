@@ -5,7 +5,10 @@ import { createJaegerClient } from "../lib/jaeger-client.ts";
 import { expectations, formatRows, type CheckRow } from "../lib/verify/pipeline-checks.ts";
 import { runVerify } from "../lib/verify/run.ts";
 import { gateway } from "../lib/topology.ts";
-import { readClientState, STATE_DIR } from "../lib/state.ts";
+import { deployedAuthMode, readClientState, readPrivateFile, STATE_DIR, stateFiles } from "../lib/state.ts";
+import { authModes } from "../lib/auth-modes.ts";
+import { Failure, exitCodes } from "../lib/exit-codes.ts";
+import type { GatewayTarget } from "../lib/verify/gateway-checks.ts";
 import { bold, green, red, say } from "../cli/ui.ts";
 import { jaegerQuery, startPortForward } from "./port-forward.ts";
 
@@ -26,19 +29,46 @@ export const defaultVerifyOptions: VerifyOptions = Object.freeze({
   stateDir: STATE_DIR,
 });
 
+/**
+ * The checks' target from the state folder: the deployed mode, the CA, the credentials and, for the
+ * client-certificate rows, the edge's certificate and the CA key (which signs the deliberately bad ones).
+ */
+export function clusterGatewayTarget(stateDir: string, address: string): GatewayTarget {
+  const client = readClientState(stateDir);
+  const mode = deployedAuthMode(stateDir);
+  const caKeyPem = readPrivateFile(stateDir, stateFiles.caKey);
+  if (authModes[mode].clientCertificate && (!client.clientCertPem || !client.clientKeyPem || !caKeyPem))
+    throw new Failure(
+      `AUTH=${mode} needs the edge's client certificate and the CA key in ${stateDir}; run \`make up\` first`,
+      exitCodes.notReady,
+    );
+  return {
+    address,
+    caPem: client.caCertPem,
+    username: client.credentials.username,
+    password: client.credentials.password,
+    mode,
+    client:
+      client.clientCertPem && client.clientKeyPem && caKeyPem
+        ? {
+            certPem: client.clientCertPem,
+            keyPem: client.clientKeyPem,
+            caCertPem: client.caCertPem,
+            caKeyPem,
+          }
+        : undefined,
+  };
+}
+
 /** Runs every check and prints the table; resolves with the rows (the caller decides the exit code). */
 export async function verify(options: VerifyOptions): Promise<CheckRow[]> {
-  const client = readClientState(options.stateDir);
+  const gatewayTarget = clusterGatewayTarget(options.stateDir, options.gatewayAddress);
   const forward = await startPortForward(jaegerQuery);
   try {
+    say(`      AUTH=${gatewayTarget.mode}: ${authModes[gatewayTarget.mode!].summary}`);
     const rows = await runVerify({
       jaeger: createJaegerClient(forward.url),
-      gateway: {
-        address: options.gatewayAddress,
-        caPem: client.caCertPem,
-        username: client.credentials.username,
-        password: client.credentials.password,
-      },
+      gateway: gatewayTarget,
       expectations: expectations({ podMetadata: true }),
       pipelineTimeoutMs: options.pipelineTimeoutMs,
       leakTimeoutMs: options.leakTimeoutMs,

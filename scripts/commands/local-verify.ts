@@ -7,26 +7,48 @@ import { createJaegerClient } from "../lib/jaeger-client.ts";
 import type { CheckRow } from "../lib/verify/pipeline-checks.ts";
 import { expectations, formatRows, SHOP_SCENARIO_SERVICES } from "../lib/verify/pipeline-checks.ts";
 import { runVerify } from "../lib/verify/run.ts";
+import type { GatewayTarget } from "../lib/verify/gateway-checks.ts";
+import type { AuthMode } from "../lib/auth-modes.ts";
 import { readSessionInfo } from "../local/session-file.ts";
 
 export interface LocalVerifyTarget {
   jaegerUrl: string;
+  gateway: GatewayTarget;
+}
+
+/** The checks' target for a local session's files (a running `make local`, or a test's pipeline). */
+export function localGatewayTarget(files: {
   gatewayAddress: string;
-  caPem: string;
-  username: string;
-  password: string;
+  auth: AuthMode;
+  caCertFile: string;
+  caKeyFile: string;
+  clientCertFile: string;
+  clientKeyFile: string;
+  usernameFile: string;
+  passwordFile: string;
+}): GatewayTarget {
+  const read = (file: string) => readFileSync(file, "utf8");
+  const caPem = read(files.caCertFile);
+  return {
+    address: files.gatewayAddress,
+    caPem,
+    username: read(files.usernameFile),
+    password: read(files.passwordFile),
+    mode: files.auth,
+    client: {
+      certPem: read(files.clientCertFile),
+      keyPem: read(files.clientKeyFile),
+      caCertPem: caPem,
+      caKeyPem: read(files.caKeyFile),
+    },
+  };
 }
 
 /** Every row of `make local-verify`, against an explicit target (the e2e tests pass theirs). */
 export function verifyLocal(target: LocalVerifyTarget, timeoutMs = 60_000): Promise<CheckRow[]> {
   return runVerify({
     jaeger: createJaegerClient(target.jaegerUrl),
-    gateway: {
-      address: target.gatewayAddress,
-      caPem: target.caPem,
-      username: target.username,
-      password: target.password,
-    },
+    gateway: target.gateway,
     expectations: expectations({ podMetadata: false, syntheticServices: SHOP_SCENARIO_SERVICES }),
     pipelineTimeoutMs: timeoutMs,
     leakTimeoutMs: 30_000,
@@ -36,17 +58,11 @@ export function verifyLocal(target: LocalVerifyTarget, timeoutMs = 60_000): Prom
 async function main(): Promise<void> {
   const info = readSessionInfo();
   const started = performance.now();
-  const rows = await verifyLocal({
-    jaegerUrl: info.jaegerUrl,
-    gatewayAddress: info.gatewayAddress,
-    caPem: readFileSync(info.caCertFile, "utf8"),
-    username: readFileSync(info.usernameFile, "utf8"),
-    password: readFileSync(info.passwordFile, "utf8"),
-  });
+  const rows = await verifyLocal({ jaegerUrl: info.jaegerUrl, gateway: localGatewayTarget(info) });
   const failed = rows.filter((row) => !row.ok).length;
   process.stdout.write(`${formatRows(rows)}\n\n`);
   process.stdout.write(
-    `${failed === 0 ? "all" : `${failed} of`} ${rows.length} checks ${failed === 0 ? "passed" : "FAILED"} in ${((performance.now() - started) / 1000).toFixed(1)}s (Jaeger ${info.jaegerUrl}, gateway ${info.gatewayAddress})\n`,
+    `${failed === 0 ? "all" : `${failed} of`} ${rows.length} checks ${failed === 0 ? "passed" : "FAILED"} in ${((performance.now() - started) / 1000).toFixed(1)}s (AUTH=${info.auth}, Jaeger ${info.jaegerUrl}, gateway ${info.gatewayAddress})\n`,
   );
   process.exitCode = failed === 0 ? 0 : 1;
 }

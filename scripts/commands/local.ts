@@ -4,10 +4,11 @@
 // the time from start to the first trace in Jaeger. Ctrl-C (or SIGTERM) stops every process and removes
 // the run's private folder.
 //
-//   scripts/run node scripts/commands/local.ts [--port-base N] [--rate N] [--no-traffic]
+//   scripts/run node scripts/commands/local.ts [--port-base N] [--rate N] [--no-traffic] [--auth MODE]
 import { join } from "node:path";
 import { rmSync } from "node:fs";
 import { parseArgs } from "node:util";
+import { AUTH_MODES, authModes, DEFAULT_AUTH_MODE, parseAuthMode, type AuthMode } from "../lib/auth-modes.ts";
 import { pollUntil } from "../lib/poll.ts";
 import { resolveBinaries } from "../local/binaries.ts";
 import type { LocalPipeline } from "../local/pipeline.ts";
@@ -24,7 +25,7 @@ const elapsed = (since: number) => seconds(performance.now() - since);
 
 function usageError(problems: string[]): never {
   process.stderr.write(
-    `make local: ${problems.join("; ")}\nusage: scripts/run node scripts/commands/local.ts [--port-base N] [--rate N] [--no-traffic]\n`,
+    `make local: ${problems.join("; ")}\nusage: scripts/run node scripts/commands/local.ts [--port-base N] [--rate N] [--no-traffic] [--auth MODE]\n`,
   );
   process.exit(exitCodes.usage);
 }
@@ -37,6 +38,7 @@ function parseOptions() {
         "port-base": { type: "string" },
         rate: { type: "string", default: "5" },
         "no-traffic": { type: "boolean", default: false },
+        auth: { type: "string" },
         help: { type: "boolean", short: "h", default: false },
       },
       allowPositionals: false,
@@ -46,10 +48,11 @@ function parseOptions() {
   }
   if (parsed.help) {
     process.stdout.write(
-      "usage: scripts/run node scripts/commands/local.ts [--port-base N] [--rate N] [--no-traffic]\n" +
+      "usage: scripts/run node scripts/commands/local.ts [--port-base N] [--rate N] [--no-traffic] [--auth MODE]\n" +
         "  --port-base N  first port of the plan (default LOCAL_PORT_BASE or 24300; see scripts/local/README.md)\n" +
         "  --rate N       traces per second of each generator (default 5)\n" +
-        "  --no-traffic   start the pipeline and the sample service, but no generators\n",
+        "  --no-traffic   start the pipeline and the sample service, but no generators\n" +
+        `  --auth MODE    how the edge proves itself: ${AUTH_MODES.join(", ")} (default AUTH or ${DEFAULT_AUTH_MODE})\n`,
     );
     process.exit(0);
   }
@@ -65,8 +68,14 @@ function parseOptions() {
     problems.push(
       `--rate is ${JSON.stringify(parsed.rate)}; expected a number of traces per second from 0 to 1000`,
     );
+  let auth: AuthMode = DEFAULT_AUTH_MODE;
+  try {
+    auth = parseAuthMode(parsed.auth ?? process.env.AUTH, parsed.auth === undefined ? "AUTH" : "--auth");
+  } catch (error) {
+    problems.push((error as Error).message);
+  }
   if (problems.length > 0) usageError(problems);
-  return { base: base!, rate, traffic: !parsed["no-traffic"] };
+  return { base: base!, rate, traffic: !parsed["no-traffic"], auth };
 }
 
 async function main(): Promise<void> {
@@ -102,6 +111,7 @@ async function main(): Promise<void> {
   );
   startup.current = startLocalPipeline({
     base: options.base,
+    auth: options.auth,
     binaries,
     color,
     signal: abort.signal,
@@ -121,7 +131,9 @@ async function main(): Promise<void> {
   say(`[2/3] all processes ready in ${elapsed(started)}`);
 
   if (options.traffic) {
-    say("[3/3] waiting for the first trace to reach Jaeger through TLS + basic auth");
+    say(
+      `[3/3] waiting for the first trace to reach Jaeger (AUTH=${options.auth}: ${authModes[options.auth].summary})`,
+    );
     const jaeger = pipeline.jaeger;
     await pollUntil(
       "a trace from trace-generator in Jaeger",

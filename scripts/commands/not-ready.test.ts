@@ -10,7 +10,7 @@ import { status } from "@grpc/grpc-js";
 import { afterEach, describe, expect, it } from "vitest";
 import { startOtlpReceiver, type OtlpReceiver } from "../../packages/testkit/src/otlp-receiver.ts";
 import { createFakes, runBootstrap, type Fakes } from "../testing/fakes/fake-path.ts";
-import { ensureGatewayCertificates } from "../clusters/certificates.ts";
+import { ensureCertificates } from "../clusters/certificates.ts";
 import { exitCodes } from "../lib/exit-codes.ts";
 import { stateFiles, ensureCredentials } from "../lib/state.ts";
 import { freePort } from "../lib/ports.ts";
@@ -28,7 +28,7 @@ afterEach(async () => {
 /** A state folder as `make up` leaves it, and no cluster. */
 async function stateOnly(): Promise<Fakes> {
   const f = await createFakes();
-  await ensureGatewayCertificates(f.stateDir);
+  await ensureCertificates(f.stateDir);
   ensureCredentials({ stateDir: f.stateDir });
   return f;
 }
@@ -63,6 +63,27 @@ describe("when the machine is not ready", { timeout: PROCESS_TEST_TIMEOUT_MS }, 
     expect(result.stdout).toContain("not running — `make up` creates it");
     expect(result.stdout).toContain("remote cluster not running");
     expect(result.stdout).toContain("not created yet");
+  });
+
+  it("make up: a bad AUTH is a usage error naming it, before anything runs; make status shows the mode", async () => {
+    fakes = await stateOnly();
+    const bad = await runBootstrap(fakes, "up", ["--auth", "tls"]);
+    expect(bad.exitCode).toBe(exitCodes.usage);
+    expect(bad.stderr).toContain('AUTH is "tls"; expected one of basic, mtls, both (default basic)');
+    expect(fakes.calls()).toEqual([]);
+    noStack(bad.stderr);
+    expect((await runBootstrap(fakes, "status")).stdout).toMatch(
+      /auth mode\s+AUTH=basic \(basic auth over TLS/,
+    );
+    writeFileSync(join(fakes.stateDir, stateFiles.authMode), "mtls\n");
+    expect((await runBootstrap(fakes, "status")).stdout).toMatch(
+      /auth mode\s+AUTH=mtls \(mutual TLS;.*set by the last `make up`\)/,
+    );
+    // make send cannot ask for the passthrough name: it says so instead of failing at the gateway.
+    const send = await runBootstrap(fakes, "send");
+    expect(send.exitCode).toBe(exitCodes.notReady);
+    expect(send.stderr).toContain("make send speaks basic auth to the gateway's TLS-terminating listener");
+    noStack(send.stderr);
   });
 
   it("make logs validates --tail before calling anything", async () => {
@@ -129,7 +150,7 @@ describe(
   () => {
     it("exports to the gateway with the state folder's CA and credentials, without printing them", async () => {
       fakes = await createFakes();
-      const certs = await ensureGatewayCertificates(fakes.stateDir);
+      const certs = await ensureCertificates(fakes.stateDir);
       const { credentials: creds } = ensureCredentials({ stateDir: fakes.stateDir });
       receiver = await startOtlpReceiver({
         tls: { cert: certs.certPem, key: certs.keyPem },

@@ -2,11 +2,11 @@
 // gateway certificate), then — when the clusters are running — the Secrets updated and the collectors
 // restarted so both ends use them. The explicit way to rotate; `make up` alone always reuses.
 import { clusters, collectorTargets, namespaces, clusterKeys } from "../lib/topology.ts";
-import { ensureGatewayCertificates } from "../clusters/certificates.ts";
+import { ensureCertificates } from "../clusters/certificates.ts";
 import { parseFlags, runMain } from "../cli/command.ts";
 import { existingClusters } from "../clusters/clusters.ts";
 import { timeouts } from "../clusters/config.ts";
-import { applySecrets } from "../clusters/secrets.ts";
+import { applySecrets, secretMaterial } from "../clusters/secrets.ts";
 import { say } from "../cli/ui.ts";
 import { run } from "../lib/exec.ts";
 import { STATE_DIR, ensureCredentials } from "../lib/state.ts";
@@ -29,7 +29,7 @@ if (import.meta.main)
   runMain(async () => {
     const { values } = parseFlags(command, process.argv.slice(2));
     const note = (line: string) => say(`  ${line}`);
-    const certs = await ensureGatewayCertificates(STATE_DIR, {
+    const certs = await ensureCertificates(STATE_DIR, {
       regenerate: values.certificates === true,
       note,
     });
@@ -42,16 +42,7 @@ if (import.meta.main)
       say("the clusters are not both running; the next `make up` applies the new Secrets");
       return;
     }
-    await applySecrets(
-      {
-        credentials: creds.credentials,
-        htpasswd: creds.htpasswd,
-        caCertPem: certs.caCertPem,
-        serverCertPem: certs.certPem,
-        serverKeyPem: certs.keyPem,
-      },
-      note,
-    );
+    await applySecrets(secretMaterial(certs, creds), note);
     for (const { cluster, target } of RESTART) {
       const base = [
         "--context",

@@ -7,7 +7,8 @@ import { basicAuthHeader } from "../lib/credentials.ts";
 import { REPO_ROOT, gateway } from "../lib/topology.ts";
 import { parseFlags, runMain } from "../cli/command.ts";
 import { parseHostPort } from "../cli/values.ts";
-import { readClientState, type ClientState, STATE_DIR } from "../lib/state.ts";
+import { deployedAuthMode, readClientState, type ClientState, STATE_DIR } from "../lib/state.ts";
+import { authModes } from "../lib/auth-modes.ts";
 import { dim, say } from "../cli/ui.ts";
 import { Failure, exitCodes } from "../lib/exit-codes.ts";
 
@@ -40,6 +41,12 @@ if (import.meta.main)
     const bad = parseHostPort("--gateway", address, `localhost:${gateway.hostPort}`);
     if (bad) throw new Failure(bad, exitCodes.usage);
     const state = readClientState(STATE_DIR);
+    const auth = deployedAuthMode(STATE_DIR);
+    if (authModes[auth].clientCertificate)
+      throw new Failure(
+        `make send speaks basic auth to the gateway's TLS-terminating listener, which the deployed AUTH=${auth} does not route: its traffic must ask for ${gateway.mtlsServerName} by SNI, and the OpenTelemetry JS exporter sends the URL's host instead. Run \`make verify\` (its positive control exports with the edge's client certificate), or \`make up AUTH=basic\` first`,
+        exitCodes.notReady,
+      );
     const args = positionals.length > 0 ? positionals : [...DEFAULT_GENERATOR_ARGS];
     say(
       dim(

@@ -1,5 +1,5 @@
-// `make status`: what is running and where things are — workloads of both clusters, the gateway's
-// addresses, certificate expiry, and where the credentials are (never the credentials themselves).
+// `make status`: what is running and where things are — workloads of both clusters, the auth mode, the
+// gateway's addresses, certificate expiry, and where the credentials are (never the credentials themselves).
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { describeCertificate } from "../../packages/testkit/src/pki.ts";
@@ -9,7 +9,8 @@ import { existingClusters } from "../clusters/clusters.ts";
 import { gatewayStatus } from "../clusters/gateway-api.ts";
 import { bold, say, table } from "../cli/ui.ts";
 import { run } from "../lib/exec.ts";
-import { STATE_DIR, stateFiles } from "../lib/state.ts";
+import { STATE_DIR, chooseAuthMode, stateFiles } from "../lib/state.ts";
+import { authModes } from "../lib/auth-modes.ts";
 
 const command = {
   name: "status",
@@ -73,10 +74,23 @@ async function printClusters(): Promise<Set<string>> {
   return existing;
 }
 
+/** AUTH=… as `make up` last deployed it (the state folder remembers it), and what it means. */
+function authModeLine(): string {
+  try {
+    const { mode, from } = chooseAuthMode(undefined, STATE_DIR);
+    const how =
+      from === "default" ? "the default; `make up AUTH=mtls|both` changes it" : "set by the last `make up`";
+    return `AUTH=${mode} (${authModes[mode].summary}; ${how})`;
+  } catch (error) {
+    return (error as Error).message;
+  }
+}
+
 async function printGateway(existing: ReadonlySet<string>): Promise<void> {
   say(bold("Gateway"));
   say(
     table([
+      ["  auth mode", authModeLine()],
       ["  from this machine", `https://localhost:${gateway.hostPort}`],
       ["  from edge pods", `https://${gateway.crossClusterHost}:${gateway.nodePort}`],
       [
@@ -97,6 +111,7 @@ function printState(): void {
   for (const [label, name] of [
     ["CA certificate", stateFiles.caCert],
     ["gateway certificate", stateFiles.serverCert],
+    ["edge client certificate", stateFiles.clientCert],
   ] as const) {
     const file = join(STATE_DIR, name);
     rows.push([`  ${label}`, existsSync(file) ? certificateLine(file) : "missing"]);
@@ -107,6 +122,7 @@ function printState(): void {
     ["htpasswd", stateFiles.htpasswd],
     ["CA key", stateFiles.caKey],
     ["gateway key", stateFiles.serverKey],
+    ["edge client key", stateFiles.clientKey],
   ] as const) {
     const file = join(STATE_DIR, name);
     rows.push([

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { overrides, pinnedImages, resolve } from "../lib/pinned.ts";
 import { clusters, gateway, ports } from "../lib/topology.ts";
 import { versions } from "../lib/versions.ts";
-import { ensureGatewayCertificates } from "../clusters/certificates.ts";
+import { ensureCertificates } from "../clusters/certificates.ts";
 import { parseFlags, runMain } from "../cli/command.ts";
 import { ensureClusters, existingClusters } from "../clusters/clusters.ts";
 import { LOGS_DIR } from "../clusters/config.ts";
@@ -20,7 +20,7 @@ import {
 } from "../clusters/host-adjustments.ts";
 import { buildAppImages, ensureHostImages, loadImages } from "../clusters/images.ts";
 import { describePreflight, preflight } from "../clusters/preflight.ts";
-import { applySecrets, type SecretMaterial } from "../clusters/secrets.ts";
+import { applySecrets, secretMaterial, type SecretMaterial } from "../clusters/secrets.ts";
 import { runSteps, type Step } from "../cli/steps.ts";
 import { bold, cyan, say } from "../cli/ui.ts";
 import { defaultVerifyOptions, verify } from "../clusters/verify.ts";
@@ -28,10 +28,13 @@ import { type ImageRefs } from "../kube/render.ts";
 import { deployManifests } from "../clusters/manifests.ts";
 import { logCommandsTo } from "../lib/exec.ts";
 import { Failure, exitCodes } from "../lib/exit-codes.ts";
-import { STATE_DIR, ensureCredentials } from "../lib/state.ts";
+import { STATE_DIR, chooseAuthMode, ensureCredentials, rememberAuthMode } from "../lib/state.ts";
+import { AUTH_MODES, authModes, DEFAULT_AUTH_MODE, type AuthMode } from "../lib/auth-modes.ts";
 
 interface UpContext {
   stateDir: string;
+  /** How the edge proves itself (AUTH=…, else what the state folder remembers, else basic). */
+  auth: AuthMode;
   verify: boolean;
   archive?: string;
   images?: ImageRefs;
@@ -87,18 +90,15 @@ export const upSteps: readonly Step<UpContext>[] = [
     run: (context, note) => loadImages(context.images!, note),
   },
   {
-    title: "Local CA, gateway certificate and basic-auth credentials (state folder, never printed)",
+    title: "Local CA, gateway and edge certificates, basic-auth credentials (state folder, never printed)",
     async run(context, note) {
-      const certs = await ensureGatewayCertificates(context.stateDir, { note });
+      const certs = await ensureCertificates(context.stateDir, { note });
       const creds = ensureCredentials({ stateDir: context.stateDir });
-      context.material = {
-        credentials: creds.credentials,
-        htpasswd: creds.htpasswd,
-        caCertPem: certs.caCertPem,
-        serverCertPem: certs.certPem,
-        serverKeyPem: certs.keyPem,
-      };
-      return `CA ${certs.outcome.ca}, certificate ${certs.outcome.server} (expires ${certs.server.notAfter.toISOString().slice(0, 10)}), credentials ${creds.outcome}; in ${context.stateDir}`;
+      context.material = secretMaterial(certs, creds);
+      // Remembered before anything is deployed: a re-run after a failure keeps converging to this mode.
+      rememberAuthMode(context.auth, context.stateDir);
+      const day = (info: { notAfter: Date }) => info.notAfter.toISOString().slice(0, 10);
+      return `CA ${certs.outcome.ca}, gateway certificate ${certs.outcome.server} (expires ${day(certs.server)}), edge certificate ${certs.outcome.client} (expires ${day(certs.client)}), credentials ${creds.outcome}; AUTH=${context.auth}; in ${context.stateDir}`;
     },
   },
   {
@@ -109,10 +109,10 @@ export const upSteps: readonly Step<UpContext>[] = [
     title: "Gateway API CRDs and the manifests (remote first, then edge), the gateway proven to route",
     async run(context, note) {
       await installGatewayApiCrds(note);
-      await deployManifests("remote", context.images!, note);
-      await proveGatewayRoutes(context.material!.caCertPem, note);
-      await deployManifests("edge", context.images!, note);
-      return "both clusters rolled out";
+      await deployManifests("remote", context.images!, note, context.auth);
+      await proveGatewayRoutes(context.material!.caCertPem, context.auth, note);
+      await deployManifests("edge", context.images!, note, context.auth);
+      return `both clusters rolled out (AUTH=${context.auth}: ${authModes[context.auth].summary})`;
     },
   },
   {
@@ -147,15 +147,20 @@ const command = {
   name: "up",
   summary:
     "Creates both kind clusters, deploys the pipeline and verifies that traces cross from edge to remote.",
-  options: { "no-verify": { type: "boolean" } },
-  help: { "no-verify": "skip the last step (run `make verify` later)" },
+  options: { "no-verify": { type: "boolean" }, auth: { type: "string" } },
+  help: {
+    "no-verify": "skip the last step (run `make verify` later)",
+    auth: `how the edge proves itself: ${AUTH_MODES.join(", ")} (default: the last one deployed, else ${DEFAULT_AUTH_MODE})`,
+  },
 } as const;
 
-/** Reads the environment the command takes (IMAGES_ARCHIVE, PIN_OVERRIDES) before doing anything. */
-function environment(): { archive?: string } {
+/** Reads the environment the command takes (IMAGES_ARCHIVE, PIN_OVERRIDES, AUTH) before doing anything. */
+function environment(auth: string | undefined): { archive?: string; auth: AuthMode } {
+  let mode: AuthMode;
   try {
     overrides();
     pinnedImages();
+    mode = chooseAuthMode(auth ?? process.env.AUTH, STATE_DIR).mode;
   } catch (error) {
     throw new Failure((error as Error).message, exitCodes.usage);
   }
@@ -165,20 +170,20 @@ function environment(): { archive?: string } {
       `IMAGES_ARCHIVE is ${JSON.stringify(archive)}, which does not exist; expected an archive written by \`make images-save\``,
       exitCodes.usage,
     );
-  return { archive };
+  return { archive, auth: mode };
 }
 
 if (import.meta.main)
   runMain(async () => {
     const { values } = parseFlags(command, process.argv.slice(2));
-    const env = environment();
+    const env = environment(values.auth);
     const stamp = new Date().toISOString().replace(/[:.]/g, "-");
     mkdirSync(LOGS_DIR, { recursive: true });
     const runLog = join(LOGS_DIR, `up-${stamp}.log`);
     logCommandsTo(runLog);
     await runSteps(
       upSteps,
-      { stateDir: STATE_DIR, verify: values["no-verify"] !== true, archive: env.archive },
+      { stateDir: STATE_DIR, auth: env.auth, verify: values["no-verify"] !== true, archive: env.archive },
       { onFailure: async (failed) => void (await exportDiagnostics(failed.number, runLog, stamp)) },
     );
     printNextSteps();

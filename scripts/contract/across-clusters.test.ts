@@ -61,7 +61,8 @@ describe("across the clusters", () => {
       expect(container.args).toContain(`--entrypoints.websecure.address=:${gateway.listenerPort}`);
       expect(container.args).toContain(`--entrypoints.ping.address=:${gateway.pingPort}`);
       const listeners = objects.find((o) => o.kind === "Gateway")?.spec?.listeners as { port: number }[];
-      expect(listeners.map((l) => l.port)).toEqual([gateway.listenerPort]);
+      // Both listeners (TLS terminated, TLS passed through) share the one entry point; SNI tells them apart.
+      expect(listeners.map((l) => l.port)).toEqual([gateway.listenerPort, gateway.listenerPort]);
       const kind = parse(readFileSync(join(REPO_ROOT, "clusters/remote.yaml"), "utf8")) as {
         nodes: { extraPortMappings?: { containerPort: number; hostPort: number }[] }[];
       };

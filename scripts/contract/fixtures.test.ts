@@ -11,6 +11,7 @@ import {
   checkServerNames,
   checkTls,
   deployedConfigs,
+  mergeConfigs,
 } from "./checks/collector-config.ts";
 import { checkGatewayChain } from "./checks/gateway.ts";
 import { checkImagesPinned } from "./checks/images.ts";
@@ -98,9 +99,11 @@ describe("negative fixtures are rejected", () => {
   it("skip-verify: certificate verification switched off", () => {
     // Made from the real edge config with one change, so no config that skips verification is ever in
     // git, and the fixture cannot drift from the exporter it imitates. The untouched config passes.
-    const edge = parse(
-      readFileSync(new URL("../../manifests/edge/collector/config.yaml", import.meta.url), "utf8"),
-    ) as {
+    const file = (name: string) =>
+      parse(
+        readFileSync(new URL(`../../manifests/edge/collector/${name}`, import.meta.url), "utf8"),
+      ) as CollectorConfig;
+    const edge = mergeConfigs([file("config.yaml"), file("basic-auth.yaml")]) as {
       exporters: Record<string, { tls: Record<string, unknown> }>;
     };
     expect(checkTls(edge as CollectorConfig)).toEqual([]);

@@ -18,7 +18,9 @@ import type { K8sObject } from "../kube/objects.ts";
 import { containersOf, workloads } from "../kube/objects.ts";
 import { collectorComponents, collectorValidate } from "./otelcol.ts";
 import type { Rendered } from "./render.ts";
-import { render } from "./render.ts";
+import { CONTRACT_APP_REFS, render } from "./render.ts";
+import { manifestsFor } from "../kube/render.ts";
+import { AUTH_MODES, DEFAULT_AUTH_MODE } from "../lib/auth-modes.ts";
 import { validateSchemas } from "./validate.ts";
 
 const pins = versions();
@@ -194,6 +196,29 @@ describe.each(clusterKeys)("%s cluster", (cluster) => {
     async () => {
       for (const { who, text, env } of configs) {
         // Downward-API values are only known in the cluster; a valid stand-in is enough for validation.
+        const withFields = Object.fromEntries(
+          Object.entries(env).map(([k, v]) => [k, v.startsWith("<") ? "placeholder" : v]),
+        );
+        expect(await collectorValidate(text, withFields), who).toBeUndefined();
+      }
+    },
+    SLOW,
+  );
+
+  it.each(AUTH_MODES.filter((mode) => mode !== DEFAULT_AUTH_MODE))(
+    "AUTH=%s: the collectors' merged configs pass the same checks and the real collector's `validate`",
+    async (mode) => {
+      const found = deployedConfigs(
+        await manifestsFor(cluster, CONTRACT_APP_REFS, new Map(), mode),
+        isCollector,
+      );
+      expect(found.problems).toEqual([]);
+      const available = await collectorComponents();
+      for (const { who, config, text, env } of found.configs) {
+        expect(
+          [...checkPipelines(config), ...checkComponentTypes(config, available), ...checkTls(config)],
+          who,
+        ).toEqual([]);
         const withFields = Object.fromEntries(
           Object.entries(env).map(([k, v]) => [k, v.startsWith("<") ? "placeholder" : v]),
         );

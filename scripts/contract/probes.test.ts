@@ -5,11 +5,11 @@
 // files of the same kind, and k8s_attributes runs in its passthrough mode (no Kubernetes API here).
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateCredentials, htpasswdLine } from "../lib/credentials.ts";
-import { createCa } from "../../packages/testkit/src/pki.ts";
+import { createCa, issueClientCertificate, issueServerCertificate } from "../../packages/testkit/src/pki.ts";
 import { ports } from "../lib/topology.ts";
 import { versions } from "../lib/versions.ts";
 import { containerEnvironment } from "./checks/env.ts";
@@ -33,6 +33,7 @@ const LISTENERS = [
   "HEALTH_CHECK_ENDPOINT",
   "OTLP_GRPC_ENDPOINT",
   "OTLP_HTTP_ENDPOINT",
+  "OTLP_MTLS_ENDPOINT",
   "JAEGER_QUERY_HTTP_ENDPOINT",
   "JAEGER_QUERY_GRPC_ENDPOINT",
 ];
@@ -51,8 +52,10 @@ let fileEnv: Record<string, string>;
 
 beforeAll(async () => {
   files = mkdtempSync(join(tmpdir(), "contract-probes-"));
-  const ca = await createCa({ commonName: "contract probe CA", validityDays: 1 });
+  const ca = await createCa({ commonName: "contract probe CA", validityDays: 2 });
   const creds = generateCredentials();
+  const client = await issueClientCertificate(ca, { commonName: "edge", validityDays: 1 });
+  const server = await issueServerCertificate(ca, { dnsNames: ["localhost"], validityDays: 1 });
   const write = (name: string, content: string) => {
     const path = join(files, name);
     writeFileSync(path, content, { mode: 0o600 });
@@ -64,6 +67,12 @@ beforeAll(async () => {
     EXPORTER_USERNAME_FILE: write("username", creds.username),
     EXPORTER_PASSWORD_FILE: write("password", creds.password),
     HTPASSWD_FILE: write("htpasswd", `${htpasswdLine(creds)}\n`),
+    // AUTH=mtls|both: the edge's client certificate, the remote collector's server certificate and trust.
+    EXPORTER_CERT_FILE: write("client.crt", client.certPem),
+    EXPORTER_KEY_FILE: write("client.key", client.keyPem),
+    TLS_CERT_FILE: write("server.crt", server.certPem),
+    TLS_KEY_FILE: write("server.key", server.keyPem),
+    CLIENT_CA_FILE: write("client-ca.crt", ca.certPem),
     QUEUE_DIRECTORY: files,
   };
 });
@@ -105,17 +114,31 @@ describe.each(clusterKeys)("%s cluster: probes answer on the real binaries", (di
       env.METRICS_PORT = String(await freePort());
       env.K8S_ATTRIBUTES_PASSTHROUGH = "true";
 
-      // The config file the container loads (--config), from the ConfigMap mounted there.
+      // The config files the container loads (--config, the auth mode's overlays too), from the ConfigMap
+      // mounted there.
       const volume = pod.volumes?.find((v) => v.configMap !== undefined);
       const configMap = objects.find(
         (o) => o.kind === "ConfigMap" && o.metadata.name === volume?.configMap?.name,
       );
-      const configFile = join(files, `${container.name}-config.yaml`);
-      writeFileSync(configFile, configMap?.data?.["config.yaml"] ?? "");
+      const args = container.args ?? [];
+      const configArgs = args
+        .flatMap((arg, i) =>
+          arg.startsWith("--config=")
+            ? [arg.slice("--config=".length)]
+            : arg === "--config"
+              ? [args[i + 1]!]
+              : [],
+        )
+        .map((path) => {
+          const key = basename(path);
+          const file = join(files, `${who.replace("/", "-")}-${key}`);
+          writeFileSync(file, configMap?.data?.[key] ?? "");
+          return `--config=${file}`;
+        });
 
       const probes = [container.readinessProbe, container.livenessProbe].map((p) => p?.httpGet);
       const named = new Map((container.ports ?? []).map((p) => [p.name, p.containerPort]));
-      const child = execa(await toolPath(distribution), [`--config=${configFile}`], {
+      const child = execa(await toolPath(distribution), configArgs, {
         env,
         extendEnv: false,
         reject: false,

@@ -2,7 +2,7 @@
 // the real kubectl, is what the contract tests check (scripts/contract).
 import { describe, expect, it } from "vitest";
 import { allContainers, type K8sObject } from "./objects.ts";
-import { setAppImages, substitutePinnedImages } from "./render.ts";
+import { setAppImages, setAuthMode, substitutePinnedImages } from "./render.ts";
 
 const deployment = (name: string, images: string[], init: string[] = []): K8sObject => ({
   apiVersion: "apps/v1",
@@ -75,5 +75,40 @@ describe("substitutePinnedImages", () => {
       "traefik:3.7.12",
       "otel-e2r/sample-service:x",
     ]);
+  });
+});
+
+describe("setAuthMode", () => {
+  const collector = (name: string): K8sObject => ({
+    apiVersion: "apps/v1",
+    kind: name === "otel-collector" ? "DaemonSet" : "Deployment",
+    metadata: { name, namespace: "observability" },
+    spec: {
+      template: {
+        spec: {
+          containers: [
+            { name: "otelcol", image: "x", args: ["--config=/etc/otelcol-e2r/config/config.yaml"] },
+          ],
+        },
+      },
+    },
+  });
+  const argsOf = (objects: readonly K8sObject[]) =>
+    allContainers(objects).map((c) => (c as { args?: string[] }).args);
+
+  it.each([
+    ["basic", ["basic-auth.yaml"], []],
+    ["mtls", ["mtls.yaml"], ["mtls.yaml"]],
+    ["both", ["basic-auth.yaml", "mtls.yaml"], ["mtls.yaml", "mtls-basic-auth.yaml"]],
+  ] as const)("AUTH=%s adds its overlays to each collector's --config list", (mode, edge, remote) => {
+    const input = [collector("otel-collector"), collector("otel-gateway"), deployment("other", ["y"])];
+    const base = "--config=/etc/otelcol-e2r/config/config.yaml";
+    const at = (file: string) => `--config=/etc/otelcol-e2r/config/${file}`;
+    expect(argsOf(setAuthMode(input, mode))).toEqual([
+      [base, ...edge.map(at)],
+      [base, ...remote.map(at)],
+      undefined,
+    ]);
+    expect(argsOf(input)[0]).toEqual([base]);
   });
 });

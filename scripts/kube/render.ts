@@ -4,8 +4,16 @@
 import { join } from "node:path";
 import { stringify } from "yaml";
 import { overrides, type Overrides } from "../lib/pinned.ts";
-import { REPO_ROOT, appImages, clusters, type ClusterKey } from "../lib/topology.ts";
-import { allContainers, parseObjects, type K8sObject } from "./objects.ts";
+import { authModes, DEFAULT_AUTH_MODE, type AuthMode } from "../lib/auth-modes.ts";
+import {
+  REPO_ROOT,
+  appImages,
+  clusters,
+  collectorConfigDir,
+  workloads as names,
+  type ClusterKey,
+} from "../lib/topology.ts";
+import { allContainers, parseObjects, workloads, type K8sObject } from "./objects.ts";
 import { run } from "../lib/exec.ts";
 
 /** Repository (e.g. "otel-e2r/sample-service") → the reference built for it (`repo:tag`). */
@@ -49,13 +57,40 @@ export function substitutePinnedImages(objects: readonly K8sObject[], subs: Over
   return result;
 }
 
+/**
+ * Adds the auth mode's overlays (scripts/lib/auth-modes.ts) to the collector containers' --config list. The
+ * pod template changes with the mode, so switching modes rolls both collectors and nothing else.
+ */
+export function setAuthMode(objects: readonly K8sObject[], mode: AuthMode): K8sObject[] {
+  const overlays: Record<string, readonly string[]> = {
+    [names.edgeCollector]: authModes[mode].edgeOverlays,
+    [names.remoteCollector]: authModes[mode].remoteOverlays,
+  };
+  const result = structuredClone(objects) as K8sObject[];
+  const base = `--config=${collectorConfigDir}/config.yaml`;
+  for (const { object, pod } of workloads(result)) {
+    const files = overlays[object.metadata.name];
+    if (files === undefined) continue;
+    for (const container of pod.containers) {
+      const args = container.args ?? [];
+      if (!args.includes(base)) continue;
+      (container as { args?: string[] }).args = [
+        ...args,
+        ...files.map((file) => `--config=${collectorConfigDir}/${file}`),
+      ];
+    }
+  }
+  return result;
+}
+
 /** What `make up` applies to a cluster. */
 export async function manifestsFor(
   cluster: ClusterKey,
   refs: ImageRefs,
   subs: Overrides = overrides(),
+  mode: AuthMode = DEFAULT_AUTH_MODE,
 ): Promise<K8sObject[]> {
-  return substitutePinnedImages(setAppImages(await kustomize(cluster), refs), subs);
+  return setAuthMode(substitutePinnedImages(setAppImages(await kustomize(cluster), refs), subs), mode);
 }
 
 /** Objects as one multi-document YAML stream (for kube-linter, kubectl-validate, `make manifests`). */

@@ -48,13 +48,20 @@ export function oneSpanRequest(options: {
   scope?: string;
   name: string;
   attributes: Readonly<Record<string, string>>;
+  /** More resource attributes than service.name, e.g. a k8s.cluster.name the sender claims. */
+  resource?: Readonly<Record<string, string>>;
 }): unknown {
   const nowNs = BigInt(Date.now()) * 1_000_000n;
   const text = (key: string, value: string) => ({ key, value: { stringValue: value } });
   return {
     resourceSpans: [
       {
-        resource: { attributes: [text("service.name", options.service)] },
+        resource: {
+          attributes: [
+            text("service.name", options.service),
+            ...Object.entries(options.resource ?? {}).map(([key, value]) => text(key, value)),
+          ],
+        },
         scopeSpans: [
           {
             scope: { name: options.scope ?? "otel-edge-to-remote" },

@@ -21,6 +21,7 @@ import {
   htpasswdVerifies,
   type Credentials,
 } from "./credentials.ts";
+import { parseAuthMode, DEFAULT_AUTH_MODE, type AuthMode } from "./auth-modes.ts";
 import { Failure, exitCodes } from "./exit-codes.ts";
 import { REPO_ROOT } from "./topology.ts";
 
@@ -33,6 +34,11 @@ export const stateFiles = Object.freeze({
   caKey: "ca.key",
   serverCert: "gateway.crt",
   serverKey: "gateway.key",
+  /** The edge's client certificate and key (AUTH=mtls|both). */
+  clientCert: "edge-client.crt",
+  clientKey: "edge-client.key",
+  /** The auth mode `make up` last deployed (AUTH=basic|mtls|both), so that re-runs keep it. */
+  authMode: "auth-mode",
   username: "username",
   password: "password",
   htpasswd: "htpasswd",
@@ -143,10 +149,35 @@ export function ensureCredentials(options: EnsureCredentialsOptions = {}): Ensur
   return Object.freeze({ credentials: creds, htpasswd, outcome, files });
 }
 
+/**
+ * The auth mode to deploy: AUTH when given (then remembered), else the one the state folder remembers,
+ * else the default. A bad AUTH, or a hand-edited state file, is a usage error naming the value.
+ */
+export function chooseAuthMode(
+  requested: string | undefined,
+  stateDir = STATE_DIR,
+): { readonly mode: AuthMode; readonly from: "AUTH" | "state folder" | "default" } {
+  if (requested !== undefined && requested.trim() !== "")
+    return { mode: parseAuthMode(requested), from: "AUTH" };
+  const stored = readPrivateFile(stateDir, stateFiles.authMode);
+  if (stored === undefined) return { mode: DEFAULT_AUTH_MODE, from: "default" };
+  return { mode: parseAuthMode(stored, join(stateDir, stateFiles.authMode)), from: "state folder" };
+}
+
+/** The auth mode the state folder remembers (the default when it remembers none). */
+export const deployedAuthMode = (stateDir = STATE_DIR): AuthMode => chooseAuthMode(undefined, stateDir).mode;
+
+export function rememberAuthMode(mode: AuthMode, stateDir = STATE_DIR): void {
+  writePrivateFile(stateDir, stateFiles.authMode, `${mode}\n`);
+}
+
 export interface ClientState {
   readonly caCertPem: string;
   readonly caCertFile: string;
   readonly credentials: Credentials;
+  /** The edge's client certificate and key, when `make up` has made them. */
+  readonly clientCertPem?: string;
+  readonly clientKeyPem?: string;
 }
 
 /** The CA certificate and credentials a client of the gateway needs. */
@@ -166,6 +197,8 @@ export function readClientState(stateDir = STATE_DIR): ClientState {
         readPrivateFile(stateDir, stateFiles.username)!.trim(),
         readPrivateFile(stateDir, stateFiles.password)!.trim(),
       ),
+      clientCertPem: readPrivateFile(stateDir, stateFiles.clientCert),
+      clientKeyPem: readPrivateFile(stateDir, stateFiles.clientKey),
     });
   } catch (error) {
     // A hand-edited or truncated file: say which folder and how to recover, without a stack trace.

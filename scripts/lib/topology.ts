@@ -58,6 +58,8 @@ export const namespaces = Object.freeze({
   demo: "demo",
 });
 
+const MTLS_SERVER_NAME = "remote-collector.otel-e2r.internal";
+
 /** The remote gateway as the edge cluster (and the laptop) reach it. */
 export const gateway = Object.freeze({
   /** kind names the remote node container `<cluster>-control-plane`; Docker's DNS resolves it from edge pods. */
@@ -69,9 +71,22 @@ export const gateway = Object.freeze({
   listenerPort: 8443,
   /** Traefik's ping entry point in its pod, for the probes only (no Service port leads to it). */
   pingPort: 8082,
-  /** SANs of the gateway's server certificate: the cross-cluster name, and the laptop / local topology. */
-  dnsNames: Object.freeze([`${clusters.remote.name}-control-plane`, "localhost"]),
+  /**
+   * AUTH=mtls|both: the name an edge asks for (its SNI) so that the gateway passes the connection through
+   * to the remote collector, which serves the same certificate. It never needs to resolve: the edge dials
+   * crossClusterHost and only presents this name (the exporter's server_name_override).
+   */
+  mtlsServerName: MTLS_SERVER_NAME,
+  /** SANs of the gateway's server certificate: the cross-cluster name, the laptop / local topology, and
+   *  the mTLS name (the remote collector presents this certificate too). */
+  dnsNames: Object.freeze([`${clusters.remote.name}-control-plane`, "localhost", MTLS_SERVER_NAME]),
   ipAddresses: Object.freeze(["127.0.0.1"]),
+});
+
+/** The subject of the edge's client certificate: it names the edge cluster (CN) and the project (O). */
+export const edgeClientSubject = Object.freeze({
+  commonName: clusters.edge.name,
+  organization: "otel-edge-to-remote edge clusters",
 });
 
 /** Workload (and Service) names the scripts address with kubectl; the manifests use the same names. */
@@ -114,6 +129,11 @@ export const secrets = Object.freeze({
       password: "password",
     }),
     gatewayCa: observabilitySecret("remote-gateway-ca", { ca: "ca.crt" }),
+    /** The edge's client certificate (CN=edge, clientAuth only), presented in AUTH=mtls|both. */
+    clientTls: Object.freeze({
+      ...observabilitySecret("edge-client-tls", { cert: "tls.crt", key: "tls.key" }),
+      type: "kubernetes.io/tls",
+    }),
   }),
   remote: Object.freeze({
     gatewayTls: Object.freeze({
@@ -121,15 +141,22 @@ export const secrets = Object.freeze({
       type: "kubernetes.io/tls",
     }),
     htpasswd: observabilitySecret("collector-htpasswd", { htpasswd: "htpasswd" }),
+    /** The CAs whose client certificates the remote collector accepts (AUTH=mtls|both). */
+    clientCa: observabilitySecret("edge-client-ca", { ca: "ca.crt" }),
   }),
 });
 
 export const ports = Object.freeze({
   otlpGrpc: 4317,
   otlpHttp: 4318,
+  /** The remote collector's mTLS receiver (AUTH=mtls|both), behind the gateway's passthrough listener. */
+  otlpMtls: 4319,
   healthCheck: 13133,
   collectorMetrics: 8888,
   jaegerQuery: 16686,
   jaegerQueryGrpc: 16685,
   sampleService: 8080,
 });
+
+/** Where the collectors' pods mount their ConfigMap: config.yaml and the auth modes' overlays. */
+export const collectorConfigDir = "/etc/otelcol-e2r/config";

@@ -3,6 +3,7 @@
 // `make local-verify`'s target and the end-to-end tests all start it through here.
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { DEFAULT_AUTH_MODE, type AuthMode } from "../lib/auth-modes.ts";
 import type { JaegerClient } from "../lib/jaeger-client.ts";
 import { createJaegerClient } from "../lib/jaeger-client.ts";
 import type { Binaries } from "./binaries.ts";
@@ -45,6 +46,8 @@ export interface LocalPipeline {
   readonly jaegerUrl: string;
   /** host:port of the TLS gateway (Traefik). */
   readonly gatewayAddress: string;
+  /** How the edge proves itself in this run. */
+  readonly auth: AuthMode;
   /** The spec a named process was started with, to stop and start it again. */
   spec(name: string): ProcessSpec;
   /** Starts a process that is not running (again) and waits until it is ready. */
@@ -72,6 +75,7 @@ export async function startLocalPipeline(options: PipelineOptions = {}): Promise
     listenPort: plan.gateway,
     pingPort: plan.gatewayPing,
     upstreamPort: plan.remoteOtlpGrpc,
+    mtlsUpstreamPort: plan.remoteOtlpMtls,
     certFile: session.files.serverCert,
     keyFile: session.files.serverKey,
     dynamicFile: join(session.gatewayDir, "dynamic.yaml"),
@@ -95,6 +99,7 @@ export async function startLocalPipeline(options: PipelineOptions = {}): Promise
     jaeger: createJaegerClient(`http://127.0.0.1:${plan.jaegerQuery}`),
     jaegerUrl: `http://localhost:${plan.jaegerQuery}`,
     gatewayAddress: `localhost:${plan.gateway}`,
+    auth: options.auth ?? DEFAULT_AUTH_MODE,
     spec(name) {
       const spec = specs.get(name);
       if (!spec)

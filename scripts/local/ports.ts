@@ -16,6 +16,7 @@ const OFFSETS = Object.freeze({
   gateway: 10, // Traefik's NodePort 30443: TLS + HTTP/2, basic auth checked behind it
   gatewayPing: 11, // Traefik's ping entry point (probes only)
   remoteOtlpGrpc: 20, // gateway collector, 4317 (h2c behind the gateway)
+  remoteOtlpMtls: 21, // 4319: its mTLS receiver (AUTH=mtls|both), passed through by the gateway
   remoteHealth: 22, // 13133
   remoteMetrics: 23, // 8888
   jaegerOtlpGrpc: 30, // Jaeger, 4317
@@ -50,6 +51,7 @@ export const CLUSTER_EQUIVALENT: Readonly<Record<PortName, number>> = Object.fre
   gateway: gateway.nodePort,
   gatewayPing: gateway.pingPort,
   remoteOtlpGrpc: clusterPorts.otlpGrpc,
+  remoteOtlpMtls: clusterPorts.otlpMtls,
   remoteHealth: clusterPorts.healthCheck,
   remoteMetrics: clusterPorts.collectorMetrics,
   jaegerOtlpGrpc: clusterPorts.otlpGrpc,

@@ -3,8 +3,9 @@
 //   generator-live (real HTTP calls into sample-service) and generator-shop (synthetic multi-service).
 // The collectors and Jaeger run the very config files in manifests/; only ${env:…} values differ from the
 // clusters, plus the one documented variation: k8s_attributes in passthrough mode (no Kubernetes API here).
-import { join } from "node:path";
-import { REPO_ROOT } from "../lib/topology.ts";
+import { dirname, join } from "node:path";
+import { authModes, DEFAULT_AUTH_MODE, type AuthMode } from "../lib/auth-modes.ts";
+import { REPO_ROOT, gateway } from "../lib/topology.ts";
 import type { Binaries } from "./binaries.ts";
 import type { PortPlan } from "./ports.ts";
 import type { Session } from "./session.ts";
@@ -23,6 +24,8 @@ export interface ProcessOptions {
   /** MEMORY_LIMIT_MIB for both collectors (the overload test makes it small). */
   memoryLimitMib?: number;
   logLevel?: string;
+  /** How the edge proves itself (default basic): the same config overlays as in the clusters. */
+  auth?: AuthMode;
 }
 
 function collectorLimits(options: ProcessOptions): Record<string, string> {
@@ -69,10 +72,15 @@ function collectorSpec(
   options: ProcessOptions,
   env: Record<string, string>,
 ): ProcessSpec {
+  const mode = authModes[options.auth ?? DEFAULT_AUTH_MODE];
+  const overlays = name === "edge" ? mode.edgeOverlays : mode.remoteOverlays;
   return {
     name,
     command: bin.otelcol,
-    args: ["--config", CONFIGS[name]],
+    args: [CONFIGS[name], ...overlays.map((file) => join(dirname(CONFIGS[name]), file))].flatMap((file) => [
+      "--config",
+      file,
+    ]),
     env: {
       ...env,
       HEALTH_CHECK_ENDPOINT: at(ports.health),
@@ -95,7 +103,12 @@ type CollectorSpecFor = (
 export const remoteSpec: CollectorSpecFor = (bin, plan, session, options = {}) =>
   collectorSpec("remote", bin, { health: plan.remoteHealth, metrics: plan.remoteMetrics }, options, {
     OTLP_GRPC_ENDPOINT: at(plan.remoteOtlpGrpc),
+    OTLP_MTLS_ENDPOINT: at(plan.remoteOtlpMtls),
     HTPASSWD_FILE: session.files.htpasswd,
+    // As in the cluster, the collector serves the gateway's certificate (it names the mTLS server name).
+    TLS_CERT_FILE: session.files.serverCert,
+    TLS_KEY_FILE: session.files.serverKey,
+    CLIENT_CA_FILE: session.files.caCert,
     JAEGER_OTLP_ENDPOINT: at(plan.jaegerOtlpGrpc),
   });
 
@@ -121,6 +134,9 @@ export const edgeSpec: CollectorSpecFor = (bin, plan, session, options = {}) =>
     REMOTE_CA_FILE: session.files.caCert,
     EXPORTER_USERNAME_FILE: session.files.username,
     EXPORTER_PASSWORD_FILE: session.files.password,
+    EXPORTER_CERT_FILE: session.files.clientCert,
+    EXPORTER_KEY_FILE: session.files.clientKey,
+    REMOTE_MTLS_SERVER_NAME: gateway.mtlsServerName,
     QUEUE_DIRECTORY: session.queueDir,
   });
 

@@ -1,9 +1,10 @@
-// What a running `make local` tells `make local-verify`: where the run's CA and credentials are and which
-// ports it uses. Written to the state folder (0600) while the topology runs, removed when it stops.
+// What a running `make local` tells `make local-verify`: where the run's CA, certificates and credentials
+// are, which auth mode it runs and which ports it uses. Written to the state folder (0600) while the topology runs, removed when it stops.
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
 import type { LocalPipeline } from "./pipeline.ts";
+import { AUTH_MODES } from "../lib/auth-modes.ts";
 import { STATE_DIR, stateFiles } from "../lib/state.ts";
 
 const sessionInfoSchema = z.object({
@@ -12,8 +13,12 @@ const sessionInfoSchema = z.object({
   jaegerUrl: z.string(),
   gatewayAddress: z.string(),
   caCertFile: z.string(),
+  caKeyFile: z.string(),
+  clientCertFile: z.string(),
+  clientKeyFile: z.string(),
   usernameFile: z.string(),
   passwordFile: z.string(),
+  auth: z.enum(AUTH_MODES),
 });
 export type SessionInfo = z.infer<typeof sessionInfoSchema>;
 
@@ -24,8 +29,12 @@ export function sessionInfo(pipeline: LocalPipeline): SessionInfo {
     jaegerUrl: pipeline.jaegerUrl,
     gatewayAddress: pipeline.gatewayAddress,
     caCertFile: pipeline.session.files.caCert,
+    caKeyFile: pipeline.session.files.caKey,
+    clientCertFile: pipeline.session.files.clientCert,
+    clientKeyFile: pipeline.session.files.clientKey,
     usernameFile: pipeline.session.files.username,
     passwordFile: pipeline.session.files.password,
+    auth: pipeline.auth,
   };
 }
 

@@ -1,5 +1,5 @@
-// One run's private folder (0700, files 0600): a fresh CA and gateway certificate made by the same code
-// bootstrap uses (packages/testkit/src/pki.ts), fresh basic-auth credentials and their bcrypt htpasswd
+// One run's private folder (0700, files 0600): a fresh CA, gateway certificate and edge client certificate
+// made by the same code bootstrap uses (packages/testkit/src/pki.ts), fresh basic-auth credentials and their bcrypt htpasswd
 // (scripts/lib/credentials.ts), the gateway's configuration and the edge collector's persistent queue. Nothing is reused
 // between runs and the folder is removed when the topology stops.
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
@@ -7,8 +7,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Credentials } from "../lib/credentials.ts";
 import { generateCredentials, htpasswdLine } from "../lib/credentials.ts";
-import { createCa, issueServerCertificate } from "../../packages/testkit/src/pki.ts";
-import { gateway } from "../lib/topology.ts";
+import { createCa, issueClientCertificate, issueServerCertificate } from "../../packages/testkit/src/pki.ts";
+import { edgeClientSubject, gateway } from "../lib/topology.ts";
 import { writePrivateFile, stateFiles } from "../lib/state.ts";
 
 export interface Session {
@@ -17,7 +17,11 @@ export interface Session {
   readonly credentials: Credentials;
   readonly files: Readonly<{
     caCert: string;
+    /** Read by the checks only, which sign deliberately bad client certificates with it. */
+    caKey: string;
     serverCert: string;
+    clientCert: string;
+    clientKey: string;
     serverKey: string;
     username: string;
     password: string;
@@ -39,11 +43,15 @@ export async function createSession(): Promise<Session> {
       ipAddresses: gateway.ipAddresses,
       validityDays: 1,
     });
+    const client = await issueClientCertificate(ca, { ...edgeClientSubject, validityDays: 1 });
     const credentials = generateCredentials();
     const files = Object.freeze({
       caCert: writePrivateFile(dir, stateFiles.caCert, ca.certPem),
+      caKey: writePrivateFile(dir, stateFiles.caKey, ca.keyPem),
       serverCert: writePrivateFile(dir, stateFiles.serverCert, server.certPem),
       serverKey: writePrivateFile(dir, stateFiles.serverKey, server.keyPem),
+      clientCert: writePrivateFile(dir, stateFiles.clientCert, client.certPem),
+      clientKey: writePrivateFile(dir, stateFiles.clientKey, client.keyPem),
       // The collector's basicauth/client reads these files as they are: no trailing newline.
       username: writePrivateFile(dir, stateFiles.username, credentials.username),
       password: writePrivateFile(dir, stateFiles.password, credentials.password),

@@ -1,8 +1,9 @@
 // The local topology's gateway: the same Traefik binary as the remote cluster's, with the file provider
 // in place of the Gateway API provider (there is no Kubernetes API here). Its routing is produced from the
-// very GRPCRoute and Gateway in manifests/remote/gateway/gateway.yaml — the route's gRPC service matches
-// become the same rules Traefik's Gateway API provider builds from them (PathRegexp on /<service>/<method>),
-// the listener's TLS terminates with the session's certificate — so the two cannot drift. What differs:
+// very GRPCRoute, TLSRoute and Gateway in manifests/remote/gateway/gateway.yaml — the route's gRPC service
+// matches become the same rules Traefik's Gateway API provider builds from them (PathRegexp on
+// /<service>/<method>), the HTTPS listener's TLS terminates with the session's certificate, and the
+// TLSRoute's hostnames become a passthrough TCP router on HostSNI — so the two cannot drift. What differs:
 // the addresses (loopback ports of the local port plan) and where the certificate comes from (a file
 // instead of the gateway-tls Secret).
 import { readFileSync } from "node:fs";
@@ -30,11 +31,19 @@ interface GrpcMethodMatch {
   method?: string;
 }
 
+interface Listener {
+  name: string;
+  protocol: string;
+  hostname?: string;
+  tls?: { mode?: string };
+}
+
 interface GatewayObject {
   kind: string;
   metadata: { name: string };
   spec: {
-    listeners?: { name: string; protocol: string; tls?: { mode?: string } }[];
+    listeners?: Listener[];
+    hostnames?: string[];
     rules?: { matches?: { method?: GrpcMethodMatch }[]; backendRefs?: { name: string; port: number }[] }[];
   };
 }
@@ -50,22 +59,41 @@ export function grpcMethodRule(method: GrpcMethodMatch | undefined): string {
   return `PathRegexp(${JSON.stringify(`/${part(method.service)}/${part(method.method)}`)})`;
 }
 
-/** The GRPCRoute's rules as Traefik rules, and the listener it attaches to, read from the manifests. */
+/** The Go backquoted string Traefik's rules take (HostSNI(`name`)). */
+const backquoted = (text: string) => `\`${text}\``;
+
+/**
+ * The routing read from the manifests: the GRPCRoute's rules and the HTTPS listener it attaches to, and the
+ * TLSRoute's SNI names on the passthrough listener (AUTH=mtls|both).
+ */
 export function routingFromManifests(text = readFileSync(GATEWAY_MANIFEST, "utf8")): {
   rules: string[];
   listener: { name: string; protocol: string; tlsMode?: string };
+  passthrough: { name: string; sniRule: string; tlsMode?: string; protocol: string };
 } {
   const objects = parseAllDocuments(text).map((d) => d.toJS() as GatewayObject);
   const route = objects.find((o) => o.kind === "GRPCRoute");
-  const gatewayObject = objects.find((o) => o.kind === "Gateway");
-  const listener = gatewayObject?.spec.listeners?.[0];
-  if (!route || !listener) throw new Error(`${GATEWAY_MANIFEST} has no GRPCRoute or no Gateway listener`);
+  const tlsRoute = objects.find((o) => o.kind === "TLSRoute");
+  const listeners = objects.find((o) => o.kind === "Gateway")?.spec.listeners ?? [];
+  const listener = listeners.find((l) => l.protocol !== "TLS");
+  const passthrough = listeners.find((l) => l.protocol === "TLS");
+  if (!route || !listener || !tlsRoute || !passthrough)
+    throw new Error(
+      `${GATEWAY_MANIFEST} needs a GRPCRoute on an HTTPS listener and a TLSRoute on a TLS listener`,
+    );
   const rules = (route.spec.rules ?? []).flatMap((rule) =>
     (rule.matches ?? [{}]).map((match) => grpcMethodRule(match.method)),
   );
+  const names = tlsRoute.spec.hostnames ?? (passthrough.hostname ? [passthrough.hostname] : []);
   return {
     rules,
     listener: { name: listener.name, protocol: listener.protocol, tlsMode: listener.tls?.mode },
+    passthrough: {
+      name: passthrough.name,
+      protocol: passthrough.protocol,
+      tlsMode: passthrough.tls?.mode,
+      sniRule: names.map((name) => `HostSNI(${backquoted(name)})`).join(" || "),
+    },
   };
 }
 
@@ -73,6 +101,8 @@ export interface LocalTraefikOptions {
   listenPort: number;
   pingPort: number;
   upstreamPort: number;
+  /** The remote collector's mTLS receiver, behind the passthrough route. */
+  mtlsUpstreamPort: number;
   certFile: string;
   keyFile: string;
   /** Where the dynamic configuration (renderDynamicConfig) is written. */
@@ -91,12 +121,32 @@ export function traefikArgs(options: LocalTraefikOptions): string[] {
 
 /** The file provider's configuration: the route, its h2c backend and the listener's certificate. */
 export function renderDynamicConfig(options: LocalTraefikOptions, manifest?: string): string {
-  const { rules, listener } = routingFromManifests(manifest);
+  const { rules, listener, passthrough } = routingFromManifests(manifest);
   if (listener.protocol !== "HTTPS" || listener.tlsMode !== "Terminate")
     throw new Error(
       `the Gateway listener ${listener.name} is ${listener.protocol}/${listener.tlsMode ?? "no TLS"}; the local topology renders HTTPS with TLS terminated`,
     );
+  if (passthrough.tlsMode !== "Passthrough")
+    throw new Error(
+      `the Gateway listener ${passthrough.name} is TLS/${passthrough.tlsMode ?? "no mode"}; the local topology renders TLS passthrough`,
+    );
   const config = {
+    // Traefik tries the TCP routers' SNI matches first, and hands everything else to the HTTP routers.
+    tcp: {
+      routers: {
+        [passthrough.name]: {
+          entryPoints: ["websecure"],
+          rule: passthrough.sniRule,
+          service: "otel-gateway-mtls",
+          tls: { passthrough: true },
+        },
+      },
+      services: {
+        "otel-gateway-mtls": {
+          loadBalancer: { servers: [{ address: `127.0.0.1:${options.mtlsUpstreamPort}` }] },
+        },
+      },
+    },
     http: {
       routers: {
         [listener.name]: {

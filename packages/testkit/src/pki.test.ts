@@ -7,6 +7,7 @@ import {
   createCa,
   describeCertificate,
   isSignedBy,
+  issueClientCertificate,
   issueServerCertificate,
   loadCa,
   type CertificateAuthority,
@@ -158,6 +159,70 @@ describe("pki", () => {
   it("will not issue a certificate that outlives its CA", async () => {
     await expect(issueServerCertificate(ca, { dnsNames: ["localhost"], validityDays: 365 })).rejects.toThrow(
       /outlives the CA/,
+    );
+  });
+
+  it("issues a client certificate: the subject names the edge, clientAuth only, no SANs", async () => {
+    const client = await issueClientCertificate(ca, {
+      commonName: "edge",
+      organization: "otel-edge-to-remote edge clusters",
+      validityDays: 7,
+    });
+    const info = describeCertificate(client.certPem);
+    expect(info.subject).toBe("CN=edge, O=otel-edge-to-remote edge clusters");
+    expect([info.isCa, info.extendedKeyUsages, info.keyUsages]).toEqual([
+      false,
+      ["clientAuth"],
+      ["digitalSignature"],
+    ]);
+    expect([info.dnsNames, info.ipAddresses]).toEqual([[], []]);
+    // Node's own parser reads the same usage OID (1.3.6.1.5.5.7.3.2, TLS web client authentication).
+    expect(new NodeX509(client.certPem).keyUsage).toEqual(["1.3.6.1.5.5.7.3.2"]);
+    expect(await isSignedBy(client.certPem, ca.certPem)).toBe(true);
+  });
+
+  it("lets a TLS server that requires client certificates accept the client certificate", async () => {
+    const client = await issueClientCertificate(ca, { commonName: "edge", validityDays: 7 });
+    const strict = tls.createServer({
+      key: server.keyPem,
+      cert: server.certPem,
+      ca: ca.certPem,
+      requestCert: true,
+      rejectUnauthorized: true,
+    });
+    strict.on("tlsClientError", () => undefined);
+    strict.on("secureConnection", (s) => s.end());
+    strict.listen(0, "127.0.0.1");
+    await once(strict, "listening");
+    try {
+      const socket = tls.connect({
+        host: "127.0.0.1",
+        port: (strict.address() as AddressInfo).port,
+        ca: ca.certPem,
+        servername: "localhost",
+        cert: client.certPem,
+        key: client.keyPem,
+      });
+      await once(socket, "secureConnect");
+      expect(socket.authorized).toBe(true);
+      socket.destroy();
+    } finally {
+      strict.close();
+    }
+  });
+
+  it("issues an already expired certificate only when a window says so (the checks' bad client)", async () => {
+    const notAfter = new Date(Date.now() - DAY_MS);
+    const expired = await issueClientCertificate(ca, {
+      commonName: "edge",
+      validityDays: 1,
+      window: { notBefore: new Date(Date.now() - 2 * DAY_MS), notAfter },
+    });
+    expect(describeCertificate(expired.certPem).notAfter.getTime()).toBe(
+      Math.floor(notAfter.getTime() / 1000) * 1000,
+    );
+    await expect(issueClientCertificate(ca, { commonName: "not a name", validityDays: 1 })).rejects.toThrow(
+      'commonName is "not a name"; expected a name like "edge"',
     );
   });
 });

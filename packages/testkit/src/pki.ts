@@ -1,6 +1,6 @@
-// The project's local certificate authority: a CA and the gateway's server certificate (ECDSA P-256),
-// made at bootstrap because the clusters must work without public DNS or a public CA. Used by
-// `make up` (the gateway certificate), the local topology (Traefik) and the tests (real TLS servers).
+// The project's local certificate authority: a CA, the gateway's server certificate and each edge's client
+// certificate (ECDSA P-256), made at bootstrap because the clusters must work without public DNS or a
+// public CA. Used by `make up`, the local topology and the tests (real TLS servers and clients).
 import { createPrivateKey, createPublicKey, webcrypto } from "node:crypto";
 import { isIP } from "node:net";
 // @peculiar/x509 resolves its algorithms through tsyringe, which needs Reflect metadata loaded first.
@@ -29,6 +29,18 @@ export interface ServerCertificateOptions {
   validityDays: number;
   /** Defaults to the first DNS name (clients ignore it when SANs are present, humans read it). */
   commonName?: string;
+  /** An explicit validity window instead of "now + validityDays": only the tests' expired certificates. */
+  window?: { notBefore: Date; notAfter: Date };
+}
+
+export interface ClientCertificateOptions {
+  /** The client's identity, e.g. the edge cluster's name: the subject's CN. */
+  commonName: string;
+  /** The subject's O, e.g. "otel-edge-to-remote edge clusters". */
+  organization?: string;
+  validityDays: number;
+  /** An explicit validity window instead of "now + validityDays": only the tests' expired certificates. */
+  window?: { notBefore: Date; notAfter: Date };
 }
 
 /** A CA that can sign: its certificate and private key, as PEM and as parsed objects. */
@@ -91,7 +103,7 @@ function certToPem(certificate: x509.X509Certificate): string {
   return `${certificate.toString("pem")}\n`;
 }
 
-/** A self-signed CA that may sign server certificates only (pathLen 0). */
+/** A self-signed CA that signs leaf certificates only (pathLen 0). */
 export async function createCa(options: CaOptions): Promise<CertificateAuthority> {
   const problems = problemsWithValidity(options.validityDays);
   if (typeof options.commonName !== "string" || options.commonName.trim() === "")
@@ -147,21 +159,70 @@ export async function issueServerCertificate(
   options: ServerCertificateOptions,
 ): Promise<IssuedCertificate> {
   const problems = [...problemsWithNames(options), ...problemsWithValidity(options.validityDays)];
-  const span = validity(options.validityDays);
-  if (problems.length === 0 && span.notAfter > ca.certificate.notAfter)
-    problems.push(
-      `validityDays ${options.validityDays} outlives the CA (expires ${ca.certificate.notAfter.toISOString()}); expected a shorter validity or a new CA`,
-    );
+  const span = windowWithinCa(ca, options, problems);
   fail("cannot issue the server certificate", problems);
-
-  const keys = await generateKeyPair();
   const sans: x509.JsonGeneralNames = [
     ...options.dnsNames.map((value) => ({ type: "dns" as const, value })),
     ...(options.ipAddresses ?? []).map((value) => ({ type: "ip" as const, value })),
   ];
+  return issueLeaf(
+    ca,
+    span,
+    [{ CN: [options.commonName ?? options.dnsNames[0]!] }],
+    [
+      new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth], false),
+      new x509.SubjectAlternativeNameExtension(sans, false),
+    ],
+  );
+}
+
+/**
+ * A client certificate (TLS clientAuth only, no SANs) for `commonName`, signed by `ca`: what an edge
+ * collector presents to the remote collector's mTLS receiver.
+ */
+export async function issueClientCertificate(
+  ca: CertificateAuthority,
+  options: ClientCertificateOptions,
+): Promise<IssuedCertificate> {
+  const problems = problemsWithValidity(options.validityDays);
+  if (typeof options.commonName !== "string" || !/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/.test(options.commonName))
+    problems.push(
+      `commonName is ${JSON.stringify(options.commonName)}; expected a name like "edge" (letters, digits, . _ -)`,
+    );
+  const span = windowWithinCa(ca, options, problems);
+  fail("cannot issue the client certificate", problems);
+  const subject: x509.JsonName = [{ CN: [options.commonName] }];
+  if (options.organization !== undefined) subject.push({ O: [options.organization] });
+  return issueLeaf(ca, span, subject, [
+    new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.clientAuth], false),
+  ]);
+}
+
+/** The leaf's validity window; a problem when it would outlive the CA. */
+function windowWithinCa(
+  ca: CertificateAuthority,
+  options: { validityDays: number; window?: { notBefore: Date; notAfter: Date } },
+  problems: string[],
+): { notBefore: Date; notAfter: Date } {
+  const span = options.window ?? validity(options.validityDays);
+  if (problems.length === 0 && span.notAfter > ca.certificate.notAfter)
+    problems.push(
+      `validityDays ${options.validityDays} outlives the CA (expires ${ca.certificate.notAfter.toISOString()}); expected a shorter validity or a new CA`,
+    );
+  return span;
+}
+
+/** A leaf signed by `ca` with a fresh key: not a CA, digitalSignature only, plus `extensions`. */
+async function issueLeaf(
+  ca: CertificateAuthority,
+  span: { notBefore: Date; notAfter: Date },
+  subject: x509.JsonName,
+  extensions: x509.Extension[],
+): Promise<IssuedCertificate> {
+  const keys = await generateKeyPair();
   const certificate = await x509.X509CertificateGenerator.create(
     {
-      subject: [{ CN: [options.commonName ?? options.dnsNames[0]!] }],
+      subject,
       issuer: ca.certificate.subjectName,
       publicKey: keys.publicKey,
       signingKey: ca.privateKey,
@@ -171,8 +232,7 @@ export async function issueServerCertificate(
         new x509.BasicConstraintsExtension(false, undefined, true),
         // ECDSA keys sign the handshake; keyEncipherment only applies to RSA key transport.
         new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
-        new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth], false),
-        new x509.SubjectAlternativeNameExtension(sans, false),
+        ...extensions,
         await x509.SubjectKeyIdentifierExtension.create(keys.publicKey, false, crypto),
         await x509.AuthorityKeyIdentifierExtension.create(ca.certificate.publicKey, false, crypto),
       ],

@@ -2,8 +2,8 @@
 // --config, read together with that container's environment (the configs use ${env:…} for everything
 // that differs between the clusters and the local topology).
 import { posix } from "node:path";
-import { parse } from "yaml";
-import type { Container, K8sObject } from "../../kube/objects.ts";
+import { parse, stringify } from "yaml";
+import type { Container, K8sObject, PodSpec } from "../../kube/objects.ts";
 import { describe, workloads } from "../../kube/objects.ts";
 
 export type ComponentKind = "receivers" | "processors" | "exporters" | "extensions" | "connectors";
@@ -24,16 +24,54 @@ export interface DeployedConfig {
   readonly env: Readonly<Record<string, string>>;
 }
 
-function configPath(container: Container): string | undefined {
+function configPaths(container: Container): string[] {
   const args = container.args ?? [];
+  const paths: string[] = [];
   for (const [i, arg] of args.entries()) {
-    if (arg.startsWith("--config=")) return arg.slice("--config=".length);
-    if (arg === "--config") return args[i + 1];
+    if (arg.startsWith("--config=")) paths.push(arg.slice("--config=".length));
+    else if (arg === "--config" && args[i + 1] !== undefined) paths.push(args[i + 1]!);
   }
-  return undefined;
+  return paths;
 }
 
-/** Finds every container started with --config and the ConfigMap key mounted at that path. */
+/** The collector's merge of several --config files: maps merge key by key, anything else is replaced. */
+export function mergeConfigs(configs: readonly CollectorConfig[]): CollectorConfig {
+  const merge = (a: unknown, b: unknown): unknown => {
+    const isMap = (v: unknown): v is Record<string, unknown> =>
+      v !== null && typeof v === "object" && !Array.isArray(v);
+    if (!isMap(a) || !isMap(b)) return b;
+    const result: Record<string, unknown> = { ...a };
+    for (const [key, value] of Object.entries(b)) result[key] = key in a ? merge(a[key], value) : value;
+    return result;
+  };
+  return configs.reduce<unknown>((merged, next) => merge(merged, next), {}) as CollectorConfig;
+}
+
+/** The ConfigMap key mounted at `path` in the pod, or a problem. */
+function mountedFile(
+  objects: readonly K8sObject[],
+  container: Container,
+  pod: PodSpec,
+  namespace: string,
+  path: string,
+): string | undefined {
+  const mount = (container.volumeMounts ?? []).find(
+    (m) => posix.dirname(path) === posix.normalize(m.mountPath),
+  );
+  const volume = (pod.volumes ?? []).find((v) => v.name === mount?.name);
+  const configMap = objects.find(
+    (o) =>
+      o.kind === "ConfigMap" &&
+      o.metadata.name === volume?.configMap?.name &&
+      (o.metadata.namespace ?? "default") === namespace,
+  );
+  return configMap?.data?.[posix.basename(path)];
+}
+
+/**
+ * Finds every container started with --config and the ConfigMap keys mounted at those paths; several
+ * --config files (an auth mode's overlays) are merged as the collector merges them.
+ */
 export function deployedConfigs(
   objects: readonly K8sObject[],
   containerImage: (image: string) => boolean,
@@ -47,28 +85,18 @@ export function deployedConfigs(
     for (const container of pod.containers) {
       if (!containerImage(container.image ?? "")) continue;
       const who = `${describe(object)} container ${container.name}`;
-      const path = configPath(container);
-      if (path === undefined) {
+      const paths = configPaths(container);
+      if (paths.length === 0) {
         problems.push(`${who} runs the collector without --config`);
         continue;
       }
-      const mount = (container.volumeMounts ?? []).find(
-        (m) => posix.dirname(path) === posix.normalize(m.mountPath),
-      );
-      const volume = (pod.volumes ?? []).find((v) => v.name === mount?.name);
-      const configMap = objects.find(
-        (o) =>
-          o.kind === "ConfigMap" &&
-          o.metadata.name === volume?.configMap?.name &&
-          (o.metadata.namespace ?? "default") === namespace,
-      );
-      const text = configMap?.data?.[posix.basename(path)];
-      if (text === undefined) {
+      const texts = paths.map((path) => mountedFile(objects, container, pod, namespace, path));
+      const missing = paths.filter((_, i) => texts[i] === undefined);
+      for (const path of missing)
         problems.push(
           `${who} loads ${path}, but no ConfigMap in the manifests is mounted there with key ${posix.basename(path)}`,
         );
-        continue;
-      }
+      if (missing.length > 0) continue;
       const env = Object.fromEntries(
         (container.env ?? []).map((e) => [
           e.name,
@@ -76,7 +104,9 @@ export function deployedConfigs(
             `<${e.valueFrom?.fieldRef?.fieldPath ?? "from " + Object.keys(e.valueFrom ?? {}).join(",")}>`,
         ]),
       );
-      configs.push({ who, workload: object, container, text, config: parse(text) as CollectorConfig, env });
+      const config = mergeConfigs(texts.map((text) => parse(text!) as CollectorConfig));
+      const text = texts.length === 1 ? texts[0]! : stringify(config);
+      configs.push({ who, workload: object, container, text, config, env });
     }
   }
   return { configs, problems };
@@ -170,7 +200,7 @@ export function checkTls(config: CollectorConfig): string[] {
     const e = (exporter ?? {}) as {
       endpoint?: unknown;
       auth?: { authenticator?: string };
-      tls?: { insecure?: unknown };
+      tls?: { insecure?: unknown; cert_file?: string };
     };
     const endpoint = typeof e.endpoint === "string" ? e.endpoint : "";
     if (e.auth?.authenticator !== undefined && e.tls?.insecure !== undefined && e.tls.insecure !== false)
@@ -182,9 +212,15 @@ export function checkTls(config: CollectorConfig): string[] {
       problems.push(
         `exporters.${id} sends credentials (${e.auth.authenticator}) to a plaintext http:// endpoint`,
       );
-    // The edge → remote hop must always carry credentials over verified TLS.
-    if (endpoint.includes("REMOTE_GATEWAY_ENDPOINT") && e.auth?.authenticator === undefined)
-      problems.push(`exporters.${id} exports to the remote gateway without an authenticator`);
+    // The edge → remote hop must always carry credentials (a password, a client certificate or both).
+    if (
+      endpoint.includes("REMOTE_GATEWAY_ENDPOINT") &&
+      e.auth?.authenticator === undefined &&
+      e.tls?.cert_file === undefined
+    )
+      problems.push(
+        `exporters.${id} exports to the remote gateway without an authenticator or a client certificate`,
+      );
   }
   return problems;
 }

@@ -5,27 +5,23 @@
 //
 // API
 //   runGatewayChecks(target, { timeoutMs?, otherCaPem? }) → GatewayAttempt[]
-//       target = { address: "host:port", serverName?, caPem, username, password }
-//       Five attempts, in this order:
-//         no credentials        TLS, trusted CA, no authorization header            → must be rejected
-//         wrong password        TLS, trusted CA, right user + wrong password         → must be rejected
-//         plaintext to TLS port h2c to the TLS listener                              → must be rejected
-//         untrusted CA          client trusts a different CA (generated if absent)   → must be rejected
-//         right CA + credentials (the positive control)                              → must be accepted
-//       Each attempt: { check, expect, ok, detail (gRPC status and error text), attemptId }.
-//   probeRoute(target) → { routed, detail }: one call without credentials; routed when the collector
-//       behind the gateway answered UNAUTHENTICATED (how `make up` proves the gateway really routes).
+//       target = { address: "host:port", serverName?, caPem, username, password, mode?, client? }
+//       The attempts of the target's auth mode (gateway-attempts.ts), the positive control last. Each one:
+//       { check, expect, ok, detail (gRPC status and error text), attemptId }. A rejection counts only
+//       when the right party refused for the right reason, and only when the positive control got in.
+//   probeRoute(target) → { routed, detail }: one call the collector must refuse itself (no credentials,
+//       or no client certificate); routed when it did (how `make up` proves the gateway really routes).
 //   confirmNothingLeaked(jaeger, attempts, { timeoutMs }) → CheckRow[]
 //       Waits (bounded) for the positive control's span to reach Jaeger — proof the pipeline is flowing —
 //       then checks that no rejected attempt's span is there. One row per attempt.
 //   ATTEMPT_ATTRIBUTE, CHECK_SERVICE_NAME: the span attribute and service name the attempts use.
 import { randomBytes } from "node:crypto";
 import * as grpc from "@grpc/grpc-js";
-import { basicAuthHeader } from "../credentials.ts";
+import type { AuthMode } from "../auth-modes.ts";
 import type { JaegerClient } from "../jaeger-client.ts";
 import { exportOnce, oneSpanRequest, type ExportOutcome } from "../otlp-client.ts";
 import { pollUntil } from "../poll.ts";
-import { createCa } from "../../../packages/testkit/src/pki.ts";
+import { attemptPlan, refusedAsExpected, routeProbe, type ClientPki } from "./gateway-attempts.ts";
 import type { CheckRow } from "./pipeline-checks.ts";
 
 /** The service name and span attribute every attempt's span carries. */
@@ -33,14 +29,18 @@ export const CHECK_SERVICE_NAME = "gateway-check";
 export const ATTEMPT_ATTRIBUTE = "e2r.gateway_check.attempt";
 
 export interface GatewayTarget {
-  /** host:port of the TLS listener, e.g. "localhost:30443". */
+  /** host:port of the gateway, e.g. "localhost:30443". */
   address: string;
-  /** TLS server name (SNI and certificate check); defaults to the address's host. */
+  /** TLS server name (SNI and certificate check) of the TLS-terminating listener; defaults to the host. */
   serverName?: string;
   /** The CA that signed the gateway's certificate. */
   caPem: string;
   username: string;
   password: string;
+  /** The deployed auth mode (default basic): which attempts make sense, and what the control sends. */
+  mode?: AuthMode;
+  /** AUTH=mtls|both: the edge's client certificate, and the CA key to sign the bad ones with. */
+  client?: ClientPki;
 }
 
 export interface GatewayCheckOptions {
@@ -65,64 +65,21 @@ function exportRequest(check: string, attemptId: string): unknown {
   });
 }
 
-function hostOf(address: string): string {
-  const match = /^\[?([^\]]+?)\]?:\d+$/.exec(address);
-  if (!match) throw new Error(`gateway address ${JSON.stringify(address)} is not host:port`);
-  return match[1]!;
-}
-
-/** Runs the four negative attempts and the positive control against the gateway. */
+/** Runs the mode's negative attempts and the positive control against the gateway. */
 export async function runGatewayChecks(
   target: GatewayTarget,
   options: GatewayCheckOptions = {},
 ): Promise<GatewayAttempt[]> {
   const timeoutMs = options.timeoutMs ?? 5000;
-  const serverName = target.serverName ?? hostOf(target.address);
-  const otherCaPem =
-    options.otherCaPem ?? (await createCa({ commonName: "untrusted test CA", validityDays: 1 })).certPem;
-  const trusted = grpc.credentials.createSsl(Buffer.from(target.caPem));
-  const untrusted = grpc.credentials.createSsl(Buffer.from(otherCaPem));
-  const rightAuth = basicAuthHeader(target.username, target.password);
-  const wrongAuth = basicAuthHeader(target.username, `${target.password}-wrong`);
+  const plan = await attemptPlan(target, options.otherCaPem);
   const run = randomBytes(6).toString("hex");
-
-  // `by` says who must turn the client away: the collector's basic auth (UNAUTHENTICATED) or the gateway
-  // itself (a failed TLS handshake, or Traefik's 404 for a plaintext request: its HTTPS listener routes
-  // nothing in the clear). A refusal for any other reason (nothing listening, a DNS failure, a timeout)
-  // proves nothing, and neither does any refusal when the positive control was not accepted.
-  const plan: {
-    check: string;
-    expect: "rejected" | "accepted";
-    by?: "auth" | "gateway";
-    credentials: grpc.ChannelCredentials;
-    auth?: string;
-  }[] = [
-    { check: "no credentials", expect: "rejected", by: "auth", credentials: trusted },
-    { check: "wrong password", expect: "rejected", by: "auth", credentials: trusted, auth: wrongAuth },
-    {
-      check: "plaintext to the TLS port",
-      expect: "rejected",
-      by: "gateway",
-      credentials: grpc.credentials.createInsecure(),
-      auth: rightAuth,
-    },
-    {
-      check: "client trusting another CA",
-      expect: "rejected",
-      by: "gateway",
-      credentials: untrusted,
-      auth: rightAuth,
-    },
-    // Last, so that when its span reaches Jaeger everything sent before it has had time to arrive too.
-    { check: "right CA + right credentials", expect: "accepted", credentials: trusted, auth: rightAuth },
-  ];
   const outcomes: ExportOutcome[] = [];
   for (const [index, step] of plan.entries()) {
     outcomes.push(
       await exportOnce({
         address: target.address,
         credentials: step.credentials,
-        serverName,
+        serverName: step.serverName,
         authorization: step.auth,
         request: exportRequest(step.check, `${run}-${index}`),
         timeoutMs,
@@ -133,14 +90,14 @@ export async function runGatewayChecks(
   return plan.map((step, index) => {
     const outcome = outcomes[index]!;
     const accepted = outcome.code === grpc.status.OK;
-    const how = `${grpc.status[outcome.code] ?? outcome.code}: ${outcome.message}`;
+    const how = `${grpc.status[outcome.code] ?? outcome.code}: ${tidyMessage(outcome.message)}`;
     let ok = accepted;
     let detail = accepted ? "accepted (OK)" : `rejected (${how})`;
     if (step.expect === "rejected") {
-      ok = !accepted && controlAccepted && refusedBy(step.by!, outcome);
+      ok = !accepted && controlAccepted && refusedAsExpected(step.by!, outcome);
       if (!accepted && !controlAccepted)
         detail = `inconclusive: the positive control was not accepted either (${how})`;
-      else if (!accepted && !ok) detail = `rejected for another reason than ${step.by} (${how})`;
+      else if (!accepted && !ok) detail = `rejected, but not ${step.by!.describe} (${how})`;
     }
     return Object.freeze({
       check: `gateway: ${step.check} → ${step.expect}`,
@@ -153,34 +110,41 @@ export async function runGatewayChecks(
 }
 
 /**
- * One Export without credentials through the gateway. UNAUTHENTICATED can only come from the collector
- * (the gateway does not check credentials), so it proves the listener and the route work end to end;
- * a gateway that serves nothing yet answers UNIMPLEMENTED or HTTP 404, and a Programmed=True condition
- * or a Ready pod say nothing about that. Resolves with what came back.
+ * grpc-js wraps an OpenSSL error in several lines with addresses and source paths; the row keeps the part
+ * that says what happened ("tlsv13 alert certificate required (SSL alert number 116)").
+ */
+export function tidyMessage(message: string): string {
+  const alert = /ssl3_read_bytes:([^:]*alert[^:]*):.*?(SSL alert number \d+)/s.exec(message);
+  if (alert) return `TLS handshake refused by the server: ${alert[1]} (${alert[2]})`;
+  return message
+    .replace(/\s*Resolution note:\s*$/, "")
+    .replace(/\s+/g, " ")
+    .trim();
+}
+
+/**
+ * One Export the collector behind the gateway must refuse itself: without credentials (AUTH=basic, answered
+ * UNAUTHENTICATED), or without a client certificate (AUTH=mtls|both, the collector's TLS "certificate
+ * required"). Only the collector can answer that way, so it proves the listener and the route work end to
+ * end; a gateway that serves nothing yet answers UNIMPLEMENTED or HTTP 404, and a Programmed=True
+ * condition or a Ready pod say nothing about that. Resolves with what came back.
  */
 export async function probeRoute(
-  target: Pick<GatewayTarget, "address" | "serverName" | "caPem">,
+  target: Pick<GatewayTarget, "address" | "serverName" | "caPem" | "mode">,
   timeoutMs = 3000,
 ): Promise<{ readonly routed: boolean; readonly detail: string }> {
+  const probe = routeProbe(target);
   const outcome = await exportOnce({
     address: target.address,
-    credentials: grpc.credentials.createSsl(Buffer.from(target.caPem)),
-    serverName: target.serverName ?? hostOf(target.address),
+    credentials: probe.credentials,
+    serverName: probe.serverName,
     request: exportRequest("route probe", randomBytes(6).toString("hex")),
     timeoutMs,
   });
   return Object.freeze({
-    routed: outcome.code === grpc.status.UNAUTHENTICATED,
+    routed: refusedAsExpected(probe.by, outcome),
     detail: `${grpc.status[outcome.code] ?? outcome.code}: ${outcome.message}`,
   });
-}
-
-/** Did the expected party turn the call away, rather than the network? */
-function refusedBy(by: "auth" | "gateway", outcome: ExportOutcome): boolean {
-  if (by === "auth") return outcome.code === grpc.status.UNAUTHENTICATED;
-  const unrouted = outcome.code === grpc.status.UNIMPLEMENTED && /HTTP status code 404/.test(outcome.message);
-  const unreachable = /ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|ETIMEDOUT/;
-  return unrouted || (outcome.code === grpc.status.UNAVAILABLE && !unreachable.test(outcome.message));
 }
 
 async function attemptInJaeger(jaeger: JaegerClient, attemptId: string): Promise<boolean> {

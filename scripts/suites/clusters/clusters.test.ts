@@ -13,6 +13,7 @@ import { imagesSteps, upSteps } from "./steps/bring-up.ts";
 import { downSteps } from "./steps/down.ts";
 import { operateSteps } from "./steps/operate.ts";
 import { resilienceSteps } from "./steps/resilience.ts";
+import { authModeSteps } from "./steps/auth-modes.ts";
 
 const unavailable = unavailableBecause();
 const mustRun = process.env.CI === "true";
@@ -54,5 +55,6 @@ describe.skipIf(unavailable !== undefined && !mustRun)("real clusters: make up, 
   upSteps(context);
   operateSteps(context);
   resilienceSteps(context);
+  authModeSteps(context);
   downSteps(context);
 });

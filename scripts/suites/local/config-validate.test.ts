@@ -2,12 +2,19 @@
 // in the cluster and in the local topology — and fails it when a variable it needs is missing (so a pass
 // means something). Jaeger's config passes Jaeger's `validate` the same way.
 import { readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { execa } from "execa";
 import { beforeAll, describe, expect, it } from "vitest";
 import { REPO_ROOT } from "../../lib/topology.ts";
 import type { Binaries } from "../../local/binaries.ts";
 import { CONFIGS } from "../../local/processes.ts";
+import {
+  AUTH_MODES,
+  authModes,
+  DEFAULT_AUTH_MODE,
+  overlayFiles,
+  type AuthMode,
+} from "../../lib/auth-modes.ts";
 import { figures, testBinaries } from "./helpers.ts";
 
 // The env each config gets in its pod (manifests/) — paths are where the Secrets are mounted there; validate
@@ -19,18 +26,33 @@ const CLUSTER_ENV = {
     REMOTE_CA_FILE: "/etc/otel/remote-ca/ca.crt",
     EXPORTER_USERNAME_FILE: "/etc/otel/credentials/username",
     EXPORTER_PASSWORD_FILE: "/etc/otel/credentials/password",
+    EXPORTER_CERT_FILE: "/etc/otel/client-tls/tls.crt",
+    EXPORTER_KEY_FILE: "/etc/otel/client-tls/tls.key",
+    REMOTE_MTLS_SERVER_NAME: "remote-collector.otel-e2r.internal",
     QUEUE_DIRECTORY: "/var/lib/otelcol/queue",
   },
   remote: {
     HTPASSWD_FILE: "/etc/otel/htpasswd/htpasswd",
     JAEGER_OTLP_ENDPOINT: "jaeger.observability.svc:4317",
+    TLS_CERT_FILE: "/etc/otel/tls/tls.crt",
+    TLS_KEY_FILE: "/etc/otel/tls/tls.key",
+    CLIENT_CA_FILE: "/etc/otel/client-ca/ca.crt",
   },
 } as const;
 
 const LOCAL_EDGE_ENV = { ...CLUSTER_ENV.edge, K8S_ATTRIBUTES_PASSTHROUGH: "true", K8S_NODE_NAME: "local" };
 
-async function validate(binary: string, config: string, env: Record<string, string>) {
-  const result = await execa(binary, ["validate", "--config", config], {
+/** The --config list of a collector in an auth mode: its config.yaml, then the mode's overlays. */
+const configsOf = (collector: "edge" | "remote", mode: AuthMode = DEFAULT_AUTH_MODE) => [
+  CONFIGS[collector],
+  ...(collector === "edge" ? authModes[mode].edgeOverlays : authModes[mode].remoteOverlays).map((file) =>
+    join(dirname(CONFIGS[collector]), file),
+  ),
+];
+
+async function validate(binary: string, configs: string | readonly string[], env: Record<string, string>) {
+  const files = typeof configs === "string" ? [configs] : configs;
+  const result = await execa(binary, ["validate", ...files.flatMap((file) => ["--config", file])], {
     env,
     extendEnv: false,
     reject: false,
@@ -45,16 +67,24 @@ describe("collector and Jaeger configs pass the real binaries' validate", () => 
     bin = await testBinaries();
   }, 45 * 60_000);
 
-  const cases = [
-    { name: "edge collector (cluster env)", config: "edge", env: CLUSTER_ENV.edge },
-    { name: "edge collector (local env: k8s_attributes passthrough)", config: "edge", env: LOCAL_EDGE_ENV },
-    { name: "gateway collector", config: "remote", env: CLUSTER_ENV.remote },
-  ] as const;
+  const cases = AUTH_MODES.flatMap((mode) => [
+    {
+      name: `edge collector, AUTH=${mode} (cluster env)`,
+      configs: configsOf("edge", mode),
+      env: CLUSTER_ENV.edge,
+    },
+    {
+      name: `edge collector, AUTH=${mode} (local env: k8s_attributes passthrough)`,
+      configs: configsOf("edge", mode),
+      env: LOCAL_EDGE_ENV,
+    },
+    { name: `remote collector, AUTH=${mode}`, configs: configsOf("remote", mode), env: CLUSTER_ENV.remote },
+  ]);
 
   for (const testCase of cases)
     it(`${testCase.name} is valid`, async () => {
       const started = performance.now();
-      const result = await validate(bin.otelcol, CONFIGS[testCase.config], testCase.env);
+      const result = await validate(bin.otelcol, testCase.configs, testCase.env);
       figures(`validate ${testCase.name}`, {
         exit: result.exitCode ?? "?",
         ms: Math.round(performance.now() - started),
@@ -83,7 +113,16 @@ describe("collector and Jaeger configs pass the real binaries' validate", () => 
       .filter((file) => /^receivers:/m.test(readFileSync(join(REPO_ROOT, "manifests", file), "utf8")))
       .map((file) => join(REPO_ROOT, "manifests", file))
       .sort();
-    expect(found).toEqual([CONFIGS.edge, CONFIGS.remote, CONFIGS.jaeger].sort());
+    expect(found).toEqual(
+      [
+        CONFIGS.edge,
+        CONFIGS.remote,
+        CONFIGS.jaeger,
+        ...overlayFiles("remote")
+          .map((file) => join(dirname(CONFIGS.remote), file))
+          .filter((file) => /^receivers:/m.test(readFileSync(file, "utf8"))),
+      ].sort(),
+    );
   });
 
   it("Jaeger's config is valid for the Jaeger binary", async () => {

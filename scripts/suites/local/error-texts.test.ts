@@ -1,25 +1,33 @@
 // 9. The error texts docs/troubleshooting.md quotes are the ones the real programs print: the edge
 // collector (the manifests' config) pointed at the real Traefik and gateway collector in each of the
-// ways people get it wrong. Each case restarts the edge with one setting changed, sends one span, and
+// ways people get it wrong, with basic auth and with mutual TLS. Each case restarts the edge with one setting changed, sends one span, and
 // requires the quoted text both in the collector's log and in the troubleshooting page.
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import * as grpc from "@grpc/grpc-js";
 import { parse, stringify } from "yaml";
 import { describe, expect, it } from "vitest";
-import { createCa } from "../../../packages/testkit/src/pki.ts";
+import {
+  createCa,
+  issueClientCertificate,
+  issueServerCertificate,
+  loadCa,
+} from "../../../packages/testkit/src/pki.ts";
 import { exportOnce, oneSpanRequest } from "../../lib/otlp-client.ts";
 import { pollUntil } from "../../lib/poll.ts";
 import { REPO_ROOT } from "../../lib/topology.ts";
 import type { LocalPipeline } from "../../local/pipeline.ts";
 import { CONFIGS } from "../../local/processes.ts";
 import { useLocalPipeline } from "./helpers.ts";
+import { mergeConfigs, type CollectorConfig } from "../../contract/checks/collector-config.ts";
 
 const TROUBLESHOOTING = readFileSync(join(REPO_ROOT, "docs/troubleshooting.md"), "utf8");
 
 interface Change {
   env?: Record<string, string>;
   exporter?: (e: Record<string, unknown>) => void;
+  /** The edge's --config arguments in place of the pipeline's (another auth mode's overlays). */
+  args?: string[];
 }
 
 interface Case {
@@ -76,25 +84,96 @@ const CASES: readonly Case[] = [
   },
 ];
 
-describe("troubleshooting.md quotes the real error texts", () => {
-  const local = useLocalPipeline(
-    8,
-    {
-      sampleService: false,
-    },
-    2000,
-  );
+/** A certificate pair written into the run's folder, as the edge's client certificate. */
+async function clientPair(dir: string, name: string, issued: Promise<{ certPem: string; keyPem: string }>) {
+  const { certPem, keyPem } = await issued;
+  const cert = join(dir, `${name}.crt`);
+  const key = join(dir, `${name}.key`);
+  writeFileSync(cert, certPem, { mode: 0o600 });
+  writeFileSync(key, keyPem, { mode: 0o600 });
+  return { env: { EXPORTER_CERT_FILE: cert, EXPORTER_KEY_FILE: key } };
+}
 
-  it.each(CASES)(
+const projectCa = (p: LocalPipeline) => loadCa(p.session.caPem, readFileSync(p.session.files.caKey, "utf8"));
+const DAY_MS = 24 * 3600 * 1000;
+
+/** AUTH=mtls: what the edge collector logs when the remote collector refuses its certificate. */
+const MTLS_CASES: readonly Case[] = [
+  {
+    name: "AUTH=mtls: the edge presents no client certificate",
+    change: () => ({ env: { EXPORTER_CERT_FILE: "", EXPORTER_KEY_FILE: "" } }),
+    text: 'error reading server preface: remote error: tls: certificate required"',
+  },
+  {
+    name: "AUTH=mtls: a client certificate from another CA",
+    change: async (_p, dir) =>
+      clientPair(
+        dir,
+        "foreign",
+        createCa({ commonName: "another CA", validityDays: 2 }).then((ca) =>
+          issueClientCertificate(ca, { commonName: "edge", validityDays: 1 }),
+        ),
+      ),
+    text: 'error reading server preface: remote error: tls: unknown certificate authority"',
+  },
+  {
+    name: "AUTH=mtls: an expired client certificate",
+    change: async (p, dir) =>
+      clientPair(
+        dir,
+        "expired",
+        projectCa(p).then((ca) =>
+          issueClientCertificate(ca, {
+            commonName: "edge",
+            validityDays: 1,
+            window: { notBefore: new Date(Date.now() - 3 * DAY_MS), notAfter: new Date(Date.now() - DAY_MS) },
+          }),
+        ),
+      ),
+    text: 'error reading server preface: remote error: tls: expired certificate"',
+  },
+  {
+    name: "AUTH=mtls: a server certificate used as the client certificate",
+    change: async (p, dir) =>
+      clientPair(
+        dir,
+        "server-only",
+        projectCa(p).then((ca) => issueServerCertificate(ca, { dnsNames: ["edge"], validityDays: 1 })),
+      ),
+    text: 'error reading server preface: remote error: tls: bad certificate"',
+  },
+  {
+    name: "AUTH=mtls on the remote side, the edge still on basic auth",
+    change: () => ({
+      args: ["--config", CONFIGS.edge, "--config", join(CONFIGS.edge, "../basic-auth.yaml")],
+    }),
+    text: "rpc error: code = Unavailable desc = unexpected HTTP status code received from server: 502 (Bad Gateway)",
+  },
+];
+
+describe.each([
+  ["basic", 8, CASES],
+  ["mtls", 11, MTLS_CASES],
+] as const)("troubleshooting.md quotes the real error texts (AUTH=%s)", (auth, slot, cases) => {
+  const local = useLocalPipeline(slot, { sampleService: false, auth }, 2000);
+
+  it.each(cases)(
     "$name",
     async ({ change, text, failsToStart }) => {
-      const { env = {}, exporter } = await change(local.pipeline, local.pipeline.session.dir);
+      const {
+        env = {},
+        exporter,
+        args: otherArgs,
+      } = await change(local.pipeline, local.pipeline.session.dir);
       const base = local.pipeline.spec("edge");
-      let args = base.args;
+      let args = otherArgs ?? base.args;
       if (exporter) {
-        const config = parse(readFileSync(CONFIGS.edge, "utf8")) as {
-          exporters: Record<string, Record<string, unknown>>;
-        };
+        // The basic-auth mode's merged config, with the one change.
+        const config = mergeConfigs(
+          [CONFIGS.edge, join(CONFIGS.edge, "../basic-auth.yaml")].map(
+            (file) => parse(readFileSync(file, "utf8")) as CollectorConfig,
+          ),
+        ) as { exporters: Record<string, Record<string, unknown>> };
         exporter(config.exporters["otlp_grpc/remote"]!);
         const file = join(local.pipeline.session.dir, "edge-variant.yaml");
         writeFileSync(file, stringify(config), { mode: 0o600 });

@@ -2,8 +2,8 @@
 // Jaeger and both apps as processes:
 //   1. happy path — traces from both apps reach Jaeger with k8s.cluster.name=edge and the expected service
 //      names, and a trace links trace-generator → sample-service as parent → child;
-//   3. rejection — no credentials, wrong password, plaintext to the TLS port and a client trusting another
-//      CA are each rejected, and nothing they sent reaches Jaeger;
+//   3. rejection — no credentials, wrong password, plaintext to the TLS port, a client trusting another
+//      CA and a TLS 1.1 client are each rejected, and nothing they sent reaches Jaeger;
 //   an independent client (telemetrygen, Go gRPC) gets every span through, via the edge and via the gateway;
 //   and `make local-verify`'s full table passes against the same topology.
 import { execa } from "execa";
@@ -16,7 +16,8 @@ import {
   formatRows,
   SHOP_SCENARIO_SERVICES,
 } from "../../lib/verify/pipeline-checks.ts";
-import { verifyLocal } from "../../commands/local-verify.ts";
+import { localGatewayTarget, verifyLocal } from "../../commands/local-verify.ts";
+import { sessionInfo } from "../../local/session-file.ts";
 import { spansOfRun, spansTagged } from "../../lib/jaeger-client.ts";
 import { figures, seconds, testBinaries, useLocalPipeline } from "./helpers.ts";
 
@@ -62,7 +63,7 @@ describe("local pipeline: happy path and rejection", () => {
     expect(found.live).toBeGreaterThan(0);
   }, 120_000);
 
-  it("rejects the four bad clients at the gateway, and nothing they sent reaches Jaeger", async () => {
+  it("rejects the five bad clients at the gateway, and nothing they sent reaches Jaeger", async () => {
     const t0 = performance.now();
     const attempts = await runGatewayChecks({
       address: local.pipeline.gatewayAddress,
@@ -90,6 +91,8 @@ describe("local pipeline: happy path and rejection", () => {
     expect(detail("client trusting another CA")).toMatch(/certificate/);
     // Traefik routes nothing in the clear: the plaintext call is its own 404, never the collector's.
     expect(detail("plaintext to the TLS port")).toMatch(/UNIMPLEMENTED: Received HTTP status code 404/);
+    // Traefik's TLS (minimum 1.2 by default) refuses a TLS 1.1 handshake itself.
+    expect(detail("TLS 1.1 client")).toMatch(/alert protocol version/);
     // The gateway's access log: the credential attempts were routed to the collector (which refused
     // them), the plaintext one matched no router.
     await pollUntil(
@@ -168,10 +171,7 @@ describe("local pipeline: happy path and rejection", () => {
   it("passes every row of make local-verify", async () => {
     const rows = await verifyLocal({
       jaegerUrl: local.pipeline.jaegerUrl,
-      gatewayAddress: local.pipeline.gatewayAddress,
-      caPem: local.pipeline.session.caPem,
-      username: local.pipeline.session.credentials.username,
-      password: local.pipeline.session.credentials.password,
+      gateway: localGatewayTarget(sessionInfo(local.pipeline)),
     });
     figures("local-verify", { rows: rows.length, failed: rows.filter((row) => !row.ok).length });
     expect(rows.filter((row) => !row.ok)).toEqual([]);

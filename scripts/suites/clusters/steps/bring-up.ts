@@ -26,6 +26,7 @@ const EXPECTED_ROWS = [
   /gateway: wrong password → rejected/,
   /gateway: plaintext to the TLS port → rejected/,
   /gateway: client trusting another CA → rejected/,
+  /gateway: TLS 1.1 client → rejected .*tlsv1 alert protocol version/,
   /gateway: right CA \+ right credentials → accepted/,
   /Jaeger: nothing from "wrong password"/,
 ];

@@ -1,0 +1,63 @@
+// Step 8 of the real-cluster suite: the auth modes on the running clusters. `make up AUTH=mtls`, then
+// `AUTH=both`, then back to the default converge without deleting a cluster: the two collectors roll,
+// `make verify` (which reads the mode the state folder remembers) passes every row of the mode, each bad
+// client refused by the party its row names, and `make status` shows the mode.
+import { expect, it } from "vitest";
+import type { AuthMode } from "../../../lib/auth-modes.ts";
+import { namespaces } from "../../../lib/topology.ts";
+import { MINUTES, type SuiteContext } from "../context.ts";
+import { figures, make, podUids } from "../harness.ts";
+import { rows } from "./bring-up.ts";
+
+/** Rows each mode's `make verify` must pass (besides the pipeline's), with the refusal they quote. */
+const MODE_ROWS: Readonly<Record<AuthMode, readonly RegExp[]>> = {
+  basic: [/gateway: no credentials → rejected .*UNAUTHENTICATED/, /gateway: TLS 1\.1 client → rejected/],
+  mtls: [
+    /gateway: no client certificate → rejected .*tlsv13 alert certificate required/,
+    /gateway: client certificate from a foreign CA → rejected .*tlsv1 alert unknown ca/,
+    /gateway: expired client certificate → rejected .*ssl\/tls alert certificate expired/,
+    /gateway: server-auth-only certificate as a client → rejected .*ssl\/tls alert bad certificate/,
+    /gateway: TLS 1\.1 client → rejected .*tlsv1 alert protocol version/,
+    /gateway: valid client certificate → accepted/,
+  ],
+  both: [
+    /gateway: no client certificate → rejected .*certificate required/,
+    /gateway: valid certificate, wrong password → rejected .*UNAUTHENTICATED: invalid credentials/,
+    /gateway: valid client certificate \+ right credentials → accepted/,
+  ],
+};
+
+function modeStep(context: SuiteContext, number: string, mode: AuthMode): void {
+  it(
+    `${number}. make up AUTH=${mode} converges on the running clusters; make verify passes every ${mode} row`,
+    async () => {
+      const before = await podUids("edge", namespaces.demo);
+      const up = await make("up", { AUTH: mode });
+      context.times[`up AUTH=${mode}`] = up.seconds;
+      expect(up.exitCode, `${up.stdout}\n${up.stderr}`).toBe(0);
+      expect(up.stdout).toContain("edge, remote already existed");
+      expect(up.stdout).toContain(`AUTH=${mode}`);
+      // Only the collectors roll: the apps are untouched.
+      expect(await podUids("edge", namespaces.demo)).toEqual(before);
+      const verify = await make("verify");
+      const table = rows(verify.stdout);
+      expect(verify.exitCode, verify.stdout).toBe(0);
+      expect(table.filter((row) => row.startsWith("FAIL"))).toEqual([]);
+      for (const expected of MODE_ROWS[mode])
+        expect(
+          table.some((row) => expected.test(row)),
+          `a PASS row matching ${expected}`,
+        ).toBe(true);
+      const status = await make("status");
+      expect(status.stdout).toMatch(new RegExp(`auth mode\\s+AUTH=${mode} `));
+      figures(`auth mode ${mode}`, { "make up seconds": up.seconds.toFixed(1), "verify rows": table.length });
+    },
+    15 * MINUTES,
+  );
+}
+
+export function authModeSteps(context: SuiteContext): void {
+  modeStep(context, "8a", "mtls");
+  modeStep(context, "8b", "both");
+  modeStep(context, "8c", "basic");
+}
