@@ -13,7 +13,7 @@ setup: ## Install the pinned toolchain (Node 24, pnpm) and the workspace depende
 	@$(RUN) node scripts/commands/setup.ts
 
 ##@ Clusters (need Docker, kind, kubectl)
-.PHONY: up verify jaeger status logs send down regenerate-credentials
+.PHONY: up verify jaeger status logs send down rotate regenerate-credentials
 up: ## Create both kind clusters, deploy the pipeline and prove traces cross (safe to re-run; AUTH=basic|mtls|both, IMAGES_ARCHIVE=file, PIN_OVERRIDES=file)
 	@$(RUN) node scripts/commands/up.ts $(if $(AUTH),--auth $(AUTH))
 verify: ## Prove traces crossed edge → remote and the gateway rejects bad clients (pass/fail table)
@@ -28,6 +28,8 @@ send: ## Send traces from this machine straight to the gateway (ARGS="..." for t
 	@$(RUN) node scripts/commands/send.ts -- $(ARGS)
 down: ## Delete both clusters (PURGE=1 also deletes the generated CA, certificate and credentials)
 	@$(RUN) node scripts/commands/down.ts $(if $(PURGE),--purge)
+rotate: ## Renew what expires within 30 days and roll it out with nothing refused (WHAT=client,server,ca,credentials to choose)
+	@$(RUN) node scripts/commands/rotate.ts $(if $(WHAT),--what $(WHAT))
 regenerate-credentials: ## New basic-auth credentials, rolled out if the clusters run (CERTS=1: new CA and certificate too)
 	@$(RUN) node scripts/commands/regenerate-credentials.ts $(if $(CERTS),--certificates)
 

@@ -16,6 +16,8 @@ export const timeouts = Object.freeze({
   /** Traefik loads routes a moment after it is Ready; a real call through the listener must succeed by then. */
   gatewayRoutesMs: 120_000,
   portForwardMs: 30_000,
+  /** A rotation phase: the kubelet re-projecting a Secret, a collector re-reading a file. */
+  rotationPhaseMs: 180_000,
 });
 
 /** Memory Docker must offer both clusters (two kind nodes, Traefik, collectors, Jaeger, the apps). */

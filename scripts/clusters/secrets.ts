@@ -1,7 +1,8 @@
 // Part of `make up`: the Secrets both clusters mount (names and keys from topology.ts). They are sent
 // to kubectl on stdin, never in argv, and applied server-side: client-side apply would copy the whole
 // Secret, data included, into the kubectl.kubernetes.io/last-applied-configuration annotation.
-import type { Credentials } from "../lib/credentials.ts";
+import { credentials, type Credentials } from "../lib/credentials.ts";
+import { readPrivateFile, stateFiles } from "../lib/state.ts";
 import { clusters, namespaces, secrets, type ClusterKey } from "../lib/topology.ts";
 import { applyObjects } from "../kube/apply.ts";
 import type { K8sObject } from "../kube/objects.ts";
@@ -10,12 +11,13 @@ import { MANAGED_BY, SECRETS_FIELD_MANAGER } from "./config.ts";
 export interface SecretMaterial {
   readonly credentials: Credentials;
   readonly htpasswd: string;
+  /** What the edge trusts for the gateway: the CA (bundle). */
   readonly caCertPem: string;
   readonly serverCertPem: string;
   readonly serverKeyPem: string;
   readonly clientCertPem: string;
   readonly clientKeyPem: string;
-  /** The CAs the remote collector trusts for client certificates (PEM, one or more). */
+  /** The client CA (bundle) the remote collector trusts for client certificates. */
   readonly clientCaPem: string;
 }
 
@@ -43,24 +45,51 @@ function secret(
 /** The Secrets' material from the state folder's certificates and credentials. */
 export function secretMaterial(
   certs: {
-    caCertPem: string;
+    caBundlePem: string;
     certPem: string;
     keyPem: string;
     clientCertPem: string;
     clientKeyPem: string;
+    clientCaBundlePem: string;
   },
   creds: { credentials: Credentials; htpasswd: string },
 ): SecretMaterial {
   return Object.freeze({
     credentials: creds.credentials,
     htpasswd: creds.htpasswd,
-    caCertPem: certs.caCertPem,
+    caCertPem: certs.caBundlePem,
     serverCertPem: certs.certPem,
     serverKeyPem: certs.keyPem,
     clientCertPem: certs.clientCertPem,
     clientKeyPem: certs.clientKeyPem,
-    clientCaPem: certs.caCertPem,
+    clientCaPem: certs.clientCaBundlePem,
   });
+}
+
+/**
+ * The Secrets' material exactly as the state folder holds it now, issuing nothing: what `make rotate`
+ * publishes between its phases (ensureCertificates would "repair" a half-rotated folder).
+ */
+export function materialFromFolder(dir: string): SecretMaterial {
+  const read = (name: string) => {
+    const text = readPrivateFile(dir, name);
+    if (text === undefined) throw new Error(`${dir} lacks ${name}; run \`make up\` first`);
+    return text;
+  };
+  return secretMaterial(
+    {
+      caBundlePem: read(stateFiles.caBundle),
+      certPem: read(stateFiles.serverCert),
+      keyPem: read(stateFiles.serverKey),
+      clientCertPem: read(stateFiles.clientCert),
+      clientKeyPem: read(stateFiles.clientKey),
+      clientCaBundlePem: read(stateFiles.clientCaBundle),
+    },
+    {
+      credentials: credentials(read(stateFiles.username).trim(), read(stateFiles.password).trim()),
+      htpasswd: read(stateFiles.htpasswd),
+    },
+  );
 }
 
 /** The objects bootstrap applies to each cluster: the namespaces the Secrets live in, then the Secrets. */
@@ -92,9 +121,14 @@ export function secretObjects(material: SecretMaterial): Record<ClusterKey, K8sO
   };
 }
 
-export async function applySecrets(material: SecretMaterial, note: (line: string) => void): Promise<string> {
+export async function applySecrets(
+  material: SecretMaterial,
+  note: (line: string) => void,
+  only?: ClusterKey,
+): Promise<string> {
   const objects = secretObjects(material);
   for (const cluster of Object.keys(objects) as ClusterKey[]) {
+    if (only !== undefined && cluster !== only) continue;
     await applyObjects(cluster, objects[cluster], SECRETS_FIELD_MANAGER);
     const names = objects[cluster]
       .filter((o) => o.kind === "Secret")

@@ -31,15 +31,20 @@ export const defaultVerifyOptions: VerifyOptions = Object.freeze({
 
 /**
  * The checks' target from the state folder: the deployed mode, the CA, the credentials and, for the
- * client-certificate rows, the edge's certificate and the CA key (which signs the deliberately bad ones).
+ * client-certificate rows, the edge's certificate and the client CA (whose key signs the bad ones).
  */
 export function clusterGatewayTarget(stateDir: string, address: string): GatewayTarget {
   const client = readClientState(stateDir);
   const mode = deployedAuthMode(stateDir);
-  const caKeyPem = readPrivateFile(stateDir, stateFiles.caKey);
-  if (authModes[mode].clientCertificate && (!client.clientCertPem || !client.clientKeyPem || !caKeyPem))
+  const clientCaCertPem = readPrivateFile(stateDir, stateFiles.clientCaCert);
+  const clientCaKeyPem = readPrivateFile(stateDir, stateFiles.clientCaKey);
+  const pki =
+    client.clientCertPem && client.clientKeyPem && clientCaCertPem && clientCaKeyPem
+      ? { certPem: client.clientCertPem, keyPem: client.clientKeyPem, clientCaCertPem, clientCaKeyPem }
+      : undefined;
+  if (authModes[mode].clientCertificate && pki === undefined)
     throw new Failure(
-      `AUTH=${mode} needs the edge's client certificate and the CA key in ${stateDir}; run \`make up\` first`,
+      `AUTH=${mode} needs the edge's client certificate and the client CA in ${stateDir}; run \`make up\` first`,
       exitCodes.notReady,
     );
   return {
@@ -48,15 +53,7 @@ export function clusterGatewayTarget(stateDir: string, address: string): Gateway
     username: client.credentials.username,
     password: client.credentials.password,
     mode,
-    client:
-      client.clientCertPem && client.clientKeyPem && caKeyPem
-        ? {
-            certPem: client.clientCertPem,
-            keyPem: client.clientKeyPem,
-            caCertPem: client.caCertPem,
-            caKeyPem,
-          }
-        : undefined,
+    client: pki,
   };
 }
 

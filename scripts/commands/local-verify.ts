@@ -21,7 +21,8 @@ export function localGatewayTarget(files: {
   gatewayAddress: string;
   auth: AuthMode;
   caCertFile: string;
-  caKeyFile: string;
+  clientCaCertFile: string;
+  clientCaKeyFile: string;
   clientCertFile: string;
   clientKeyFile: string;
   usernameFile: string;
@@ -38,8 +39,8 @@ export function localGatewayTarget(files: {
     client: {
       certPem: read(files.clientCertFile),
       keyPem: read(files.clientKeyFile),
-      caCertPem: caPem,
-      caKeyPem: read(files.caKeyFile),
+      clientCaCertPem: read(files.clientCaCertFile),
+      clientCaKeyPem: read(files.clientCaKeyFile),
     },
   };
 }

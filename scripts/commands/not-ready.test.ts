@@ -10,7 +10,7 @@ import { status } from "@grpc/grpc-js";
 import { afterEach, describe, expect, it } from "vitest";
 import { startOtlpReceiver, type OtlpReceiver } from "../../packages/testkit/src/otlp-receiver.ts";
 import { createFakes, runBootstrap, type Fakes } from "../testing/fakes/fake-path.ts";
-import { ensureCertificates } from "../clusters/certificates.ts";
+import { ensureCertificates } from "../lib/certificates.ts";
 import { exitCodes } from "../lib/exit-codes.ts";
 import { stateFiles, ensureCredentials } from "../lib/state.ts";
 import { freePort } from "../lib/ports.ts";
@@ -166,7 +166,7 @@ describe(
       expect(result.stderr + result.stdout).not.toContain(creds.password);
       expect(result.stderr + result.stdout).not.toContain(creds.username);
       expect(result.stdout).toContain(
-        `(CA ${join(fakes.stateDir, stateFiles.caCert)}, basic auth from the state folder)`,
+        `(CA ${join(fakes.stateDir, stateFiles.caBundle)}, basic auth from the state folder)`,
       );
       expect(result.exitCode, result.stderr).toBe(0);
       // The generator's own summary (its last JSON line) says how many spans it sent: all must arrive.

@@ -2,7 +2,7 @@
 // gateway certificate), then — when the clusters are running — the Secrets updated and the collectors
 // restarted so both ends use them. The explicit way to rotate; `make up` alone always reuses.
 import { clusters, collectorTargets, namespaces, clusterKeys } from "../lib/topology.ts";
-import { ensureCertificates } from "../clusters/certificates.ts";
+import { ensureCertificates } from "../lib/certificates.ts";
 import { parseFlags, runMain } from "../cli/command.ts";
 import { existingClusters } from "../clusters/clusters.ts";
 import { timeouts } from "../clusters/config.ts";

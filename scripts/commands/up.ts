@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { overrides, pinnedImages, resolve } from "../lib/pinned.ts";
 import { clusters, gateway, ports } from "../lib/topology.ts";
 import { versions } from "../lib/versions.ts";
-import { ensureCertificates } from "../clusters/certificates.ts";
+import { ensureCertificates } from "../lib/certificates.ts";
 import { parseFlags, runMain } from "../cli/command.ts";
 import { ensureClusters, existingClusters } from "../clusters/clusters.ts";
 import { LOGS_DIR } from "../clusters/config.ts";
@@ -98,7 +98,8 @@ export const upSteps: readonly Step<UpContext>[] = [
       // Remembered before anything is deployed: a re-run after a failure keeps converging to this mode.
       rememberAuthMode(context.auth, context.stateDir);
       const day = (info: { notAfter: Date }) => info.notAfter.toISOString().slice(0, 10);
-      return `CA ${certs.outcome.ca}, gateway certificate ${certs.outcome.server} (expires ${day(certs.server)}), edge certificate ${certs.outcome.client} (expires ${day(certs.client)}), credentials ${creds.outcome}; AUTH=${context.auth}; in ${context.stateDir}`;
+      const { outcome } = certs;
+      return `CA ${outcome.ca}, gateway certificate ${outcome.server} (expires ${day(certs.server)}), client CA ${outcome.clientCa}, edge certificate ${outcome.client} (expires ${day(certs.client)}), credentials ${creds.outcome}; AUTH=${context.auth}; in ${context.stateDir}`;
     },
   },
   {

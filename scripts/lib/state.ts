@@ -34,9 +34,18 @@ export const stateFiles = Object.freeze({
   caKey: "ca.key",
   serverCert: "gateway.crt",
   serverKey: "gateway.key",
-  /** The edge's client certificate and key (AUTH=mtls|both). */
+  /** The edge's client certificate and key (AUTH=mtls|both), issued by the client CA below. */
   clientCert: "edge-client.crt",
   clientKey: "edge-client.key",
+  /** The issuing CA for client certificates (signed by the CA): the remote collector trusts only it. */
+  clientCaCert: "client-ca.crt",
+  clientCaKey: "client-ca.key",
+  /** During `make rotate WHAT=ca|client` only: the CA being replaced, still trusted until the last phase. */
+  previousCaCert: "ca.previous.crt",
+  previousClientCaCert: "client-ca.previous.crt",
+  /** What each side trusts: the current CA, plus the previous one during a rotation. */
+  caBundle: "ca-bundle.crt",
+  clientCaBundle: "client-ca-bundle.crt",
   /** The auth mode `make up` last deployed (AUTH=basic|mtls|both), so that re-runs keep it. */
   authMode: "auth-mode",
   username: "username",
@@ -189,10 +198,13 @@ export function readClientState(stateDir = STATE_DIR): ClientState {
       `the state folder ${stateDir} lacks ${missing.join(", ")}; run \`make up\` first (it generates the CA and the credentials)`,
       exitCodes.notReady,
     );
+  // The bundle (the CA, and mid-rotation the previous one) is what a client should trust; a state folder
+  // from before bundles existed has only the CA.
+  const trust = existsSync(join(stateDir, stateFiles.caBundle)) ? stateFiles.caBundle : stateFiles.caCert;
   try {
     return Object.freeze({
-      caCertPem: readPrivateFile(stateDir, stateFiles.caCert)!,
-      caCertFile: join(stateDir, stateFiles.caCert),
+      caCertPem: readPrivateFile(stateDir, trust)!,
+      caCertFile: join(stateDir, trust),
       credentials: credentials(
         readPrivateFile(stateDir, stateFiles.username)!.trim(),
         readPrivateFile(stateDir, stateFiles.password)!.trim(),

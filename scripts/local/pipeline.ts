@@ -53,6 +53,8 @@ export interface LocalPipeline {
   /** Starts a process that is not running (again) and waits until it is ready. */
   start(name: string): Promise<void>;
   stop(name: string): Promise<void>;
+  /** Makes the gateway (Traefik) load the session's current certificate, after a rotation. */
+  refreshGateway(): void;
   /** Stops every process and removes the session folder. Idempotent. */
   close(): Promise<void>;
 }
@@ -113,6 +115,9 @@ export async function startLocalPipeline(options: PipelineOptions = {}): Promise
     },
     async stop(name) {
       await supervisor.stop(name);
+    },
+    refreshGateway() {
+      writeFileSync(gatewayOptions.dynamicFile, renderDynamicConfig(gatewayOptions), { mode: 0o600 });
     },
     async close() {
       if (closed) return;

@@ -108,7 +108,7 @@ export const remoteSpec: CollectorSpecFor = (bin, plan, session, options = {}) =
     // As in the cluster, the collector serves the gateway's certificate (it names the mTLS server name).
     TLS_CERT_FILE: session.files.serverCert,
     TLS_KEY_FILE: session.files.serverKey,
-    CLIENT_CA_FILE: session.files.caCert,
+    CLIENT_CA_FILE: session.files.clientCaBundle,
     JAEGER_OTLP_ENDPOINT: at(plan.jaegerOtlpGrpc),
   });
 
@@ -131,7 +131,7 @@ export const edgeSpec: CollectorSpecFor = (bin, plan, session, options = {}) =>
     K8S_NODE_NAME: "local",
     // The gateway certificate's SANs include localhost, as they include the remote node's name in kind.
     REMOTE_GATEWAY_ENDPOINT: `localhost:${plan.gateway}`,
-    REMOTE_CA_FILE: session.files.caCert,
+    REMOTE_CA_FILE: session.files.caBundle,
     EXPORTER_USERNAME_FILE: session.files.username,
     EXPORTER_PASSWORD_FILE: session.files.password,
     EXPORTER_CERT_FILE: session.files.clientCert,

@@ -12,7 +12,29 @@ describe("createSession", () => {
     const session = await createSession();
     try {
       expect(statSync(session.dir).mode & 0o777).toBe(0o700);
-      for (const file of Object.values(session.files)) expect(statSync(file).mode & 0o777).toBe(0o600);
+      // What `make up` writes into the state folder, and only that (no rotation's "previous" CA, no mode).
+      const written = Object.values(session.files).filter((file) => existsSync(file));
+      expect(written.map((file) => file.slice(session.dir.length + 1)).sort()).toEqual(
+        [
+          "ca.crt",
+          "ca.key",
+          "gateway.crt",
+          "gateway.key",
+          "client-ca.crt",
+          "client-ca.key",
+          "edge-client.crt",
+          "edge-client.key",
+          "ca-bundle.crt",
+          "client-ca-bundle.crt",
+          "username",
+          "password",
+          "htpasswd",
+        ].sort(),
+      );
+      for (const file of written) expect(statSync(file).mode & 0o777).toBe(0o600);
+      const client = readFileSync(session.files.clientCert, "utf8");
+      expect(await isSignedBy(client, readFileSync(session.files.clientCaCert, "utf8"))).toBe(true);
+      expect(describeCertificate(client).subject).toBe("CN=edge, O=otel-edge-to-remote edge clusters");
 
       const cert = readFileSync(session.files.serverCert, "utf8");
       expect(await isSignedBy(cert, readFileSync(session.files.caCert, "utf8"))).toBe(true);

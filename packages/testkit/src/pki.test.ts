@@ -107,11 +107,23 @@ describe("pki", () => {
     expect(new NodeX509(ca.certPem).ca).toBe(true);
   });
 
-  it("makes a CA that may sign certificates but not intermediate CAs", () => {
+  it("makes a root that may sign one level of issuing CAs, and issuing CAs that sign leaves only", async () => {
     const info = describeCertificate(ca.certPem);
     expect(info.isCa).toBe(true);
     expect(info.keyUsages).toEqual(["keyCertSign", "cRLSign"]);
     expect(info.subject).toBe("CN=otel-e2r test CA");
+    expect(new NodeX509(ca.certPem).ca).toBe(true);
+    const issuing = await createCa({ commonName: "issuing CA", validityDays: 7, issuer: ca });
+    const issuingInfo = describeCertificate(issuing.certPem);
+    expect([issuingInfo.isCa, issuingInfo.issuer, await isSignedBy(issuing.certPem, ca.certPem)]).toEqual([
+      true,
+      "CN=otel-e2r test CA",
+      true,
+    ]);
+    // Node's parser agrees on the chain: leaf → issuing CA → root.
+    const leaf = await issueClientCertificate(issuing, { commonName: "edge", validityDays: 1 });
+    expect(new NodeX509(leaf.certPem).checkIssued(new NodeX509(issuing.certPem))).toBe(true);
+    expect(new NodeX509(issuing.certPem).checkIssued(new NodeX509(ca.certPem))).toBe(true);
   });
 
   it("writes keys as PKCS#8 PEM and reads the CA back to sign again", async () => {

@@ -21,6 +21,8 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 export interface CaOptions {
   commonName: string;
   validityDays: number;
+  /** Sign with this CA instead of self-signing: an issuing CA below the root (it signs leaves only). */
+  issuer?: CertificateAuthority;
 }
 
 export interface ServerCertificateOptions {
@@ -103,28 +105,50 @@ function certToPem(certificate: x509.X509Certificate): string {
   return `${certificate.toString("pem")}\n`;
 }
 
-/** A self-signed CA that signs leaf certificates only (pathLen 0). */
+/**
+ * A CA: self-signed (a root, which may sign one level of issuing CAs: pathLen 1), or signed by `issuer` (an
+ * issuing CA, which signs leaf certificates only: pathLen 0).
+ */
 export async function createCa(options: CaOptions): Promise<CertificateAuthority> {
   const problems = problemsWithValidity(options.validityDays);
   if (typeof options.commonName !== "string" || options.commonName.trim() === "")
     problems.push(`commonName is ${JSON.stringify(options.commonName)}; expected a non-empty name`);
+  const span = options.issuer
+    ? windowWithinCa(options.issuer, options, problems)
+    : validity(options.validityDays);
   fail("cannot create the CA", problems);
 
   const keys = await generateKeyPair();
-  const certificate = await x509.X509CertificateGenerator.createSelfSigned(
-    {
-      name: [{ CN: [options.commonName] }],
-      keys,
-      signingAlgorithm: SIGNING_ALGORITHM,
-      ...validity(options.validityDays),
-      extensions: [
-        new x509.BasicConstraintsExtension(true, 0, true),
-        new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
-        await x509.SubjectKeyIdentifierExtension.create(keys.publicKey, false, crypto),
-      ],
-    },
-    crypto,
-  );
+  const extensions = [
+    new x509.BasicConstraintsExtension(true, options.issuer ? 0 : 1, true),
+    new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
+    await x509.SubjectKeyIdentifierExtension.create(keys.publicKey, false, crypto),
+  ];
+  const name = [{ CN: [options.commonName] }];
+  const certificate = options.issuer
+    ? await x509.X509CertificateGenerator.create(
+        {
+          subject: name,
+          issuer: options.issuer.certificate.subjectName,
+          publicKey: keys.publicKey,
+          signingKey: options.issuer.privateKey,
+          signingAlgorithm: SIGNING_ALGORITHM,
+          ...span,
+          extensions: [
+            ...extensions,
+            await x509.AuthorityKeyIdentifierExtension.create(
+              options.issuer.certificate.publicKey,
+              false,
+              crypto,
+            ),
+          ],
+        },
+        crypto,
+      )
+    : await x509.X509CertificateGenerator.createSelfSigned(
+        { name, keys, signingAlgorithm: SIGNING_ALGORITHM, ...span, extensions },
+        crypto,
+      );
   return Object.freeze({
     certPem: certToPem(certificate),
     keyPem: await exportKeyPem(keys.privateKey),

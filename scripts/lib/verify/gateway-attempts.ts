@@ -15,12 +15,12 @@ import {
   loadCa,
 } from "../../../packages/testkit/src/pki.ts";
 
-/** The edge's client certificate and the CA that issues client certificates (its key signs bad ones). */
+/** The edge's client certificate and the client CA that issued it (its key signs the bad ones). */
 export interface ClientPki {
   readonly certPem: string;
   readonly keyPem: string;
-  readonly caCertPem: string;
-  readonly caKeyPem: string;
+  readonly clientCaCertPem: string;
+  readonly clientCaKeyPem: string;
 }
 
 /** Who must turn a client away, and how that shows in the gRPC outcome. */
@@ -102,9 +102,9 @@ interface Target {
   client?: ClientPki;
 }
 
-/** The client certificates only a test makes: each signed by the trusted CA but wrong in one way. */
+/** The client certificates only a check makes: each wrong in one way (the last two signed by the client CA). */
 async function badClientCertificates(client: ClientPki) {
-  const ca = await loadCa(client.caCertPem, client.caKeyPem);
+  const ca = await loadCa(client.clientCaCertPem, client.clientCaKeyPem);
   const foreignCa = await createCa({ commonName: "foreign test CA", validityDays: 2 });
   const day = 24 * 3600 * 1000;
   const [foreign, expired, serverOnly] = await Promise.all([

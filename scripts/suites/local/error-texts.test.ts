@@ -94,7 +94,11 @@ async function clientPair(dir: string, name: string, issued: Promise<{ certPem: 
   return { env: { EXPORTER_CERT_FILE: cert, EXPORTER_KEY_FILE: key } };
 }
 
-const projectCa = (p: LocalPipeline) => loadCa(p.session.caPem, readFileSync(p.session.files.caKey, "utf8"));
+const projectCa = (p: LocalPipeline) =>
+  loadCa(
+    readFileSync(p.session.files.clientCaCert, "utf8"),
+    readFileSync(p.session.files.clientCaKey, "utf8"),
+  );
 const DAY_MS = 24 * 3600 * 1000;
 
 /** AUTH=mtls: what the edge collector logs when the remote collector refuses its certificate. */

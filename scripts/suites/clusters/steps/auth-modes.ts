@@ -1,13 +1,16 @@
 // Step 8 of the real-cluster suite: the auth modes on the running clusters. `make up AUTH=mtls`, then
 // `AUTH=both`, then back to the default converge without deleting a cluster: the two collectors roll,
 // `make verify` (which reads the mode the state folder remembers) passes every row of the mode, each bad
-// client refused by the party its row names, and `make status` shows the mode.
+// client refused by the party its row names, and `make status` shows the mode. In AUTH=both, every kind
+// of `make rotate` runs under steady load.
 import { expect, it } from "vitest";
 import type { AuthMode } from "../../../lib/auth-modes.ts";
 import { namespaces } from "../../../lib/topology.ts";
 import { MINUTES, type SuiteContext } from "../context.ts";
 import { figures, make, podUids } from "../harness.ts";
 import { rows } from "./bring-up.ts";
+import { noSpanLost } from "./resilience.ts";
+import { ROTATION_KINDS, type RotationKind } from "../../../lib/rotation.ts";
 
 /** Rows each mode's `make verify` must pass (besides the pipeline's), with the refusal they quote. */
 const MODE_ROWS: Readonly<Record<AuthMode, readonly RegExp[]>> = {
@@ -56,8 +59,41 @@ function modeStep(context: SuiteContext, number: string, mode: AuthMode): void {
   );
 }
 
+/**
+ * `make rotate WHAT=<kind>` under steady load from a pod in the edge cluster, in AUTH=both (every kind is
+ * observable there): every span sent reaches Jaeger, and the rotation retires the old material within the
+ * load's window.
+ */
+function rotationStep(context: SuiteContext, kind: RotationKind): void {
+  const LOAD_SECONDS = 90;
+  it(
+    `8r. make rotate WHAT=${kind} under steady load: nothing refused or lost, the old one retired`,
+    () =>
+      noSpanLost(
+        context,
+        {
+          name: `rotate-${kind}`,
+          rate: 20,
+          duration: `${LOAD_SECONDS}s`,
+          flowingMs: 8_000,
+          figure: `rotation ${kind} under load`,
+        },
+        async () => {
+          const rotated = await make("rotate", { WHAT: kind });
+          expect(rotated.exitCode, `${rotated.stdout}\n${rotated.stderr}`).toBe(0);
+          expect(rotated.stdout).toMatch(/done in [\d.]+s: .*(refused|no longer served)/);
+          // The rotation ran while the load was still sending, so the figures measure it under load.
+          expect(rotated.seconds + 8).toBeLessThan(LOAD_SECONDS);
+          return { "rotation s": rotated.seconds.toFixed(1) };
+        },
+      ),
+    10 * MINUTES,
+  );
+}
+
 export function authModeSteps(context: SuiteContext): void {
   modeStep(context, "8a", "mtls");
   modeStep(context, "8b", "both");
+  for (const kind of ROTATION_KINDS) rotationStep(context, kind);
   modeStep(context, "8c", "basic");
 }

@@ -176,7 +176,9 @@ function secondUpStep(context: SuiteContext): void {
       expect(up.stdout).toMatch(/sample-service:\S+ unchanged/);
       expect(up.stdout).toMatch(/trace-generator:\S+ unchanged/);
       expect(up.stdout).toContain("every node already had every image");
-      expect(up.stdout).toMatch(/CA reused, certificate reused/);
+      expect(up.stdout).toMatch(
+        /CA reused, gateway certificate reused .*client CA reused, edge certificate reused/,
+      );
       expect(up.stdout).toMatch(/credentials reused/);
       const after = [
         await podUids("edge", namespaces.observability),

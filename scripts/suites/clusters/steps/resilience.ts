@@ -34,19 +34,19 @@ const rolloutStatus = (cluster: "edge" | "remote", workload: string) =>
  * Steady load from a pod in the edge cluster with a disruption in the middle of it: every span the
  * generator reports sending must reach Jaeger.
  */
-async function noSpanLost(
+export async function noSpanLost(
   context: SuiteContext,
   load: { name: string; rate: number; duration: string; flowingMs: number; figure: string },
-  disrupt: () => Promise<void>,
+  disrupt: () => Promise<void | Record<string, string | number>>,
 ): Promise<void> {
   const runId = `${load.name}-${Date.now()}`;
   await startLoad(load.name, runId, load.rate, load.duration);
   await delay(load.flowingMs); // load flowing before the disruption
-  await disrupt();
+  const extra = (await disrupt()) ?? {};
   const summary = await finishLoad(load.name);
   expect(summary.dropped).toBe(0);
   const found = await everySpan(context, runId, summary.spans);
-  figures(load.figure, { sent: summary.spans, in_jaeger: found });
+  figures(load.figure, { sent: summary.spans, in_jaeger: found, ...extra });
   expect(found).toBe(summary.spans);
 }
 

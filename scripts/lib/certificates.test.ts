@@ -2,10 +2,10 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { issueServerCertificate, loadCa } from "../../packages/testkit/src/pki.ts";
-import { gateway } from "../lib/topology.ts";
-import { ensureCertificates } from "./certificates.ts";
-import { stateFiles } from "../lib/state.ts";
+import { isSignedBy, issueServerCertificate, loadCa } from "../../packages/testkit/src/pki.ts";
+import { gateway } from "./topology.ts";
+import { ensureCertificates, writeTrustBundles } from "./certificates.ts";
+import { stateFiles } from "./state.ts";
 
 describe("the gateway certificate in the state folder", () => {
   let dir: string;
@@ -18,12 +18,17 @@ describe("the gateway certificate in the state folder", () => {
 
   it("is made once and then reused untouched", async () => {
     const first = await ensureCertificates(dir);
-    expect(first.outcome).toEqual({ ca: "generated", server: "issued", client: "issued" });
+    expect(first.outcome).toEqual({
+      ca: "generated",
+      server: "issued",
+      clientCa: "issued",
+      client: "issued",
+    });
     expect(first.client.subject).toBe("CN=edge, O=otel-edge-to-remote edge clusters");
     expect(first.client.extendedKeyUsages).toEqual(["clientAuth"]);
     const mtime = statSync(join(dir, stateFiles.serverCert)).mtimeMs;
     const again = await ensureCertificates(dir);
-    expect(again.outcome).toEqual({ ca: "reused", server: "reused", client: "reused" });
+    expect(again.outcome).toEqual({ ca: "reused", server: "reused", clientCa: "reused", client: "reused" });
     expect(again.clientCertPem).toBe(first.clientCertPem);
     expect(again.certPem).toBe(first.certPem);
     expect(statSync(join(dir, stateFiles.serverCert)).mtimeMs).toBe(mtime);
@@ -37,7 +42,7 @@ describe("the gateway certificate in the state folder", () => {
     writeFileSync(join(dir, stateFiles.serverKey), wrong.keyPem);
     const notes: string[] = [];
     const fixed = await ensureCertificates(dir, { note: (line) => notes.push(line) });
-    expect(fixed.outcome).toEqual({ ca: "reused", server: "issued", client: "reused" });
+    expect(fixed.outcome).toEqual({ ca: "reused", server: "issued", clientCa: "reused", client: "reused" });
     expect(fixed.server.dnsNames).toEqual([...gateway.dnsNames]);
     expect(notes.join("\n")).toContain("its SANs (old-name) differ from the gateway's names");
   });
@@ -59,7 +64,12 @@ describe("the gateway certificate in the state folder", () => {
   it("with regenerate, gets a new CA and a certificate signed by it", async () => {
     const first = await ensureCertificates(dir);
     const second = await ensureCertificates(dir, { regenerate: true });
-    expect(second.outcome).toEqual({ ca: "generated", server: "issued", client: "issued" });
+    expect(second.outcome).toEqual({
+      ca: "generated",
+      server: "issued",
+      clientCa: "issued",
+      client: "issued",
+    });
     expect(second.caCertPem).not.toBe(first.caCertPem);
     expect(second.server.authorityKeyId).not.toBe(first.server.authorityKeyId);
   });
@@ -74,17 +84,36 @@ describe("the gateway certificate in the state folder", () => {
 
   it("reissues the client certificate when it is a server certificate, and only that one", async () => {
     await ensureCertificates(dir);
-    const ca = await loadCa(read(stateFiles.caCert), read(stateFiles.caKey));
-    const wrong = await issueServerCertificate(ca, { dnsNames: ["edge"], validityDays: 30 });
+    const clientCa = await loadCa(read(stateFiles.clientCaCert), read(stateFiles.clientCaKey));
+    const wrong = await issueServerCertificate(clientCa, { dnsNames: ["edge"], validityDays: 30 });
     writeFileSync(join(dir, stateFiles.clientCert), wrong.certPem);
     writeFileSync(join(dir, stateFiles.clientKey), wrong.keyPem);
     const notes: string[] = [];
     const fixed = await ensureCertificates(dir, { note: (line) => notes.push(line) });
-    expect(fixed.outcome).toEqual({ ca: "reused", server: "reused", client: "issued" });
+    expect(fixed.outcome).toEqual({ ca: "reused", server: "reused", clientCa: "reused", client: "issued" });
     expect(fixed.client.extendedKeyUsages).toEqual(["clientAuth"]);
     expect(notes.join("\n")).toContain(
       "issuing the edge's client certificate: its subject (CN=edge) or usage (serverAuth) is not the edge's",
     );
     expect(statSync(join(dir, stateFiles.clientKey)).mode & 0o777).toBe(0o600);
+  });
+
+  it("signs the client certificate with the client CA, which the CA signed; the bundles hold the CAs", async () => {
+    const certs = await ensureCertificates(dir);
+    expect(await isSignedBy(certs.clientCertPem, read(stateFiles.clientCaCert))).toBe(true);
+    expect(await isSignedBy(certs.clientCertPem, certs.caCertPem)).toBe(false);
+    expect(await isSignedBy(read(stateFiles.clientCaCert), certs.caCertPem)).toBe(true);
+    expect(read(stateFiles.caBundle)).toBe(certs.caCertPem);
+    expect(read(stateFiles.clientCaBundle)).toBe(read(stateFiles.clientCaCert));
+    // Mid-rotation the previous CA is trusted too, after the current one.
+    writeFileSync(join(dir, stateFiles.previousClientCaCert), "PREVIOUS\n");
+    expect(writeTrustBundles(dir).clientCa).toBe(`${read(stateFiles.clientCaCert)}PREVIOUS\n`);
+  });
+
+  it("reissues on request, and a new client CA always brings a new client certificate", async () => {
+    const first = await ensureCertificates(dir);
+    const again = await ensureCertificates(dir, { reissue: new Set(["clientCa"]) });
+    expect(again.outcome).toEqual({ ca: "reused", server: "reused", clientCa: "issued", client: "issued" });
+    expect(again.clientCertPem).not.toBe(first.clientCertPem);
   });
 });

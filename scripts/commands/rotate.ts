@@ -1,0 +1,62 @@
+// `make rotate [WHAT=client,server,ca,credentials]`: renews what expires within 30 days, or what WHAT
+// names, and rolls it out to the running clusters phase by phase with nothing refused on the way
+// (scripts/lib/rotation.ts says what each phase does and waits for). Ends by showing that the old
+// credential or certificate is retired; `make verify` afterwards proves the whole path again.
+import { parseFlags, runMain } from "../cli/command.ts";
+import { bold, green, say } from "../cli/ui.ts";
+import { existingClusters } from "../clusters/clusters.ts";
+import { timeouts } from "../clusters/config.ts";
+import { clusterRollout } from "../clusters/rollout.ts";
+import { authModes } from "../lib/auth-modes.ts";
+import { Failure, exitCodes } from "../lib/exit-codes.ts";
+import { pollUntil } from "../lib/poll.ts";
+import { dueKinds, parseRotationKinds, rotate, ROTATION_KINDS } from "../lib/rotation.ts";
+import { deployedAuthMode, STATE_DIR } from "../lib/state.ts";
+import { clusterKeys, clusters, gateway } from "../lib/topology.ts";
+import { rotationProbes } from "../lib/verify/rotation-probes.ts";
+
+const command = {
+  name: "rotate",
+  summary:
+    "Renews the certificates that expire within 30 days (or what --what names) and rolls them out with no restart of the apps and no span lost.",
+  options: { what: { type: "string" } },
+  help: {
+    what: `comma-separated: ${ROTATION_KINDS.join(", ")} (default: what expires within 30 days)`,
+  },
+} as const;
+
+if (import.meta.main)
+  runMain(async () => {
+    const { values } = parseFlags(command, process.argv.slice(2));
+    const named = parseRotationKinds(values.what ?? process.env.WHAT);
+    const existing = await existingClusters().catch(() => new Set<string>());
+    if (!clusterKeys.every((key) => existing.has(clusters[key].name)))
+      throw new Failure("the clusters are not both running; `make up` first", exitCodes.notReady);
+    const due = dueKinds(STATE_DIR);
+    const kinds = named ?? due.kinds;
+    if (kinds.length === 0) {
+      say(
+        `nothing expires within 30 days (the nearest: ${due.nearest}); name one with WHAT=${ROTATION_KINDS.join("|")}`,
+      );
+      return;
+    }
+    const mode = deployedAuthMode(STATE_DIR);
+    say(`rotating ${kinds.join(", ")} (AUTH=${mode}: ${authModes[mode].summary})`);
+    const note = (line: string) => say(`  ${line}`);
+    for (const kind of kinds) {
+      say(bold(`WHAT=${kind}`));
+      const result = await rotate(kind, {
+        dir: STATE_DIR,
+        rollout: clusterRollout(STATE_DIR, note),
+        probes: rotationProbes({ address: `localhost:${gateway.hostPort}`, mode, dir: STATE_DIR }),
+        note,
+        until: async (what, check) =>
+          void (await pollUntil(what, async () => ((await check()) ? true : undefined), {
+            timeoutMs: timeouts.rotationPhaseMs,
+            intervalMs: 1000,
+          })),
+      });
+      say(green(`  done in ${result.seconds.toFixed(1)}s: ${result.retired}`));
+    }
+    say("run `make verify` to prove the whole path with the new material");
+  });

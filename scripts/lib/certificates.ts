@@ -1,0 +1,240 @@
+// The project's certificates in a state folder (`make up`'s, or one local topology run's): the CA; the
+// gateway's server certificate (signed by the CA); the client CA (an issuing CA below the CA: the remote
+// collector trusts only it, so a rotation can retire client certificates without revocation lists, which
+// the collector does not read); the edge's client certificate (signed by the client CA); and the bundles
+// each side trusts. Reused on re-runs; reissued when the names changed, an issuer changed or expiry is near.
+// `make rotate` (rotation.ts) replaces them on purpose.
+import { join } from "node:path";
+import {
+  createCa,
+  describeCertificate,
+  isSignedBy,
+  issueClientCertificate,
+  issueServerCertificate,
+  loadCa,
+  type CertificateAuthority,
+  type CertificateInfo,
+} from "../../packages/testkit/src/pki.ts";
+import { edgeClientSubject as CLIENT_SUBJECT, gateway } from "./topology.ts";
+import { ensurePrivateDir, readPrivateFile, writePrivateFile, stateFiles } from "./state.ts";
+
+export const CA_COMMON_NAME = "otel-edge-to-remote local CA";
+export const CA_VALIDITY_DAYS = 1825;
+export const SERVER_VALIDITY_DAYS = 365;
+/** Client certificates live shorter: they are what a compromised edge leaks. */
+export const CLIENT_VALIDITY_DAYS = 90;
+export const CLIENT_CA_COMMON_NAME = "otel-edge-to-remote client CA";
+/** Reissue a certificate when it expires within this many days. */
+export const RENEW_BEFORE_DAYS = 30;
+
+const DAY_MS = 24 * 3600 * 1000;
+
+type Issued = "reused" | "issued";
+
+export interface ProjectCertificates {
+  readonly caCertPem: string;
+  /** What the edge trusts for the server: the CA, and during a CA rotation the previous one too. */
+  readonly caBundlePem: string;
+  readonly certPem: string;
+  readonly keyPem: string;
+  readonly server: CertificateInfo;
+  readonly clientCertPem: string;
+  readonly clientKeyPem: string;
+  readonly client: CertificateInfo;
+  /** What the remote collector trusts for clients: the client CA, plus the previous one mid-rotation. */
+  readonly clientCaBundlePem: string;
+  readonly outcome: {
+    readonly ca: "reused" | "generated";
+    readonly server: Issued;
+    readonly clientCa: Issued;
+    readonly client: Issued;
+  };
+}
+
+function sameSet(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((x) => b.includes(x));
+}
+
+/** Why an existing certificate must be replaced, or undefined when it is still good. */
+async function reasonToReissue(
+  certPem: string,
+  issuerPem: string,
+  sameNames: (info: CertificateInfo) => string | undefined,
+): Promise<string | undefined> {
+  let info: CertificateInfo;
+  try {
+    info = describeCertificate(certPem);
+  } catch {
+    return "it is not a readable certificate";
+  }
+  if (!(await isSignedBy(certPem, issuerPem))) return "it was not signed by the current CA";
+  const names = sameNames(info);
+  if (names !== undefined) return names;
+  if (info.notAfter.getTime() - Date.now() < RENEW_BEFORE_DAYS * DAY_MS)
+    return `it expires on ${info.notAfter.toISOString()}`;
+  return undefined;
+}
+
+const serverNames = (info: CertificateInfo) =>
+  sameSet(info.dnsNames, gateway.dnsNames) && sameSet(info.ipAddresses, gateway.ipAddresses)
+    ? undefined
+    : `its SANs (${[...info.dnsNames, ...info.ipAddresses].join(", ")}) differ from the gateway's names`;
+
+const clientNames = (info: CertificateInfo) =>
+  info.subject === `CN=${CLIENT_SUBJECT.commonName}, O=${CLIENT_SUBJECT.organization}` &&
+  sameSet(info.extendedKeyUsages, ["clientAuth"])
+    ? undefined
+    : `its subject (${info.subject}) or usage (${info.extendedKeyUsages.join(", ")}) is not the edge's`;
+
+const clientCaNames = (info: CertificateInfo) =>
+  info.isCa && info.subject === `CN=${CLIENT_CA_COMMON_NAME}` ? undefined : `it is not the client CA`;
+
+/** Days the CA has left, minus one: nothing it signs may outlive it. */
+function caDaysLeft(ca: CertificateAuthority, caFile: string): number {
+  const days = Math.floor((ca.certificate.notAfter.getTime() - Date.now()) / DAY_MS) - 1;
+  if (days < RENEW_BEFORE_DAYS)
+    throw new Error(
+      `the CA in ${caFile} expires on ${ca.certificate.notAfter.toISOString().slice(0, 10)}; \`make rotate WHAT=ca\` replaces it`,
+    );
+  return days;
+}
+
+/** One certificate and key in the folder: reused while good, else issued by `issue` and written (key first). */
+async function ensurePair(
+  dir: string,
+  names: { cert: string; key: string; what: string },
+  issuerPem: string,
+  sameNames: (info: CertificateInfo) => string | undefined,
+  issue: () => Promise<{ certPem: string; keyPem: string }>,
+  options: { note: (line: string) => void; force?: boolean },
+): Promise<{ certPem: string; keyPem: string; outcome: Issued }> {
+  const storedCert = readPrivateFile(dir, names.cert);
+  const storedKey = readPrivateFile(dir, names.key);
+  const reason = options.force
+    ? "a rotation asked for a new one"
+    : storedCert === undefined || storedKey === undefined
+      ? "none exists yet"
+      : await reasonToReissue(storedCert, issuerPem, sameNames);
+  if (reason === undefined && storedCert !== undefined && storedKey !== undefined)
+    return { certPem: storedCert, keyPem: storedKey, outcome: "reused" };
+  options.note(`issuing the ${names.what}: ${reason}`);
+  const issued = await issue();
+  writePrivateFile(dir, names.key, issued.keyPem);
+  writePrivateFile(dir, names.cert, issued.certPem);
+  return { ...issued, outcome: "issued" };
+}
+
+export interface EnsureCertificatesOptions {
+  /** A new CA (and so everything below it), as `make regenerate-credentials --certificates` does. */
+  regenerate?: boolean;
+  /** Issue these anew even when the stored ones are good (make rotate). */
+  reissue?: ReadonlySet<"server" | "clientCa" | "client">;
+  note?: (line: string) => void;
+}
+
+/** Every certificate of the folder, made or reused, and the trust bundles written next to them. */
+export async function ensureCertificates(
+  dir: string,
+  options: EnsureCertificatesOptions = {},
+): Promise<ProjectCertificates> {
+  ensurePrivateDir(dir);
+  const note = options.note ?? (() => undefined);
+  const caFile = join(dir, stateFiles.caCert);
+  const { ca, outcome: caOutcome } = await ensureCa(dir, options.regenerate === true);
+  const days = (limit: number) => Math.min(limit, caDaysLeft(ca, caFile));
+  const force = (what: "server" | "clientCa" | "client") => options.reissue?.has(what) ?? false;
+  const server = await ensurePair(
+    dir,
+    { cert: stateFiles.serverCert, key: stateFiles.serverKey, what: "gateway certificate" },
+    ca.certPem,
+    serverNames,
+    () =>
+      issueServerCertificate(ca, {
+        dnsNames: gateway.dnsNames,
+        ipAddresses: gateway.ipAddresses,
+        validityDays: days(SERVER_VALIDITY_DAYS),
+      }),
+    { note, force: force("server") },
+  );
+  const clientCaPair = await ensurePair(
+    dir,
+    { cert: stateFiles.clientCaCert, key: stateFiles.clientCaKey, what: "client CA" },
+    ca.certPem,
+    clientCaNames,
+    async () => {
+      const issued = await createCa({
+        commonName: CLIENT_CA_COMMON_NAME,
+        validityDays: days(CA_VALIDITY_DAYS),
+        issuer: ca,
+      });
+      return { certPem: issued.certPem, keyPem: issued.keyPem };
+    },
+    { note, force: force("clientCa") },
+  );
+  const clientCa = await loadCa(clientCaPair.certPem, clientCaPair.keyPem);
+  const client = await ensurePair(
+    dir,
+    { cert: stateFiles.clientCert, key: stateFiles.clientKey, what: "edge's client certificate" },
+    clientCa.certPem,
+    clientNames,
+    () => issueClientCertificate(clientCa, { ...CLIENT_SUBJECT, validityDays: days(CLIENT_VALIDITY_DAYS) }),
+    { note, force: force("client") || clientCaPair.outcome === "issued" },
+  );
+  const bundles = writeTrustBundles(dir);
+  return Object.freeze({
+    caCertPem: ca.certPem,
+    caBundlePem: bundles.ca,
+    certPem: server.certPem,
+    keyPem: server.keyPem,
+    server: describeCertificate(server.certPem),
+    clientCertPem: client.certPem,
+    clientKeyPem: client.keyPem,
+    client: describeCertificate(client.certPem),
+    clientCaBundlePem: bundles.clientCa,
+    outcome: {
+      ca: caOutcome,
+      server: server.outcome,
+      clientCa: clientCaPair.outcome,
+      client: client.outcome,
+    },
+  });
+}
+
+/**
+ * The bundles each side trusts, from the folder: the current CA (client CA) first, then the previous one
+ * while a rotation keeps it. Written as files for the local topology; the clusters get them as Secrets.
+ */
+export function writeTrustBundles(dir: string): { ca: string; clientCa: string } {
+  const bundle = (current: string, previous: string) =>
+    [readPrivateFile(dir, current), readPrivateFile(dir, previous)]
+      .filter((pem) => pem !== undefined)
+      .join("");
+  const ca = bundle(stateFiles.caCert, stateFiles.previousCaCert);
+  const clientCa = bundle(stateFiles.clientCaCert, stateFiles.previousClientCaCert);
+  writePrivateFile(dir, stateFiles.caBundle, ca);
+  writePrivateFile(dir, stateFiles.clientCaBundle, clientCa);
+  return { ca, clientCa };
+}
+
+/** The CA in the folder, or a new one (with `regenerate`, or when there is none). */
+async function ensureCa(
+  dir: string,
+  regenerate: boolean,
+): Promise<{ ca: CertificateAuthority; outcome: "reused" | "generated" }> {
+  const storedCaCert = regenerate ? undefined : readPrivateFile(dir, stateFiles.caCert);
+  const storedCaKey = regenerate ? undefined : readPrivateFile(dir, stateFiles.caKey);
+  if (storedCaCert !== undefined && storedCaKey !== undefined) {
+    try {
+      return { ca: await loadCa(storedCaCert, storedCaKey), outcome: "reused" };
+    } catch (error) {
+      throw new Error(
+        `${join(dir, stateFiles.caCert)} / ${join(dir, stateFiles.caKey)} cannot be used (${(error as Error).message}); run the regenerate-credentials target with --certificates to make a new CA`,
+        { cause: error },
+      );
+    }
+  }
+  const ca = await createCa({ commonName: CA_COMMON_NAME, validityDays: CA_VALIDITY_DAYS });
+  writePrivateFile(dir, stateFiles.caKey, ca.keyPem);
+  writePrivateFile(dir, stateFiles.caCert, ca.certPem);
+  return { ca, outcome: "generated" };
+}

@@ -1,0 +1,320 @@
+// `make rotate` (and the local topology's rotation): what each kind of rotation writes into a state folder,
+// in which order, and what it waits for before the next phase — defined once, for the clusters and for
+// loopback. Where the files go is the Rollout's business (Secrets in the clusters, the files themselves
+// locally). Every phase keeps both the old and the new credential valid until the side that uses it has
+// switched, so no export is refused; the last phase retires the old one, and the proof is that it is
+// then refused.
+//
+//   credentials: htpasswd old+new (remote restarts: it reads htpasswd at start) → the edge's files → new only
+//   client:      a new client CA, trusted next to the old one → a new client certificate → old CA dropped
+//   server:      a new gateway certificate from the same CA (Traefik and the collector re-read it)
+//   ca:          a new CA and client CA, trusted next to the old ones (the edge restarts: its exporter
+//                loads its CA file once) → every certificate reissued below them → the old ones dropped
+import { rmSync } from "node:fs";
+import { join } from "node:path";
+import {
+  createCa,
+  describeCertificate,
+  issueClientCertificate,
+  issueServerCertificate,
+  loadCa,
+  type CertificateAuthority,
+} from "../../packages/testkit/src/pki.ts";
+import {
+  CA_COMMON_NAME,
+  CA_VALIDITY_DAYS,
+  CLIENT_CA_COMMON_NAME,
+  CLIENT_VALIDITY_DAYS,
+  RENEW_BEFORE_DAYS,
+  SERVER_VALIDITY_DAYS,
+  writeTrustBundles,
+} from "./certificates.ts";
+import { credentials, generateCredentials, htpasswdLine, type Credentials } from "./credentials.ts";
+import { Failure, exitCodes } from "./exit-codes.ts";
+import { readPrivateFile, stateFiles, writePrivateFile } from "./state.ts";
+import { edgeClientSubject, gateway } from "./topology.ts";
+
+export const ROTATION_KINDS = Object.freeze(["client", "server", "ca", "credentials"] as const);
+export type RotationKind = (typeof ROTATION_KINDS)[number];
+
+/** WHAT=client,server… → the kinds, in the order given; undefined for "what is due". */
+export function parseRotationKinds(value: string | undefined): RotationKind[] | undefined {
+  const names = (value ?? "")
+    .split(",")
+    .map((name) => name.trim())
+    .filter((name) => name !== "");
+  if (names.length === 0) return undefined;
+  const bad = names.filter((name) => !(ROTATION_KINDS as readonly string[]).includes(name));
+  if (bad.length > 0)
+    throw new Failure(
+      `WHAT is ${JSON.stringify(value)}; ${bad.map((b) => JSON.stringify(b)).join(", ")} is not one of ${ROTATION_KINDS.join(", ")} (comma-separated; empty = what expires within ${RENEW_BEFORE_DAYS} days)`,
+      exitCodes.usage,
+    );
+  return [...new Set(names as RotationKind[])];
+}
+
+const DAY_MS = 24 * 3600 * 1000;
+const daysLeft = (pem: string) => (describeCertificate(pem).notAfter.getTime() - Date.now()) / DAY_MS;
+
+/** The kinds whose certificate expires within RENEW_BEFORE_DAYS (a CA: within its leaves' lifetime). */
+export function dueKinds(dir: string): { kinds: RotationKind[]; nearest: string } {
+  const read = (name: string) => {
+    const pem = readPrivateFile(dir, name);
+    if (pem === undefined)
+      throw new Failure(`${join(dir, name)} is missing; run \`make up\` first`, exitCodes.notReady);
+    return pem;
+  };
+  const left = {
+    ca: Math.min(daysLeft(read(stateFiles.caCert)), daysLeft(read(stateFiles.clientCaCert))),
+    server: daysLeft(read(stateFiles.serverCert)),
+    client: daysLeft(read(stateFiles.clientCert)),
+  };
+  const kinds: RotationKind[] = [];
+  // A CA that cannot outlive a new server certificate goes first: everything below it is reissued with it.
+  if (left.ca < SERVER_VALIDITY_DAYS) kinds.push("ca");
+  else {
+    if (left.server < RENEW_BEFORE_DAYS) kinds.push("server");
+    if (left.client < RENEW_BEFORE_DAYS) kinds.push("client");
+  }
+  const [name, days] = Object.entries(left).sort((a, b) => a[1] - b[1])[0]!;
+  return {
+    kinds,
+    nearest: `the ${name === "ca" ? "CA" : `${name} certificate`} in ${Math.floor(days)} days`,
+  };
+}
+
+/** What carries the folder's files to the collectors, and waits for them to be read. */
+export interface Rollout {
+  /** Makes the folder's current files the ones `side` reads (Secrets; locally the files themselves). */
+  publish(side: "edge" | "remote"): Promise<void>;
+  /** Restarts a collector that reads a file only at start (rolling in the clusters). */
+  restart(side: "edge" | "remote"): Promise<void>;
+  /** Resolves when the edge collector can see these state files' current content. */
+  edgeSees(names: readonly string[]): Promise<void>;
+}
+
+/** Observations of the running gateway a phase waits for (scripts/lib/verify/rotation-probes.ts). */
+export interface RotationProbes {
+  /** The serial numbers a fresh TLS handshake is served, on each listener the mode uses. */
+  servedSerials(): Promise<string[]>;
+  /** Does the remote accept a fresh client presenting this certificate? undefined: the mode sends none. */
+  clientAccepted(pair: { certPem: string; keyPem: string }): Promise<boolean | undefined>;
+  /** Does the remote accept these credentials? undefined: the mode checks none. */
+  credentialsAccepted(creds: Credentials): Promise<boolean | undefined>;
+}
+
+export interface RotationContext {
+  readonly dir: string;
+  readonly rollout: Rollout;
+  readonly probes: RotationProbes;
+  readonly note: (line: string) => void;
+  /** Polls until `check` is true or fails with `what` (scripts/lib/poll.ts). */
+  readonly until: (what: string, check: () => Promise<boolean>) => Promise<void>;
+}
+
+export interface RotationResult {
+  readonly kind: RotationKind;
+  readonly seconds: number;
+  /** How the old credential or certificate was shown to be retired, or why the mode cannot show it. */
+  readonly retired: string;
+}
+
+const rotations: Record<RotationKind, (context: RotationContext) => Promise<string>> = {
+  credentials: rotateCredentials,
+  client: rotateClient,
+  server: rotateServer,
+  ca: rotateCa,
+};
+
+/** Runs one rotation, phase by phase. */
+export async function rotate(kind: RotationKind, context: RotationContext): Promise<RotationResult> {
+  const started = performance.now();
+  const retired = await rotations[kind](context);
+  return Object.freeze({ kind, seconds: (performance.now() - started) / 1000, retired });
+}
+
+function readCredentials(dir: string): Credentials {
+  return credentials(
+    readPrivateFile(dir, stateFiles.username)!.trim(),
+    readPrivateFile(dir, stateFiles.password)!.trim(),
+  );
+}
+
+async function rotateCredentials({ dir, rollout, probes, note, until }: RotationContext): Promise<string> {
+  const old = readCredentials(dir);
+  const fresh = generateCredentials();
+  const line = `${htpasswdLine(fresh)}\n`;
+  note("1/3 the remote collector accepts the old and the new credentials (htpasswd holds both)");
+  writePrivateFile(
+    dir,
+    stateFiles.htpasswd,
+    `${readPrivateFile(dir, stateFiles.htpasswd)!.trimEnd()}\n${line}`,
+  );
+  await rollout.publish("remote");
+  await rollout.restart("remote");
+  if ((await probes.credentialsAccepted(fresh)) !== undefined)
+    await until(
+      "the remote collector to accept the new credentials",
+      async () => (await probes.credentialsAccepted(fresh))!,
+    );
+  note("2/3 the edge collector sends the new credentials (it re-reads its files, no restart)");
+  writePrivateFile(dir, stateFiles.username, fresh.username);
+  writePrivateFile(dir, stateFiles.password, fresh.password);
+  await rollout.publish("edge");
+  await rollout.edgeSees([stateFiles.username, stateFiles.password]);
+  note("3/3 the old credentials are retired (htpasswd holds the new ones only)");
+  writePrivateFile(dir, stateFiles.htpasswd, line);
+  await rollout.publish("remote");
+  await rollout.restart("remote");
+  const accepted = await probes.credentialsAccepted(old);
+  if (accepted === undefined) return "not checked: this mode does not check passwords";
+  if (accepted) throw new Error("the old credentials are still accepted after the rotation");
+  return "the old credentials are refused (UNAUTHENTICATED)";
+}
+
+async function loadPair(dir: string, cert: string, key: string): Promise<CertificateAuthority> {
+  return loadCa(readPrivateFile(dir, cert)!, readPrivateFile(dir, key)!);
+}
+
+/** A new client CA below the CA, the old one kept as "previous" so both are trusted. */
+async function newClientCa(dir: string): Promise<CertificateAuthority> {
+  const ca = await loadPair(dir, stateFiles.caCert, stateFiles.caKey);
+  writePrivateFile(dir, stateFiles.previousClientCaCert, readPrivateFile(dir, stateFiles.clientCaCert)!);
+  const clientCa = await createCa({
+    commonName: CLIENT_CA_COMMON_NAME,
+    validityDays: Math.floor(Math.min(CA_VALIDITY_DAYS, daysLeft(ca.certPem) - 1)),
+    issuer: ca,
+  });
+  writePrivateFile(dir, stateFiles.clientCaKey, clientCa.keyPem);
+  writePrivateFile(dir, stateFiles.clientCaCert, clientCa.certPem);
+  writeTrustBundles(dir);
+  return clientCa;
+}
+
+async function newClientCertificate(dir: string, clientCa: CertificateAuthority) {
+  const days = Math.floor(Math.min(CLIENT_VALIDITY_DAYS, daysLeft(clientCa.certPem) - 1));
+  const leaf = await issueClientCertificate(clientCa, { ...edgeClientSubject, validityDays: days });
+  writePrivateFile(dir, stateFiles.clientKey, leaf.keyPem);
+  writePrivateFile(dir, stateFiles.clientCert, leaf.certPem);
+  return leaf;
+}
+
+function dropPrevious(dir: string, names: readonly string[]): void {
+  for (const name of names) rmSync(join(dir, name), { force: true });
+  writeTrustBundles(dir);
+}
+
+/** Waits until a fresh client with `pair` is accepted (or refused); a no-op when the mode sends none. */
+async function awaitClient(
+  { probes, until }: RotationContext,
+  pair: { certPem: string; keyPem: string },
+  accepted: boolean,
+  what: string,
+): Promise<boolean> {
+  if ((await probes.clientAccepted(pair)) === undefined) return false;
+  await until(what, async () => (await probes.clientAccepted(pair)) === accepted);
+  return true;
+}
+
+async function rotateClient(context: RotationContext): Promise<string> {
+  const { dir, rollout, note } = context;
+  const old = {
+    certPem: readPrivateFile(dir, stateFiles.clientCert)!,
+    keyPem: readPrivateFile(dir, stateFiles.clientKey)!,
+  };
+  note("1/3 the remote collector trusts a new client CA next to the old one");
+  const clientCa = await newClientCa(dir);
+  const leaf = await issueClientCertificate(clientCa, { ...edgeClientSubject, validityDays: 1 });
+  await rollout.publish("remote");
+  await awaitClient(context, leaf, true, "the remote collector to trust the new client CA");
+  note(
+    "2/3 the edge collector presents a certificate from the new client CA (re-read at its next handshake)",
+  );
+  await newClientCertificate(dir, clientCa);
+  await rollout.publish("edge");
+  await rollout.edgeSees([stateFiles.clientCert, stateFiles.clientKey]);
+  note("3/3 the old client CA is no longer trusted");
+  dropPrevious(dir, [stateFiles.previousClientCaCert]);
+  await rollout.publish("remote");
+  return (await awaitClient(context, old, false, "the remote collector to refuse the old client certificate"))
+    ? "the old client certificate is refused (unknown CA)"
+    : "not checked: this mode presents no client certificate (the files are rotated for AUTH=mtls|both)";
+}
+
+async function newServerCertificate(dir: string): Promise<string> {
+  const ca = await loadPair(dir, stateFiles.caCert, stateFiles.caKey);
+  const issued = await issueServerCertificate(ca, {
+    dnsNames: gateway.dnsNames,
+    ipAddresses: gateway.ipAddresses,
+    validityDays: Math.floor(Math.min(SERVER_VALIDITY_DAYS, daysLeft(ca.certPem) - 1)),
+  });
+  writePrivateFile(dir, stateFiles.serverKey, issued.keyPem);
+  writePrivateFile(dir, stateFiles.serverCert, issued.certPem);
+  return describeCertificate(issued.certPem).serialNumber;
+}
+
+async function awaitServed({ probes, until }: RotationContext, serial: string): Promise<void> {
+  await until(`every listener to serve the certificate with serial ${serial}`, async () =>
+    (await probes.servedSerials()).every((served) => sameSerial(served, serial)),
+  );
+}
+
+async function rotateServer(context: RotationContext): Promise<string> {
+  const { dir, rollout, note } = context;
+  const old = describeCertificate(readPrivateFile(dir, stateFiles.serverCert)!).serialNumber;
+  note("1/1 a new gateway certificate from the same CA (Traefik and the remote collector re-read it)");
+  const serial = await newServerCertificate(dir);
+  await rollout.publish("remote");
+  await awaitServed(context, serial);
+  return `the old certificate (serial ${old}) is no longer served; every listener serves ${serial}`;
+}
+
+async function rotateCa(context: RotationContext): Promise<string> {
+  const { dir, rollout, note } = context;
+  const oldClient = {
+    certPem: readPrivateFile(dir, stateFiles.clientCert)!,
+    keyPem: readPrivateFile(dir, stateFiles.clientKey)!,
+  };
+  note(
+    "1/3 both sides trust a new CA and client CA next to the old ones (the edge restarts to load its CA file)",
+  );
+  writePrivateFile(dir, stateFiles.previousCaCert, readPrivateFile(dir, stateFiles.caCert)!);
+  const ca = await createCa({ commonName: CA_COMMON_NAME, validityDays: CA_VALIDITY_DAYS });
+  writePrivateFile(dir, stateFiles.caKey, ca.keyPem);
+  writePrivateFile(dir, stateFiles.caCert, ca.certPem);
+  const clientCa = await newClientCa(dir);
+  await rollout.publish("remote");
+  await rollout.publish("edge");
+  await rollout.edgeSees([stateFiles.caBundle]);
+  await rollout.restart("edge");
+  await awaitClient(
+    context,
+    await issueClientCertificate(clientCa, { ...edgeClientSubject, validityDays: 1 }),
+    true,
+    "the remote collector to trust the new client CA",
+  );
+  note("2/3 the gateway certificate and the client certificate are reissued below the new CAs");
+  const serial = await newServerCertificate(dir);
+  await newClientCertificate(dir, clientCa);
+  await rollout.publish("remote");
+  await rollout.publish("edge");
+  await awaitServed(context, serial);
+  await rollout.edgeSees([stateFiles.clientCert, stateFiles.clientKey]);
+  note("3/3 the old CA and client CA are no longer trusted (the edge restarts again)");
+  dropPrevious(dir, [stateFiles.previousCaCert, stateFiles.previousClientCaCert]);
+  await rollout.publish("remote");
+  await rollout.publish("edge");
+  await rollout.edgeSees([stateFiles.caBundle]);
+  await rollout.restart("edge");
+  const refused = await awaitClient(
+    context,
+    oldClient,
+    false,
+    "the remote collector to refuse the old client certificate",
+  );
+  return `every listener serves ${serial}, signed by the new CA${refused ? "; the old client certificate is refused (unknown CA)" : ""}`;
+}
+
+/** Serial numbers as hex, whatever the case and leading zeros (Node prints them upper-case, unpadded). */
+export const sameSerial = (a: string, b: string): boolean =>
+  a.toLowerCase().replace(/^0+/, "") === b.toLowerCase().replace(/^0+/, "");
