@@ -53,10 +53,10 @@ export async function proveGatewayRoutes(
   const address = `localhost:${gateway.hostPort}`;
   const started = Date.now();
   const what = authModes[auth].clientCertificate
-    ? "a call without a client certificate refused by the collector's TLS"
-    : "an unauthenticated call answered UNAUTHENTICATED";
+    ? "a call without a client certificate was refused by the collector's TLS"
+    : "a call without credentials was refused by the collector's basic auth";
   const detail = await pollUntil(
-    `the gateway at ${address} to route OTLP to the collector (${what})`,
+    `the gateway at ${address} to route OTLP to the collector (${what.replace(" was ", " ")})`,
     async () => {
       const probe = await probeRoute({ address, caPem, mode: auth });
       if (!probe.routed) throw new Error(probe.detail);
@@ -65,7 +65,7 @@ export async function proveGatewayRoutes(
     { timeoutMs: timeouts.gatewayRoutesMs, intervalMs: 1000 },
   );
   note(
-    `gateway routes (AUTH=${auth}): ${what}, ${detail.split(":")[0]}, after ${((Date.now() - started) / 1000).toFixed(1)}s`,
+    `gateway routes (AUTH=${auth}): ${what} (${detail.split(":")[0]}) after ${((Date.now() - started) / 1000).toFixed(1)}s`,
   );
 }
 

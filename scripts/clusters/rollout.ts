@@ -1,9 +1,9 @@
 // A rotation's rollout in the clusters (scripts/lib/rotation.ts): the state folder's files become the
 // Secrets again; a restart is a rolling one (the remote Deployment surges a new pod before the old one
 // goes; the edge DaemonSet replaces its pod, whose queue is on disk). "The edge sees the files" is
-// observed, not assumed: the kubelet is nudged to re-project the Secret volumes (a pod annotation makes it
-// sync the pod now instead of within a minute), then each file's hash is read where the kubelet wrote it
-// on the node (kind's nodes are containers on this machine; no file content is ever printed).
+// observed, not assumed: after every publish the kubelet is nudged to re-project the Secret volumes (a pod
+// annotation makes it sync the pod now instead of within a minute), then each file's hash is read where
+// the kubelet wrote it on the node (kind's nodes are containers on this machine; no content is printed).
 import { createHash } from "node:crypto";
 import { execa } from "execa";
 import type { Rollout } from "../lib/rotation.ts";
@@ -25,16 +25,18 @@ const EDGE_MOUNTS: Readonly<Record<string, { volume: string; key: string }>> = O
 
 const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
 
-async function edgePods(): Promise<{ name: string; uid: string; node: string }[]> {
+/** The running pods of a side's collector (edge DaemonSet, remote Deployment). */
+async function collectorPods(side: ClusterKey): Promise<{ name: string; uid: string; node: string }[]> {
+  const name = side === "edge" ? workloads.edgeCollector : workloads.remoteCollector;
   const { stdout } = await run("kubectl", [
     "--context",
-    clusters.edge.context,
+    clusters[side].context,
     "--namespace",
     namespaces.observability,
     "get",
     "pods",
     "--selector",
-    `app.kubernetes.io/name=${workloads.edgeCollector}`,
+    `app.kubernetes.io/name=${name}`,
     "--output",
     "json",
   ]);
@@ -56,10 +58,30 @@ async function projectedHash(pod: { uid: string; node: string }, mount: { volume
   return result.exitCode === 0 ? result.stdout.split(/\s+/)[0] : undefined;
 }
 
+/**
+ * A pod annotation makes the kubelet sync the pod now, re-projecting its Secret volumes from its
+ * watch-fed cache, instead of at its next periodic sync (up to a minute and more).
+ */
+async function nudgeKubelet(side: ClusterKey, pods: readonly { name: string }[]): Promise<void> {
+  const stamp = new Date().toISOString().replace(/[:.]/g, "-");
+  for (const pod of pods)
+    await run("kubectl", [
+      "--context",
+      clusters[side].context,
+      "--namespace",
+      namespaces.observability,
+      "annotate",
+      "--overwrite",
+      `pod/${pod.name}`,
+      `otel-e2r/secrets-published=${stamp}`,
+    ]);
+}
+
 export function clusterRollout(dir: string, note: (line: string) => void): Rollout {
   return {
     async publish(side) {
       await applySecrets(materialFromFolder(dir), note, side);
+      await nudgeKubelet(side, await collectorPods(side));
     },
     async restart(side: ClusterKey) {
       const { target } = collectorTargets.find((t) => t.cluster === side)!;
@@ -69,19 +91,7 @@ export function clusterRollout(dir: string, note: (line: string) => void): Rollo
       note(`${clusters[side].name}: ${target} restarted (rolling)`);
     },
     async edgeSees(names) {
-      const pods = await edgePods();
-      const stamp = new Date().toISOString();
-      for (const pod of pods)
-        await run("kubectl", [
-          "--context",
-          clusters.edge.context,
-          "--namespace",
-          namespaces.observability,
-          "annotate",
-          "--overwrite",
-          `pod/${pod.name}`,
-          `otel-e2r/secrets-refreshed-at=${stamp}`,
-        ]);
+      const pods = await collectorPods("edge");
       const expected = names.map((name) => ({
         name,
         mount: EDGE_MOUNTS[name]!,

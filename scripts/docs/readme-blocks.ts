@@ -1,8 +1,10 @@
-// The README's generated blocks — the versions table (from manifests/versions/versions.env) and the make
-// targets table (from the Makefile) — so neither can disagree with its source. `make docs` rewrites them;
+// The README's generated blocks — the versions table (from manifests/versions/versions.env), the make
+// targets table (from the Makefile) and the auth modes (from scripts/lib/auth-modes.ts) — so none can
+// disagree with its source. `make docs` rewrites them;
 // the docs test fails when the README differs from what this renders.
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { AUTH_MODES, authModes, DEFAULT_AUTH_MODE } from "../lib/auth-modes.ts";
 import { REPO_ROOT } from "../lib/topology.ts";
 import { type Versions, versions } from "../lib/versions.ts";
 
@@ -105,7 +107,27 @@ export const makeTargetsBlock: GeneratedBlock = {
   },
 };
 
-export const README_BLOCKS: readonly GeneratedBlock[] = [versionsBlock, makeTargetsBlock];
+/** The auth modes as scripts/lib/auth-modes.ts defines them: what the edge sends, where TLS ends, the overlays. */
+export const authModesBlock: GeneratedBlock = {
+  start: "<!-- auth-modes:start (generated from scripts/lib/auth-modes.ts: make docs) -->",
+  end: "<!-- auth-modes:end -->",
+  render() {
+    const yes = (on: boolean) => (on ? "yes" : "no");
+    const files = (list: readonly string[]) =>
+      list.length > 0 ? list.map((f) => `\`${f}\``).join(", ") : "none";
+    const rows = AUTH_MODES.map((mode) => {
+      const spec = authModes[mode];
+      return `| \`${mode}\`${mode === DEFAULT_AUTH_MODE ? " (default)" : ""} | ${yes(spec.password)} | ${yes(spec.clientCertificate)} | ${spec.tlsEndsAt} | ${files(spec.edgeOverlays)} | ${files(spec.remoteOverlays)} |`;
+    });
+    return [
+      "| `AUTH=` | password | client certificate | TLS ends at | edge overlays | remote overlays |",
+      "|---|---|---|---|---|---|",
+      ...rows,
+    ].join("\n");
+  },
+};
+
+export const README_BLOCKS: readonly GeneratedBlock[] = [versionsBlock, makeTargetsBlock, authModesBlock];
 
 /** The text between a block's markers, or undefined when the markers are missing. */
 export function currentBlock(text: string, block: GeneratedBlock): string | undefined {
@@ -129,5 +151,5 @@ export function replaceBlocks(text: string): string {
 if (import.meta.main) {
   const readme = join(REPO_ROOT, "README.md");
   writeFileSync(readme, replaceBlocks(readFileSync(readme, "utf8")));
-  console.log("README.md: versions and make-targets tables regenerated");
+  console.log("README.md: versions, make-targets and auth-modes tables regenerated");
 }

@@ -106,15 +106,14 @@ async function ensurePair(
   issuerPem: string,
   sameNames: (info: CertificateInfo) => string | undefined,
   issue: () => Promise<{ certPem: string; keyPem: string }>,
-  options: { note: (line: string) => void; force?: boolean },
+  options: { note: (line: string) => void; force?: string },
 ): Promise<{ certPem: string; keyPem: string; outcome: Issued }> {
   const storedCert = readPrivateFile(dir, names.cert);
   const storedKey = readPrivateFile(dir, names.key);
-  const reason = options.force
-    ? "a rotation asked for a new one"
-    : storedCert === undefined || storedKey === undefined
+  const reason =
+    storedCert === undefined || storedKey === undefined
       ? "none exists yet"
-      : await reasonToReissue(storedCert, issuerPem, sameNames);
+      : (options.force ?? (await reasonToReissue(storedCert, issuerPem, sameNames)));
   if (reason === undefined && storedCert !== undefined && storedKey !== undefined)
     return { certPem: storedCert, keyPem: storedKey, outcome: "reused" };
   options.note(`issuing the ${names.what}: ${reason}`);
@@ -142,7 +141,8 @@ export async function ensureCertificates(
   const caFile = join(dir, stateFiles.caCert);
   const { ca, outcome: caOutcome } = await ensureCa(dir, options.regenerate === true);
   const days = (limit: number) => Math.min(limit, caDaysLeft(ca, caFile));
-  const force = (what: "server" | "clientCa" | "client") => options.reissue?.has(what) ?? false;
+  const force = (what: "server" | "clientCa" | "client") =>
+    options.reissue?.has(what) ? "a new one was asked for" : undefined;
   const server = await ensurePair(
     dir,
     { cert: stateFiles.serverCert, key: stateFiles.serverKey, what: "gateway certificate" },
@@ -178,7 +178,10 @@ export async function ensureCertificates(
     clientCa.certPem,
     clientNames,
     () => issueClientCertificate(clientCa, { ...CLIENT_SUBJECT, validityDays: days(CLIENT_VALIDITY_DAYS) }),
-    { note, force: force("client") || clientCaPair.outcome === "issued" },
+    {
+      note,
+      force: force("client") ?? (clientCaPair.outcome === "issued" ? "its client CA is new" : undefined),
+    },
   );
   const bundles = writeTrustBundles(dir);
   return Object.freeze({
