@@ -10,7 +10,15 @@ import { clusterRollout } from "../clusters/rollout.ts";
 import { authModes } from "../lib/auth-modes.ts";
 import { Failure, exitCodes } from "../lib/exit-codes.ts";
 import { pollUntil } from "../lib/poll.ts";
-import { dueKinds, parseRotationKinds, rotate, ROTATION_KINDS } from "../lib/rotation.ts";
+import {
+  dueKinds,
+  parseRotationKinds,
+  rotate,
+  ROTATION_KINDS,
+  type RotationContext,
+  type RotationKind,
+  type RotationResult,
+} from "../lib/rotation.ts";
 import { deployedAuthMode, STATE_DIR } from "../lib/state.ts";
 import { clusterKeys, clusters, gateway } from "../lib/topology.ts";
 import { rotationProbes } from "../lib/verify/rotation-probes.ts";
@@ -24,6 +32,22 @@ const command = {
     what: `comma-separated: ${ROTATION_KINDS.join(", ")} (default: what expires within 30 days)`,
   },
 } as const;
+
+/**
+ * One rotation; a failure says which kind stopped, why, and that nothing was given up: every phase leaves
+ * the old and the new both trusted until its last step, and running the same command again resumes.
+ */
+async function rotateOrExplain(kind: RotationKind, context: RotationContext): Promise<RotationResult> {
+  try {
+    return await rotate(kind, context);
+  } catch (error) {
+    if (error instanceof Failure) throw error;
+    throw new Failure(
+      `make rotate WHAT=${kind} stopped: ${(error as Error).message}\nThe state folder ${STATE_DIR} keeps the old and the new trusted side by side; fix the cause (\`make status\`, \`make logs\`) and run \`make rotate WHAT=${kind}\` again to finish`,
+      exitCodes.stepFailed,
+    );
+  }
+}
 
 if (import.meta.main)
   runMain(async () => {
@@ -45,7 +69,7 @@ if (import.meta.main)
     const note = (line: string) => say(`  ${line}`);
     for (const kind of kinds) {
       say(bold(`WHAT=${kind}`));
-      const result = await rotate(kind, {
+      const result = await rotateOrExplain(kind, {
         dir: STATE_DIR,
         rollout: clusterRollout(STATE_DIR, note),
         probes: rotationProbes({ address: `localhost:${gateway.hostPort}`, mode, dir: STATE_DIR }),

@@ -9,6 +9,7 @@ import {
   createCa,
   describeCertificate,
   isSignedBy,
+  keyMatches,
   issueClientCertificate,
   issueServerCertificate,
   loadCa,
@@ -58,6 +59,7 @@ function sameSet(a: readonly string[], b: readonly string[]): boolean {
 /** Why an existing certificate must be replaced, or undefined when it is still good. */
 async function reasonToReissue(
   certPem: string,
+  keyPem: string,
   issuerPem: string,
   sameNames: (info: CertificateInfo) => string | undefined,
 ): Promise<string | undefined> {
@@ -67,6 +69,7 @@ async function reasonToReissue(
   } catch {
     return "it is not a readable certificate";
   }
+  if (!keyMatches(certPem, keyPem)) return "its key file holds another key";
   if (!(await isSignedBy(certPem, issuerPem))) return "it was not signed by the current CA";
   const names = sameNames(info);
   if (names !== undefined) return names;
@@ -113,7 +116,7 @@ async function ensurePair(
   const reason =
     storedCert === undefined || storedKey === undefined
       ? "none exists yet"
-      : (options.force ?? (await reasonToReissue(storedCert, issuerPem, sameNames)));
+      : (options.force ?? (await reasonToReissue(storedCert, storedKey, issuerPem, sameNames)));
   if (reason === undefined && storedCert !== undefined && storedKey !== undefined)
     return { certPem: storedCert, keyPem: storedKey, outcome: "reused" };
   options.note(`issuing the ${names.what}: ${reason}`);

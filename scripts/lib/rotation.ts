@@ -10,7 +10,8 @@
 //   server:      a new gateway certificate from the same CA (Traefik and the collector re-read it)
 //   ca:          a new CA and client CA, trusted next to the old ones (the edge restarts: its exporter
 //                loads its CA file once) → every certificate reissued below them → the old ones dropped
-import { rmSync } from "node:fs";
+import { existsSync, rmSync } from "node:fs";
+import { setTimeout as delay } from "node:timers/promises";
 import { join } from "node:path";
 import {
   createCa,
@@ -105,6 +106,11 @@ export interface RotationProbes {
 
 export interface RotationContext {
   readonly dir: string;
+  /**
+   * How long a collector may keep a certificate it loaded before it re-reads the file (the configs'
+   * `reload_interval: 10s`); a phase that retires an issuer waits this long after the new files are seen.
+   */
+  readonly reloadIntervalMs?: number;
   readonly rollout: Rollout;
   readonly probes: RotationProbes;
   readonly note: (line: string) => void;
@@ -133,11 +139,28 @@ export async function rotate(kind: RotationKind, context: RotationContext): Prom
   return Object.freeze({ kind, seconds: (performance.now() - started) / 1000, retired });
 }
 
+/** A state file's content, or a user-facing "run make up first" naming it. */
+function need(dir: string, name: string): string {
+  const text = readPrivateFile(dir, name);
+  if (text === undefined)
+    throw new Failure(`${join(dir, name)} is missing; run \`make up\` first`, exitCodes.notReady);
+  return text;
+}
+
 function readCredentials(dir: string): Credentials {
-  return credentials(
-    readPrivateFile(dir, stateFiles.username)!.trim(),
-    readPrivateFile(dir, stateFiles.password)!.trim(),
-  );
+  return credentials(need(dir, stateFiles.username).trim(), need(dir, stateFiles.password).trim());
+}
+
+/** The configs' `reload_interval` for certificate files. */
+const RELOAD_INTERVAL_MS = 10_000;
+
+/**
+ * Waits out the collectors' certificate reload interval: the exporter re-reads its files lazily, at its
+ * first handshake after the interval, and exposes nothing that says it has. That is a timer inside the
+ * collector, not a condition to poll, so this is the one wait that is a sleep.
+ */
+async function afterReloadInterval(context: RotationContext): Promise<void> {
+  await delay((context.reloadIntervalMs ?? RELOAD_INTERVAL_MS) + 1000);
 }
 
 async function rotateCredentials({ dir, rollout, probes, note, until }: RotationContext): Promise<string> {
@@ -145,11 +168,7 @@ async function rotateCredentials({ dir, rollout, probes, note, until }: Rotation
   const fresh = generateCredentials();
   const line = `${htpasswdLine(fresh)}\n`;
   note("1/3 the remote collector accepts the old and the new credentials (htpasswd holds both)");
-  writePrivateFile(
-    dir,
-    stateFiles.htpasswd,
-    `${readPrivateFile(dir, stateFiles.htpasswd)!.trimEnd()}\n${line}`,
-  );
+  writePrivateFile(dir, stateFiles.htpasswd, `${need(dir, stateFiles.htpasswd).trimEnd()}\n${line}`);
   await rollout.publish("remote");
   await rollout.restart("remote");
   if ((await probes.credentialsAccepted(fresh)) !== undefined)
@@ -166,20 +185,32 @@ async function rotateCredentials({ dir, rollout, probes, note, until }: Rotation
   writePrivateFile(dir, stateFiles.htpasswd, line);
   await rollout.publish("remote");
   await rollout.restart("remote");
-  const accepted = await probes.credentialsAccepted(old);
-  if (accepted === undefined) return "not checked: this mode does not check passwords";
-  if (accepted) throw new Error("the old credentials are still accepted after the rotation");
+  if ((await probes.credentialsAccepted(old)) === undefined)
+    return "not checked: this mode does not check passwords";
+  // Polled: for a moment the gateway may still route to the old pod, which is terminating.
+  await until(
+    "the remote collector to refuse the old credentials",
+    async () => (await probes.credentialsAccepted(old)) === false,
+  );
   return "the old credentials are refused (UNAUTHENTICATED)";
 }
 
 async function loadPair(dir: string, cert: string, key: string): Promise<CertificateAuthority> {
-  return loadCa(readPrivateFile(dir, cert)!, readPrivateFile(dir, key)!);
+  return loadCa(need(dir, cert), need(dir, key));
 }
 
-/** A new client CA below the CA, the old one kept as "previous" so both are trusted. */
-async function newClientCa(dir: string): Promise<CertificateAuthority> {
+/**
+ * A new client CA below the CA, the old one kept as "previous" so both are trusted. When a "previous" is
+ * already there, an earlier rotation stopped before its last phase: the current client CA is then the new
+ * one, and the rotation resumes with it (making yet another would drop the CA the edge still uses).
+ */
+async function newClientCa(dir: string, note: (line: string) => void): Promise<CertificateAuthority> {
+  if (existsSync(join(dir, stateFiles.previousClientCaCert))) {
+    note("    resuming: an earlier rotation stopped before it retired the previous client CA");
+    return loadPair(dir, stateFiles.clientCaCert, stateFiles.clientCaKey);
+  }
   const ca = await loadPair(dir, stateFiles.caCert, stateFiles.caKey);
-  writePrivateFile(dir, stateFiles.previousClientCaCert, readPrivateFile(dir, stateFiles.clientCaCert)!);
+  writePrivateFile(dir, stateFiles.previousClientCaCert, need(dir, stateFiles.clientCaCert));
   const clientCa = await createCa({
     commonName: CLIENT_CA_COMMON_NAME,
     validityDays: Math.floor(Math.min(CA_VALIDITY_DAYS, daysLeft(ca.certPem) - 1)),
@@ -219,11 +250,11 @@ async function awaitClient(
 async function rotateClient(context: RotationContext): Promise<string> {
   const { dir, rollout, note } = context;
   const old = {
-    certPem: readPrivateFile(dir, stateFiles.clientCert)!,
-    keyPem: readPrivateFile(dir, stateFiles.clientKey)!,
+    certPem: need(dir, stateFiles.clientCert),
+    keyPem: need(dir, stateFiles.clientKey),
   };
   note("1/3 the remote collector trusts a new client CA next to the old one");
-  const clientCa = await newClientCa(dir);
+  const clientCa = await newClientCa(dir, note);
   const leaf = await issueClientCertificate(clientCa, { ...edgeClientSubject, validityDays: 1 });
   await rollout.publish("remote");
   await awaitClient(context, leaf, true, "the remote collector to trust the new client CA");
@@ -233,6 +264,7 @@ async function rotateClient(context: RotationContext): Promise<string> {
   await newClientCertificate(dir, clientCa);
   await rollout.publish("edge");
   await rollout.edgeSees([stateFiles.clientCert, stateFiles.clientKey]);
+  await afterReloadInterval(context);
   note("3/3 the old client CA is no longer trusted");
   dropPrevious(dir, [stateFiles.previousClientCaCert]);
   await rollout.publish("remote");
@@ -261,7 +293,7 @@ async function awaitServed({ probes, until }: RotationContext, serial: string): 
 
 async function rotateServer(context: RotationContext): Promise<string> {
   const { dir, rollout, note } = context;
-  const old = describeCertificate(readPrivateFile(dir, stateFiles.serverCert)!).serialNumber;
+  const old = describeCertificate(need(dir, stateFiles.serverCert)).serialNumber;
   note("1/1 a new gateway certificate from the same CA (Traefik and the remote collector re-read it)");
   const serial = await newServerCertificate(dir);
   await rollout.publish("remote");
@@ -272,17 +304,21 @@ async function rotateServer(context: RotationContext): Promise<string> {
 async function rotateCa(context: RotationContext): Promise<string> {
   const { dir, rollout, note } = context;
   const oldClient = {
-    certPem: readPrivateFile(dir, stateFiles.clientCert)!,
-    keyPem: readPrivateFile(dir, stateFiles.clientKey)!,
+    certPem: need(dir, stateFiles.clientCert),
+    keyPem: need(dir, stateFiles.clientKey),
   };
   note(
     "1/3 both sides trust a new CA and client CA next to the old ones (the edge restarts to load its CA file)",
   );
-  writePrivateFile(dir, stateFiles.previousCaCert, readPrivateFile(dir, stateFiles.caCert)!);
-  const ca = await createCa({ commonName: CA_COMMON_NAME, validityDays: CA_VALIDITY_DAYS });
-  writePrivateFile(dir, stateFiles.caKey, ca.keyPem);
-  writePrivateFile(dir, stateFiles.caCert, ca.certPem);
-  const clientCa = await newClientCa(dir);
+  if (existsSync(join(dir, stateFiles.previousCaCert)))
+    note("    resuming: an earlier rotation stopped before it retired the previous CA");
+  else {
+    writePrivateFile(dir, stateFiles.previousCaCert, need(dir, stateFiles.caCert));
+    const ca = await createCa({ commonName: CA_COMMON_NAME, validityDays: CA_VALIDITY_DAYS });
+    writePrivateFile(dir, stateFiles.caKey, ca.keyPem);
+    writePrivateFile(dir, stateFiles.caCert, ca.certPem);
+  }
+  const clientCa = await newClientCa(dir, note);
   await rollout.publish("remote");
   await rollout.publish("edge");
   await rollout.edgeSees([stateFiles.caBundle]);
@@ -300,6 +336,7 @@ async function rotateCa(context: RotationContext): Promise<string> {
   await rollout.publish("edge");
   await awaitServed(context, serial);
   await rollout.edgeSees([stateFiles.clientCert, stateFiles.clientKey]);
+  await afterReloadInterval(context);
   note("3/3 the old CA and client CA are no longer trusted (the edge restarts again)");
   dropPrevious(dir, [stateFiles.previousCaCert, stateFiles.previousClientCaCert]);
   await rollout.publish("remote");

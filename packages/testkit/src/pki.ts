@@ -311,6 +311,15 @@ export async function loadCa(certPem: string, keyPem: string): Promise<Certifica
   });
 }
 
+/** True when `keyPem` is the private key of the certificate `certPem` (a pair written half-way is not). */
+export function keyMatches(certPem: string, keyPem: string): boolean {
+  try {
+    return keyMatchesCertificate(keyPem, new x509.X509Certificate(certPem));
+  } catch {
+    return false;
+  }
+}
+
 function keyMatchesCertificate(keyPem: string, certificate: x509.X509Certificate): boolean {
   const publicKey = createPublicKey(createPrivateKey(keyPem)).export({ type: "spki", format: "der" });
   return publicKey.equals(Buffer.from(certificate.publicKey.rawData));

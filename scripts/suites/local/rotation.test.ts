@@ -25,7 +25,7 @@ describe("local pipeline (AUTH=both): every rotation under load loses nothing", 
         scenario: "blog",
         rate: RATE,
         runId,
-        args: ["--duration", "25s", "--seed", "77", "--stats-interval", "0"],
+        args: ["--duration", "40s", "--seed", "77", "--stats-interval", "0"],
       });
       await pollUntil(
         "the run's first spans in Jaeger",

@@ -67,9 +67,9 @@ function modeStep(context: SuiteContext, number: string, mode: AuthMode): void {
 /** Load long enough to cover each rotation (restarts make credentials and ca the long ones). */
 const LOAD_SECONDS: Readonly<Record<RotationKind, number>> = {
   client: 45,
-  server: 45,
-  credentials: 90,
-  ca: 120,
+  server: 30,
+  credentials: 45,
+  ca: 75,
 };
 
 function rotationStep(context: SuiteContext, kind: RotationKind): void {

@@ -63,7 +63,7 @@ function statusLogsJaegerStep(): void {
 
 function sendStep(context: SuiteContext): void {
   it(
-    "4. make send reaches Jaeger from this machine through the NodePort; a name works, an IP gets no certificate",
+    "4. make send reaches Jaeger from this machine through the NodePort; a name works, an IP gets Traefik's default certificate",
     async () => {
       context.jaeger = await remoteJaeger();
       const runId = `send-${Date.now()}`;
@@ -82,9 +82,10 @@ function sendStep(context: SuiteContext): void {
       const caPem = readFileSync(join(SUITE_STATE_DIR, stateFiles.caCert), "utf8");
       expect((await probeRoute({ address: `localhost:${gateway.hostPort}`, caPem })).routed).toBe(true);
       // Traefik picks the certificate by SNI. A client that dials the IP and sends no SNI (as Go's and
-      // openssl's do) gets no certificate at all since the Gateway has its passthrough listener: Traefik
-      // ends the handshake (docs/troubleshooting.md); the same IP with a server name gets the project's.
-      const handshake = async (sni: string[]) =>
+      // openssl's do) gets Traefik's self-signed default certificate (docs/troubleshooting.md); the same
+      // IP with a server name gets the project's. ALPN as gRPC sends it: with the passthrough listener on
+      // the port, Traefik closes a TLS connection that offers no ALPN at all, whatever its SNI.
+      const handshake = async (sni: string[], alpn = ["-alpn", "h2"]) =>
         (
           await execa(
             "openssl",
@@ -93,6 +94,7 @@ function sendStep(context: SuiteContext): void {
               "-connect",
               `127.0.0.1:${gateway.hostPort}`,
               ...sni,
+              ...alpn,
               "-CAfile",
               join(SUITE_STATE_DIR, stateFiles.caCert),
             ],
@@ -105,9 +107,12 @@ function sendStep(context: SuiteContext): void {
           .filter((line) => /^subject=|Verify return code/.test(line.trim()))
           .map((line) => line.trim())
           .filter((line, index, all) => all.indexOf(line) === index);
-      const noSni = await handshake(["-noservername"]);
-      expect(noSni).toContain("no peer certificate available");
-      expect(noSni).not.toContain("subject=");
+      expect(await subject(["-noservername"])).toEqual([
+        "subject=CN = TRAEFIK DEFAULT CERT",
+        "Verify return code: 18 (self-signed certificate)",
+      ]);
+      const noAlpn = await handshake(["-servername", "localhost"], []);
+      expect(noAlpn).toContain("no peer certificate available");
       expect(await subject(["-servername", "localhost"])).toEqual([
         "subject=CN = remote-control-plane",
         "Verify return code: 0 (ok)",
