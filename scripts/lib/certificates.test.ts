@@ -56,6 +56,7 @@ describe("the gateway certificate in the state folder", () => {
       validityDays: 10,
     });
     writeFileSync(join(dir, stateFiles.serverCert), soon.certPem);
+    writeFileSync(join(dir, stateFiles.serverKey), soon.keyPem);
     const notes: string[] = [];
     expect((await ensureCertificates(dir, { note: (l) => notes.push(l) })).outcome.server).toBe("issued");
     expect(notes.join("\n")).toMatch(/it expires on \d{4}-/);
@@ -115,5 +116,17 @@ describe("the gateway certificate in the state folder", () => {
     const again = await ensureCertificates(dir, { reissue: new Set(["clientCa"]) });
     expect(again.outcome).toEqual({ ca: "reused", server: "reused", clientCa: "issued", client: "issued" });
     expect(again.clientCertPem).not.toBe(first.clientCertPem);
+  });
+
+  it("reissues a certificate whose key file holds another key (a pair written half-way)", async () => {
+    const first = await ensureCertificates(dir);
+    writeFileSync(join(dir, stateFiles.clientKey), read(stateFiles.serverKey));
+    const notes: string[] = [];
+    const fixed = await ensureCertificates(dir, { note: (line) => notes.push(line) });
+    expect(fixed.outcome.client).toBe("issued");
+    expect(fixed.clientCertPem).not.toBe(first.clientCertPem);
+    expect(notes.join("\n")).toContain(
+      "issuing the edge's client certificate: its key file holds another key",
+    );
   });
 });
