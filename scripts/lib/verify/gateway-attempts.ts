@@ -7,6 +7,7 @@ import * as grpc from "@grpc/grpc-js";
 import { authModes, DEFAULT_AUTH_MODE, type AuthMode } from "../auth-modes.ts";
 import { basicAuthHeader } from "../credentials.ts";
 import type { ExportOutcome } from "../otlp-client.ts";
+import type { GatewayTarget } from "./gateway-checks.ts";
 import { gateway } from "../topology.ts";
 import {
   createCa,
@@ -92,16 +93,6 @@ function oldProtocolCredentials(caPem: string): grpc.ChannelCredentials {
   return grpc.credentials.createFromSecureContext(context);
 }
 
-interface Target {
-  address: string;
-  serverName?: string;
-  caPem: string;
-  username: string;
-  password: string;
-  mode?: AuthMode;
-  client?: ClientPki;
-}
-
 /** The client certificates only a check makes: each wrong in one way (the last two signed by the client CA). */
 async function badClientCertificates(client: ClientPki) {
   const ca = await loadCa(client.clientCaCertPem, client.clientCaKeyPem);
@@ -120,7 +111,7 @@ async function badClientCertificates(client: ClientPki) {
 }
 
 /** The attempts for the target's mode, the positive control last. */
-export async function attemptPlan(target: Target, otherCaPem?: string): Promise<AttemptStep[]> {
+export async function attemptPlan(target: GatewayTarget, otherCaPem?: string): Promise<AttemptStep[]> {
   const mode = authModes[target.mode ?? DEFAULT_AUTH_MODE];
   const other = otherCaPem ?? (await createCa({ commonName: "untrusted test CA", validityDays: 1 })).certPem;
   const ca = Buffer.from(target.caPem);
