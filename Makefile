@@ -13,13 +13,15 @@ setup: ## Install the pinned toolchain (Node 24, pnpm) and the workspace depende
 	@$(RUN) node scripts/commands/setup.ts
 
 ##@ Clusters (need Docker, kind, kubectl)
-.PHONY: up verify jaeger status logs send down rotate regenerate-credentials
+.PHONY: up verify jaeger prometheus status logs send down rotate regenerate-credentials
 up: ## Create both kind clusters, deploy the pipeline and prove traces cross (safe to re-run; AUTH=basic|mtls|both, IMAGES_ARCHIVE=file, PIN_OVERRIDES=file)
 	@$(RUN) node scripts/commands/up.ts $(if $(AUTH),--auth $(AUTH))
 verify: ## Prove traces crossed edge → remote and the gateway rejects bad clients (pass/fail table)
 	@$(RUN) node scripts/commands/verify.ts
 jaeger: ## Open Jaeger: port-forward its UI to http://localhost:16686 (Ctrl-C to stop; PORT=n for another port)
 	@$(RUN) node scripts/commands/jaeger.ts $(if $(PORT),--port $(PORT))
+prometheus: ## Open Prometheus (the pipeline's metrics and alerts): port-forward it to http://localhost:9090 (PORT=n for another port)
+	@$(RUN) node scripts/commands/prometheus.ts $(if $(PORT),--port $(PORT))
 status: ## Show both clusters' workloads, the gateway address, certificate expiry and where the credentials are
 	@$(RUN) node scripts/commands/status.ts
 logs: ## Show the edge and remote collectors' logs (FOLLOW=1 to stream, TAIL=n lines)

@@ -8,7 +8,7 @@ import { appImages } from "../lib/topology.ts";
 describe("images", () => {
   const apps = new Map(appImages.map((image) => [image.repository, `${image.repository}:0123456789abcdef`]));
 
-  it("loads each pinned image into the clusters that run it, and the apps into edge only", () => {
+  it("loads each pinned image into the clusters that run it, the apps into edge, cert-expiry into both", () => {
     const ref = (name: string) => pinnedImages().find((image) => image.name === name)!.ref;
     const none = new Map<string, string>();
     expect(imagesFor("edge", apps, none)).toEqual([
@@ -16,8 +16,15 @@ describe("images", () => {
       ref("collector"),
       "otel-e2r/sample-service:0123456789abcdef",
       "otel-e2r/trace-generator:0123456789abcdef",
+      "otel-e2r/cert-expiry:0123456789abcdef",
     ]);
-    expect(imagesFor("remote", apps, none)).toEqual([ref("collector"), ref("Jaeger"), ref("Traefik")]);
+    expect(imagesFor("remote", apps, none)).toEqual([
+      ref("collector"),
+      ref("Jaeger"),
+      ref("Traefik"),
+      ref("Prometheus"),
+      "otel-e2r/cert-expiry:0123456789abcdef",
+    ]);
     // The node image is what kind creates nodes from, never loaded into one.
     expect([...imagesFor("edge", apps, none), ...imagesFor("remote", apps, none)]).not.toContain(
       ref("kind node image"),
@@ -28,6 +35,8 @@ describe("images", () => {
       ref("collector"),
       "otel-e2r.local/jaeger:test",
       ref("Traefik"),
+      ref("Prometheus"),
+      "otel-e2r/cert-expiry:0123456789abcdef",
     ]);
   });
 

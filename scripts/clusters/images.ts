@@ -108,7 +108,9 @@ export function imagesFor(cluster: ClusterKey, apps: ImageRefs, subs: Overrides 
   const pinned = pinnedImages()
     .filter((image) => image.clusters.includes(cluster))
     .map((image) => resolve(image.ref, subs));
-  const ours = appImages.filter((image) => image.cluster === cluster).map((i) => apps.get(i.repository)!);
+  const ours = appImages
+    .filter((image) => image.clusters.includes(cluster))
+    .map((i) => apps.get(i.repository)!);
   return [...pinned, ...ours];
 }
 

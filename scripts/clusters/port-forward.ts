@@ -34,6 +34,14 @@ export const jaegerQuery: PortForwardOptions = Object.freeze({
   remotePort: ports.jaegerQuery,
 });
 
+/** The remote Prometheus's API: `make prometheus`, `make status`'s health line and the suite. */
+export const prometheusApi: PortForwardOptions = Object.freeze({
+  cluster: "remote",
+  namespace: namespaces.observability,
+  target: `service/${workloads.prometheus}`,
+  remotePort: ports.prometheus,
+});
+
 const FORWARDING = /Forwarding from 127\.0\.0\.1:(\d+) ->/;
 
 export async function startPortForward(options: PortForwardOptions): Promise<PortForward> {

@@ -102,12 +102,12 @@ async function main(): Promise<void> {
   // The processes run in their own process groups (supervisor.ts): a closed terminal reaches only us.
   process.on("SIGHUP", () => void stop("SIGHUP"));
 
-  say("[1/3] binaries: collector, Jaeger, Traefik, telemetrygen (Go, cached by version)");
+  say("[1/3] binaries: collector, Jaeger, Traefik, Prometheus, telemetrygen (Go, cached by version)");
   const binaries = await resolveBinaries();
   say(`[1/3] done in ${elapsed(started)}`);
 
   say(
-    `[2/3] starting jaeger → remote → gateway (Traefik) → edge → sample-service${options.traffic ? " → generators" : ""}`,
+    `[2/3] starting prometheus → jaeger → remote → gateway (Traefik) → edge → cert-expiry → sample-service${options.traffic ? " → generators" : ""}`,
   );
   startup.current = startLocalPipeline({
     base: options.base,
@@ -145,6 +145,9 @@ async function main(): Promise<void> {
   }
   say(`Jaeger API: ${pipeline.jaegerUrl}/api/services  (UI: ${pipeline.jaegerUrl} — a placeholder page: the`);
   say("  Go-built Jaeger has no UI assets; the cluster's Jaeger image has the real UI)");
+  say(
+    `Prometheus API: ${pipeline.prometheusUrl}/api/v1/alerts  (the pipeline's health: docs/labs/09-watching-the-pipeline.md)`,
+  );
   say("Check it like `make verify` does: make local-verify   ·   Stop: Ctrl-C");
 }
 

@@ -1,5 +1,6 @@
 // `make status`: what is running and where things are — workloads of both clusters, the auth mode, the
-// gateway's addresses, certificate expiry, and where the credentials are (never the credentials themselves).
+// gateway's addresses, the pipeline's health line (from Prometheus), certificate expiry, and where the
+// credentials are (never the credentials themselves).
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { describeCertificate } from "../../packages/testkit/src/pki.ts";
@@ -11,6 +12,9 @@ import { bold, say, table } from "../cli/ui.ts";
 import { run } from "../lib/exec.ts";
 import { STATE_DIR, chooseAuthMode, stateFiles } from "../lib/state.ts";
 import { authModes } from "../lib/auth-modes.ts";
+import { prometheusApi, startPortForward } from "../clusters/port-forward.ts";
+import { healthLine, pipelineHealth } from "../lib/pipeline-health.ts";
+import { createPrometheusClient } from "../lib/prometheus-client.ts";
 
 const command = {
   name: "status",
@@ -101,6 +105,27 @@ async function printGateway(existing: ReadonlySet<string>): Promise<void> {
   );
 }
 
+/** The health line from the remote Prometheus, through a short-lived port-forward. */
+async function printHealth(existing: ReadonlySet<string>): Promise<void> {
+  say(bold("Pipeline health (make prometheus for more)"));
+  if (!existing.has(clusters.remote.name)) {
+    say("  remote cluster not running");
+    return;
+  }
+  let line: string;
+  const forward = await startPortForward(prometheusApi).catch((error: Error) => error);
+  if (forward instanceof Error) line = `Prometheus not reachable: ${forward.message}`;
+  else
+    try {
+      line = healthLine(await pipelineHealth(createPrometheusClient(forward.url)));
+    } catch (error) {
+      line = `Prometheus did not answer: ${(error as Error).message}`;
+    } finally {
+      await forward.stop();
+    }
+  say(`  ${line}`);
+}
+
 function printState(): void {
   say(bold(`State folder ${STATE_DIR}`));
   if (!existsSync(STATE_DIR)) {
@@ -138,5 +163,6 @@ if (import.meta.main)
     parseFlags(command, process.argv.slice(2));
     const existing = await printClusters();
     await printGateway(existing);
+    await printHealth(existing);
     printState();
   });

@@ -122,12 +122,12 @@ describe("across the clusters", () => {
   );
 
   it(
-    "bootstrap's image overlay (manifests/README.md) sets exactly the two app images' tags",
+    "bootstrap's image overlay (manifests/README.md) sets exactly the app images' tags",
     async () => {
       const dir = mkdtempSync(join(tmpdir(), "contract-overlay-"));
       try {
         const base = relative(dir, join(REPO_ROOT, "manifests/edge"));
-        const images = [names.sampleService, names.traceGenerator].map((app) => ({
+        const images = [names.sampleService, names.traceGenerator, "cert-expiry"].map((app) => ({
           name: `otel-e2r/${app}`,
           newTag: `sha-${app}`,
         }));
@@ -143,6 +143,7 @@ describe("across the clusters", () => {
           ),
         );
         expect(after).toContain("otel-e2r/trace-generator:sha-trace-generator");
+        expect(after).toContain("otel-e2r/cert-expiry:sha-cert-expiry");
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }

@@ -89,7 +89,7 @@ describe("negative fixtures are rejected", () => {
       ]);
       expect(checkComponentTypes(bad, await collectorComponents())).toEqual([
         expect.stringMatching(
-          /^exporter "otlphttp\/remote": the collector build has no exporter of type "otlphttp" \(it has: otlp_grpc\)/,
+          /^exporter "kafka\/remote": the collector build has no exporter of type "kafka" \(it has: otlp_grpc, otlp_http\)/,
         ),
       ]);
     },

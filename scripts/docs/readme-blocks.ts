@@ -40,6 +40,12 @@ const VERSION_ROWS: ReadonlyArray<readonly [string, (v: Versions) => string, str
     "the remote cluster's Gateway API implementation; the local topology runs the same release",
   ],
   [
+    "Prometheus",
+    (v) => `\`${v.PROMETHEUS_IMAGE}:${v.PROMETHEUS_VERSION}\``,
+    "the pipeline's metrics and alerts; the local build installs the same release (module tag `v" +
+      "${PROMETHEUS_MODULE_VERSION}`, API without the UI's assets)",
+  ],
+  [
     "Gateway API",
     (v) => v.GATEWAY_API_VERSION,
     "standard-channel CRDs, the release the pinned Traefik is built against",
@@ -77,7 +83,9 @@ export const versionsBlock: GeneratedBlock = {
     const v = versions();
     const rows = VERSION_ROWS.map(
       ([name, value, note]) =>
-        `| ${name} | ${value(v)} | ${note.replace("${JAEGER_MODULE_VERSION}", v.JAEGER_MODULE_VERSION)} |`,
+        `| ${name} | ${value(v)} | ${note
+          .replace("${JAEGER_MODULE_VERSION}", v.JAEGER_MODULE_VERSION)
+          .replace("${PROMETHEUS_MODULE_VERSION}", v.PROMETHEUS_MODULE_VERSION)} |`,
     );
     return ["| component | version | note |", "|---|---|---|", ...rows].join("\n");
   },

@@ -21,7 +21,7 @@ source kind-node.sh
 OVERRIDES_FILE="$IMAGES_CACHE/offline.env"
 
 go_binaries() {
-  step "Go binaries: Kubernetes, etcd, CoreDNS, containerd, crictl, the storage provisioner, pause, the collector, Jaeger, Traefik"
+  step "Go binaries: Kubernetes, etcd, CoreDNS, containerd, crictl, the storage provisioner, pause, the collector, Jaeger, Traefik, Prometheus"
   "$GO_TOOLS" all cluster
   "$GO_TOOLS" all local
   step_done
@@ -51,7 +51,7 @@ CMD [\"node\"]"
 # The images the pinned names stand for: same binaries as upstream's, same users and entry points as the
 # manifests expect of them.
 workload_images() {
-  step "Workload images: Node.js base, collector, Jaeger, Traefik"
+  step "Workload images: Node.js base, collector, Jaeger, Traefik, Prometheus"
   NODE_REF=$(node_image) || exit 1
   OTELCOL_REF="$OFFLINE_REGISTRY/otelcol:$(tool_key otelcol)"
   static_image "$OTELCOL_REF" "$(tool_dir otelcol)/otelcol" 'USER 10001:10001
@@ -63,6 +63,10 @@ ENTRYPOINT ["/usr/local/bin/jaeger"]'
   TRAEFIK_REF="$OFFLINE_REGISTRY/traefik:$(tool_key traefik)"
   static_image "$TRAEFIK_REF" "$(tool_dir traefik)/traefik" 'USER 65532:65532
 ENTRYPOINT ["/usr/local/bin/traefik"]'
+  # The official image's user (nobody); the manifest passes every flag, so no default config is needed.
+  PROMETHEUS_REF="$OFFLINE_REGISTRY/prometheus:$(tool_key prometheus)"
+  static_image "$PROMETHEUS_REF" "$(tool_dir prometheus)/prometheus" 'USER 65534:65534
+ENTRYPOINT ["/usr/local/bin/prometheus"]'
   step_done
 }
 
@@ -143,6 +147,7 @@ $(pin NODE_IMAGE)=$NODE_REF
 $(pin OTELCOL_IMAGE):$(pin OTELCOL_VERSION)=$OTELCOL_REF
 $(pin JAEGER_IMAGE):$(pin JAEGER_VERSION)=$JAEGER_REF
 $(pin TRAEFIK_IMAGE):$(pin TRAEFIK_VERSION)=$TRAEFIK_REF
+$(pin PROMETHEUS_IMAGE):$(pin PROMETHEUS_VERSION)=$PROMETHEUS_REF
 https://github.com/kubernetes-sigs/gateway-api/releases/download/v$(pin GATEWAY_API_VERSION)/standard-install.yaml=$GATEWAY_API_CRDS
 OVERRIDES
   mv "$OVERRIDES_FILE.tmp" "$OVERRIDES_FILE"

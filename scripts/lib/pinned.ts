@@ -27,6 +27,7 @@ export function pinnedImages(pins: Versions = versions()): readonly PinnedImage[
     { name: "collector", ref: `${pins.OTELCOL_IMAGE}:${pins.OTELCOL_VERSION}`, clusters: ["edge", "remote"] },
     { name: "Jaeger", ref: `${pins.JAEGER_IMAGE}:${pins.JAEGER_VERSION}`, clusters: ["remote"] },
     { name: "Traefik", ref: `${pins.TRAEFIK_IMAGE}:${pins.TRAEFIK_VERSION}`, clusters: ["remote"] },
+    { name: "Prometheus", ref: `${pins.PROMETHEUS_IMAGE}:${pins.PROMETHEUS_VERSION}`, clusters: ["remote"] },
   ] satisfies PinnedImage[]);
 }
 

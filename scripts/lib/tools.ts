@@ -7,7 +7,8 @@ import { execa } from "execa";
 import { REPO_ROOT } from "./topology.ts";
 
 /** The tools scripts/tools/go-tools.sh knows (its TOOLS list). */
-export type GoTool = "otelcol" | "jaeger" | "traefik" | "telemetrygen" | "kubectl-validate" | "kube-linter";
+export type GoTool =
+  "otelcol" | "jaeger" | "traefik" | "prometheus" | "telemetrygen" | "kubectl-validate" | "kube-linter";
 
 const GO_TOOLS = join(REPO_ROOT, "scripts/tools/go-tools.sh");
 const paths = new Map<GoTool, Promise<string>>();

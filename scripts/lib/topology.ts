@@ -29,18 +29,25 @@ export interface AppImage {
   /** The image name the manifests reference, without a tag; bootstrap adds a content-addressed tag. */
   readonly repository: string;
   readonly dockerfile: string;
-  /** The cluster the image is loaded into. */
-  readonly cluster: ClusterKey;
+  /** The clusters the image is loaded into. */
+  readonly clusters: readonly ClusterKey[];
 }
 
-/** The two images the project builds (the manifests say `<repository>:set-by-bootstrap`). */
+/** The images the project builds (the manifests say `<repository>:set-by-bootstrap`). */
 export const appImages: readonly AppImage[] = Object.freeze(
-  ["sample-service", "trace-generator"].map((app) =>
+  (
+    [
+      ["sample-service", ["edge"]],
+      ["trace-generator", ["edge"]],
+      // Next to each side's collector: the certificates each side holds.
+      ["cert-expiry", ["edge", "remote"]],
+    ] as const
+  ).map(([app, clusters]) =>
     Object.freeze({
       app,
       repository: `otel-e2r/${app}`,
       dockerfile: `apps/${app}/Dockerfile`,
-      cluster: "edge" as const,
+      clusters: Object.freeze([...clusters]),
     }),
   ),
 );
@@ -101,6 +108,8 @@ export const workloads = Object.freeze({
   remoteCollector: "otel-gateway",
   /** Deployment and Service, remote cluster, namespace observability. */
   jaeger: "jaeger",
+  /** Deployment and Service, remote cluster, namespace observability: the pipeline's metrics and alerts. */
+  prometheus: "prometheus",
   /** Gateway API Gateway, remote cluster, namespace observability. */
   gateway: "otlp-gateway",
   /** Traefik's Deployment and Service (the Gateway API implementation), remote cluster. */
@@ -155,6 +164,8 @@ export const ports = Object.freeze({
   collectorMetrics: 8888,
   jaegerQuery: 16686,
   jaegerQueryGrpc: 16685,
+  /** Prometheus: its HTTP API, and the OTLP receiver under /api/v1/otlp. */
+  prometheus: 9090,
   sampleService: 8080,
 });
 

@@ -1,11 +1,15 @@
-// Where the local topology's programs are: the Go-built collector, Jaeger, Traefik and telemetrygen, built
-// and cached by scripts/tools/go-tools.sh at the pinned versions.
+// Where the local topology's programs are: the Go-built collector, Jaeger, Traefik, Prometheus and
+// telemetrygen, built and cached by scripts/tools/go-tools.sh at the pinned versions.
+import { dirname, join } from "node:path";
 import { toolPath } from "../lib/tools.ts";
 
 export interface Binaries {
   readonly otelcol: string;
   readonly jaeger: string;
   readonly traefik: string;
+  readonly prometheus: string;
+  /** Prometheus's rule tester, built with it. */
+  readonly promtool: string;
   readonly telemetrygen: string;
   /** The Node running this script (the pinned Node 24 under scripts/run): runs the two apps. */
   readonly node: string;
@@ -14,8 +18,8 @@ export interface Binaries {
 /** Every binary, or one error listing everything missing and how to get it. */
 export async function resolveBinaries(): Promise<Binaries> {
   const problems: string[] = [];
-  const tools: Partial<Record<"otelcol" | "jaeger" | "traefik" | "telemetrygen", string>> = {};
-  for (const tool of ["otelcol", "jaeger", "traefik", "telemetrygen"] as const) {
+  const tools: Partial<Record<"otelcol" | "jaeger" | "traefik" | "prometheus" | "telemetrygen", string>> = {};
+  for (const tool of ["otelcol", "jaeger", "traefik", "prometheus", "telemetrygen"] as const) {
     try {
       tools[tool] = await toolPath(tool, { progress: true });
     } catch (error) {
@@ -28,6 +32,8 @@ export async function resolveBinaries(): Promise<Binaries> {
     otelcol: tools.otelcol!,
     jaeger: tools.jaeger!,
     traefik: tools.traefik!,
+    prometheus: tools.prometheus!,
+    promtool: join(dirname(tools.prometheus!), "promtool"),
     telemetrygen: tools.telemetrygen!,
     node: process.execPath,
   });

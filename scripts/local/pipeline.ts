@@ -1,21 +1,24 @@
-// Starts the whole local pipeline — Jaeger, the gateway collector, Traefik, the edge collector and (unless
-// told not to) the two apps — in dependency order, each one ready before the next starts. `make local`,
+// Starts the whole local pipeline — Prometheus, Jaeger, the gateway collector, Traefik, the edge collector,
+// the certificate-expiry reporters and (unless told not to) the two apps — in dependency order, each one ready before the next starts. `make local`,
 // `make local-verify`'s target and the end-to-end tests all start it through here.
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { DEFAULT_AUTH_MODE, type AuthMode } from "../lib/auth-modes.ts";
 import type { JaegerClient } from "../lib/jaeger-client.ts";
 import { createJaegerClient } from "../lib/jaeger-client.ts";
+import { createPrometheusClient, type PrometheusClient } from "../lib/prometheus-client.ts";
 import type { Binaries } from "./binaries.ts";
 import { resolveBinaries } from "./binaries.ts";
 import type { PortPlan } from "./ports.ts";
 import { busyPorts, portPlan } from "./ports.ts";
 import type { GeneratorOptions, ProcessOptions } from "./processes.ts";
 import {
+  certExpirySpecs,
   edgeSpec,
   gatewaySpec,
   generatorSpec,
   jaegerSpec,
+  prometheusSpec,
   remoteSpec,
   sampleServiceSpec,
 } from "./processes.ts";
@@ -44,6 +47,8 @@ export interface LocalPipeline {
   readonly supervisor: Supervisor;
   readonly jaeger: JaegerClient;
   readonly jaegerUrl: string;
+  readonly prometheus: PrometheusClient;
+  readonly prometheusUrl: string;
   /** host:port of the TLS gateway (Traefik). */
   readonly gatewayAddress: string;
   /** How the edge proves itself in this run. */
@@ -85,10 +90,12 @@ export async function startLocalPipeline(options: PipelineOptions = {}): Promise
   writeFileSync(gatewayOptions.dynamicFile, renderDynamicConfig(gatewayOptions), { mode: 0o600 });
 
   const ordered: ProcessSpec[] = [
+    prometheusSpec(binaries, plan, session, options),
     jaegerSpec(binaries, plan, options),
     remoteSpec(binaries, plan, session, options),
     gatewaySpec(binaries, plan, traefikArgs(gatewayOptions)),
     edgeSpec(binaries, plan, session, options),
+    ...certExpirySpecs(binaries, plan, session, options),
     ...(options.sampleService === false ? [] : [sampleServiceSpec(binaries, plan)]),
     ...(options.generators ?? []).map((generator) => generatorSpec(binaries, plan, generator)),
   ];
@@ -100,6 +107,8 @@ export async function startLocalPipeline(options: PipelineOptions = {}): Promise
     supervisor,
     jaeger: createJaegerClient(`http://127.0.0.1:${plan.jaegerQuery}`),
     jaegerUrl: `http://localhost:${plan.jaegerQuery}`,
+    prometheus: createPrometheusClient(`http://127.0.0.1:${plan.prometheus}`),
+    prometheusUrl: `http://localhost:${plan.prometheus}`,
     gatewayAddress: `localhost:${plan.gateway}`,
     auth: options.auth ?? DEFAULT_AUTH_MODE,
     spec(name) {

@@ -23,6 +23,7 @@ const OFFSETS = Object.freeze({
   jaegerHealth: 32, // 13133
   jaegerQuery: 33, // 16686: UI placeholder and HTTP API
   jaegerQueryGrpc: 34, // 16685
+  prometheus: 35, // Prometheus, 9090: HTTP API and OTLP receiver
   sampleService: 40, // sample-service, 8080
 });
 
@@ -58,6 +59,7 @@ export const CLUSTER_EQUIVALENT: Readonly<Record<PortName, number>> = Object.fre
   jaegerHealth: clusterPorts.healthCheck,
   jaegerQuery: clusterPorts.jaegerQuery,
   jaegerQueryGrpc: clusterPorts.jaegerQueryGrpc,
+  prometheus: clusterPorts.prometheus,
   sampleService: clusterPorts.sampleService,
 });
 

@@ -15,6 +15,7 @@ export const CONFIGS = Object.freeze({
   edge: join(REPO_ROOT, "manifests/edge/collector/config.yaml"),
   remote: join(REPO_ROOT, "manifests/remote/collector/config.yaml"),
   jaeger: join(REPO_ROOT, "manifests/remote/jaeger/config.yaml"),
+  prometheus: join(REPO_ROOT, "manifests/remote/prometheus/config.yaml"),
 });
 
 const LOOPBACK = "127.0.0.1";
@@ -26,6 +27,23 @@ export interface ProcessOptions {
   logLevel?: string;
   /** How the edge proves itself (default basic): the same config overlays as in the clusters. */
   auth?: AuthMode;
+  /** How often the collectors and Jaeger push their own metrics, and cert-expiry reports (default 15 s). */
+  metricsIntervalMs?: number;
+  /** The edge's queue capacity (QUEUE_SIZE) and the remote's toward Jaeger (JAEGER_QUEUE_SIZE). */
+  queueSize?: number;
+  jaegerQueueSize?: number;
+  /** Another Prometheus config than manifests/remote/prometheus (the alert tests' time-scaled rules). */
+  prometheusConfig?: string;
+}
+
+/** Where the collectors and Jaeger push their own metrics: Prometheus's OTLP receiver. */
+const prometheusOtlp = (plan: PortPlan): string => `http://${at(plan.prometheus)}/api/v1/otlp`;
+
+function metricsEnv(plan: PortPlan, options: ProcessOptions): Record<string, string> {
+  return {
+    PROMETHEUS_OTLP_ENDPOINT: prometheusOtlp(plan),
+    SELF_METRICS_INTERVAL_MS: String(options.metricsIntervalMs ?? 15_000),
+  };
 }
 
 function collectorLimits(options: ProcessOptions): Record<string, string> {
@@ -36,6 +54,26 @@ function collectorLimits(options: ProcessOptions): Record<string, string> {
     MEMORY_SPIKE_LIMIT_MIB: String(Math.max(1, Math.floor(limit / 4))),
     // As in the pods: the Go runtime's soft limit a little below the limiter's.
     GOMEMLIMIT: `${Math.floor(limit * 0.8)}MiB`,
+  };
+}
+
+export function prometheusSpec(
+  bin: Binaries,
+  plan: PortPlan,
+  session: Session,
+  options: ProcessOptions = {},
+): ProcessSpec {
+  return {
+    name: "prometheus",
+    command: bin.prometheus,
+    args: [
+      `--config.file=${options.prometheusConfig ?? CONFIGS.prometheus}`,
+      `--web.listen-address=${at(plan.prometheus)}`,
+      "--web.enable-otlp-receiver",
+      `--storage.tsdb.path=${join(session.dir, "prometheus")}`,
+      `--log.level=${options.logLevel === "debug" ? "debug" : "warn"}`,
+    ],
+    ready: { kind: "http", url: `http://${at(plan.prometheus)}/-/ready` },
   };
 }
 
@@ -50,6 +88,7 @@ export function jaegerSpec(bin: Binaries, plan: PortPlan, options: ProcessOption
       JAEGER_QUERY_GRPC_ENDPOINT: at(plan.jaegerQueryGrpc),
       HEALTH_CHECK_ENDPOINT: at(plan.jaegerHealth),
       LOG_LEVEL: options.logLevel ?? "info",
+      ...metricsEnv(plan, options),
       // Jaeger traces its own queries to localhost:4317 — in its pod, its own OTLP receiver. The same here.
       OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: `http://${at(plan.jaegerOtlpGrpc)}`,
       // On SIGTERM Jaeger stops its OTLP receiver before its own tracer's last flush, which then retries
@@ -68,6 +107,7 @@ export function jaegerSpec(bin: Binaries, plan: PortPlan, options: ProcessOption
 function collectorSpec(
   name: "remote" | "edge",
   bin: Binaries,
+  plan: PortPlan,
   ports: { health: number; metrics: number },
   options: ProcessOptions,
   env: Record<string, string>,
@@ -87,6 +127,7 @@ function collectorSpec(
       METRICS_HOST: LOOPBACK,
       METRICS_PORT: String(ports.metrics),
       LOG_LEVEL: options.logLevel ?? "info",
+      ...metricsEnv(plan, options),
       ...collectorLimits(options),
     },
     ready: { kind: "http", url: `http://${at(ports.health)}/` },
@@ -101,7 +142,7 @@ type CollectorSpecFor = (
 ) => ProcessSpec;
 
 export const remoteSpec: CollectorSpecFor = (bin, plan, session, options = {}) =>
-  collectorSpec("remote", bin, { health: plan.remoteHealth, metrics: plan.remoteMetrics }, options, {
+  collectorSpec("remote", bin, plan, { health: plan.remoteHealth, metrics: plan.remoteMetrics }, options, {
     OTLP_GRPC_ENDPOINT: at(plan.remoteOtlpGrpc),
     OTLP_MTLS_ENDPOINT: at(plan.remoteOtlpMtls),
     HTPASSWD_FILE: session.files.htpasswd,
@@ -110,6 +151,7 @@ export const remoteSpec: CollectorSpecFor = (bin, plan, session, options = {}) =
     TLS_KEY_FILE: session.files.serverKey,
     CLIENT_CA_FILE: session.files.clientCaBundle,
     JAEGER_OTLP_ENDPOINT: at(plan.jaegerOtlpGrpc),
+    ...(options.jaegerQueueSize === undefined ? {} : { JAEGER_QUEUE_SIZE: String(options.jaegerQueueSize) }),
   });
 
 export function gatewaySpec(bin: Binaries, plan: PortPlan, args: readonly string[]): ProcessSpec {
@@ -123,7 +165,7 @@ export function gatewaySpec(bin: Binaries, plan: PortPlan, args: readonly string
 }
 
 export const edgeSpec: CollectorSpecFor = (bin, plan, session, options = {}) =>
-  collectorSpec("edge", bin, { health: plan.edgeHealth, metrics: plan.edgeMetrics }, options, {
+  collectorSpec("edge", bin, plan, { health: plan.edgeHealth, metrics: plan.edgeMetrics }, options, {
     OTLP_GRPC_ENDPOINT: at(plan.edgeOtlpGrpc),
     OTLP_HTTP_ENDPOINT: at(plan.edgeOtlpHttp),
     // The one variation from the cluster: no Kubernetes API here, so k8s_attributes only passes through.
@@ -138,7 +180,48 @@ export const edgeSpec: CollectorSpecFor = (bin, plan, session, options = {}) =>
     EXPORTER_KEY_FILE: session.files.clientKey,
     REMOTE_MTLS_SERVER_NAME: gateway.mtlsServerName,
     QUEUE_DIRECTORY: session.queueDir,
+    // Its own metrics come back in through its own receiver, as in the pod (localhost:4317 there).
+    SELF_METRICS_OTLP_ENDPOINT: at(plan.edgeOtlpGrpc),
+    ...(options.queueSize === undefined ? {} : { QUEUE_SIZE: String(options.queueSize) }),
   });
+
+/**
+ * The two certificate-expiry reporters, as in the clusters: the edge's reads what the edge holds (its
+ * client certificate, the CA it trusts) and reports through the edge collector, over the hop; the
+ * remote's reads what the remote holds (the gateway's certificate, the client CA) and reports to
+ * Prometheus next to it.
+ */
+export function certExpirySpecs(
+  bin: Binaries,
+  plan: PortPlan,
+  session: Session,
+  options: ProcessOptions = {},
+): ProcessSpec[] {
+  const reporter = (side: "edge" | "remote", url: string, certs: string[]): ProcessSpec => ({
+    name: `cert-expiry-${side}`,
+    command: bin.node,
+    args: [
+      join(REPO_ROOT, "apps/cert-expiry/src/main.ts"),
+      "--otlp-url",
+      url,
+      "--interval",
+      String(Math.max(1, Math.round((options.metricsIntervalMs ?? 15_000) / 1000))),
+      ...certs.flatMap((cert) => ["--cert", cert]),
+    ],
+    env: { OTEL_RESOURCE_ATTRIBUTES: `k8s.cluster.name=${side}` },
+    ready: { kind: "none" },
+  });
+  return [
+    reporter("remote", `${prometheusOtlp(plan)}/v1/metrics`, [
+      `server=${session.files.serverCert}`,
+      `ca=${session.files.clientCaBundle}`,
+    ]),
+    reporter("edge", `http://${at(plan.edgeOtlpHttp)}/v1/metrics`, [
+      `client=${session.files.clientCert}`,
+      `ca=${session.files.caBundle}`,
+    ]),
+  ];
+}
 
 export function sampleServiceSpec(bin: Binaries, plan: PortPlan): ProcessSpec {
   return {

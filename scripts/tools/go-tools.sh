@@ -18,12 +18,12 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 RECIPES="$ROOT/scripts/tools/recipes"
 
 declare -A GROUP=(
-  [otelcol]=local [jaeger]=local [telemetrygen]=local [traefik]=local
+  [otelcol]=local [jaeger]=local [telemetrygen]=local [traefik]=local [prometheus]=local
   [kubectl-validate]=contract [kube-linter]=contract
   [kind]=cluster [kubernetes]=cluster [etcd]=cluster [coredns]=cluster [containerd]=cluster
   [crictl]=cluster [local-path-provisioner]=cluster [pause]=cluster
 )
-TOOLS=(otelcol jaeger telemetrygen traefik kubectl-validate kube-linter
+TOOLS=(otelcol jaeger telemetrygen traefik prometheus kubectl-validate kube-linter
   kind kubernetes etcd coredns containerd crictl local-path-provisioner pause)
 
 # Loads one recipe into a fresh set of functions: recipe_key, recipe_build OUT, and RECIPE_BINARIES (the

@@ -14,6 +14,7 @@ import { downSteps } from "./steps/down.ts";
 import { operateSteps } from "./steps/operate.ts";
 import { resilienceSteps } from "./steps/resilience.ts";
 import { authModeSteps } from "./steps/auth-modes.ts";
+import { monitoringSteps } from "./steps/monitoring.ts";
 
 const unavailable = unavailableBecause();
 const mustRun = process.env.CI === "true";
@@ -54,6 +55,7 @@ describe.skipIf(unavailable !== undefined && !mustRun)("real clusters: make up, 
   imagesSteps(context);
   upSteps(context);
   operateSteps(context);
+  monitoringSteps();
   resilienceSteps(context);
   authModeSteps(context);
   downSteps(context);

@@ -1,0 +1,201 @@
+// The pipeline's alerts, live: Prometheus (the pinned build) loads the alert rules of
+// manifests/remote/prometheus with every duration divided by SCALE (alert-cases.ts says why), and the
+// real collectors, Jaeger, Traefik and cert-expiry reporters feed it. Each alert is driven into firing by
+// the failure it describes, and back to quiet when the failure ends:
+//   certificates    the gateway's certificate reissued to expire in 10 days, then 2 days, then restored
+//   refusals        a client with a wrong password, 4 calls a second
+//   Jaeger down     the remote collector's queue toward Jaeger fills and it refuses; the edge's queue fills
+//   hop down        the gateway stopped: the edge's metrics stop arriving
+import { readFileSync, writeFileSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import * as grpc from "@grpc/grpc-js";
+import { afterAll, describe, expect, it } from "vitest";
+import { issueServerCertificate, loadCa } from "../../../packages/testkit/src/pki.ts";
+import { basicAuthHeader } from "../../lib/credentials.ts";
+import { exportOnce, oneSpanRequest } from "../../lib/otlp-client.ts";
+import { pollUntil } from "../../lib/poll.ts";
+import { healthLine, pipelineHealth } from "../../lib/pipeline-health.ts";
+import type { Alert } from "../../lib/prometheus-client.ts";
+import { gateway } from "../../lib/topology.ts";
+import { writeScaledPrometheusConfig } from "./alert-cases.ts";
+import { figures, seconds, useLocalPipeline } from "./helpers.ts";
+
+const SCALE = 15;
+const configDir = mkdtempSync(join(tmpdir(), "otel-e2r-alerts-"));
+afterAll(() => rmSync(configDir, { recursive: true, force: true }));
+
+describe("the pipeline's alerts fire on real failures and clear when they end", () => {
+  const local = useLocalPipeline(20, {
+    sampleService: false,
+    metricsIntervalMs: 1000,
+    prometheusConfig: writeScaledPrometheusConfig(configDir, SCALE, 1),
+    // Small queues, so that filling them takes seconds: the edge's (80 % is 16 exports) and the remote
+    // collector's toward Jaeger (full after 2, then it refuses and the edge holds what comes).
+    queueSize: 20,
+    jaegerQueueSize: 2,
+    generators: [{ name: "generator", scenario: "blog", rate: 10 }],
+  });
+  const prometheus = () => local.pipeline.prometheus;
+  const active = async (name: string): Promise<Alert[]> =>
+    (await prometheus().alerts()).filter((alert) => alert.name === name);
+
+  async function firing(
+    name: string,
+    labels: Record<string, string> = {},
+    timeoutMs = 60_000,
+  ): Promise<Alert> {
+    return pollUntil(
+      `${name} firing${Object.keys(labels).length ? ` for ${JSON.stringify(labels)}` : ""}`,
+      async () =>
+        (await active(name)).find(
+          (alert) =>
+            alert.state === "firing" &&
+            Object.entries(labels).every(([key, value]) => alert.labels[key] === value),
+        ),
+      { timeoutMs, intervalMs: 500 },
+    );
+  }
+  async function quiet(name: string, timeoutMs = 60_000): Promise<void> {
+    await pollUntil(
+      `${name} no longer active`,
+      async () => ((await active(name)).length === 0 ? true : undefined),
+      {
+        timeoutMs,
+        intervalMs: 500,
+      },
+    );
+  }
+
+  it("has every side's metrics, and no alert fires once warmed up", async () => {
+    const jobs = await pollUntil(
+      "metrics from both collectors, Jaeger and both cert-expiry reporters",
+      async () => {
+        const seen = (
+          await prometheus().query(
+            "count by (job, k8s_cluster_name) (otelcol_process_uptime_seconds_total or tls_certificate_time_left_seconds)",
+          )
+        )
+          .map((s) => `${s.labels.job}@${s.labels.k8s_cluster_name}`)
+          .sort();
+        return seen.length === 5 ? seen : undefined;
+      },
+      { timeoutMs: 60_000, intervalMs: 1000 },
+    );
+    expect(jobs).toEqual([
+      "cert-expiry@edge",
+      "cert-expiry@remote",
+      "jaeger@remote",
+      "otelcol-edge@edge",
+      "otelcol-remote@remote",
+    ]);
+    // The longest scaled window (15 min / SCALE = 60 s), then 10 s of watching: nothing may fire.
+    await new Promise((resolve) => setTimeout(resolve, 62_000));
+    const seen = new Set<string>();
+    const until = Date.now() + 10_000;
+    while (Date.now() < until) {
+      for (const alert of await prometheus().alerts()) if (alert.state === "firing") seen.add(alert.name);
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
+    expect([...seen]).toEqual([]);
+    // make status's health line, from the same Prometheus.
+    const line = healthLine(await pipelineHealth(prometheus()));
+    expect(line).toMatch(
+      /^edge queue \d+% full · 0 refused calls in 5 min · nearest expiry in \d+ days \(CN=.*, (edge|remote)\) · no alert firing$/,
+    );
+    figures("alerts: healthy", { health: line });
+  }, 180_000);
+
+  it("CertificateExpiresSoon and CertificateExpiresVerySoon follow the gateway certificate's lifetime", async () => {
+    const { files } = local.pipeline.session;
+    const original = { cert: readFileSync(files.serverCert), key: readFileSync(files.serverKey) };
+    const ca = await loadCa(readFileSync(files.caCert, "utf8"), readFileSync(files.caKey, "utf8"));
+    const reissue = async (validityDays: number) => {
+      const issued = await issueServerCertificate(ca, {
+        dnsNames: gateway.dnsNames,
+        ipAddresses: gateway.ipAddresses,
+        validityDays,
+      });
+      writeFileSync(files.serverKey, issued.keyPem, { mode: 0o600 });
+      writeFileSync(files.serverCert, issued.certPem, { mode: 0o600 });
+    };
+    const started = performance.now();
+    try {
+      await reissue(10);
+      const soon = await firing("CertificateExpiresSoon", {
+        tls_certificate_role: "server",
+        k8s_cluster_name: "remote",
+      });
+      expect(soon.annotations.summary).toMatch(/expires in 9d 23h/);
+      await reissue(2);
+      const verySoon = await firing("CertificateExpiresVerySoon", { tls_certificate_role: "server" });
+      expect(verySoon.labels.severity).toBe("critical");
+      expect(verySoon.annotations.summary).toMatch(/expires in 1d 23h/);
+    } finally {
+      writeFileSync(files.serverKey, original.key, { mode: 0o600 });
+      writeFileSync(files.serverCert, original.cert, { mode: 0o600 });
+    }
+    await quiet("CertificateExpiresVerySoon");
+    await quiet("CertificateExpiresSoon");
+    figures("alerts: certificates", { "fired and cleared in s": seconds(started) });
+  }, 180_000);
+
+  it("GatewayRefusalsRising fires while a client keeps sending a wrong password", async () => {
+    const { pipeline } = local;
+    const started = performance.now();
+    const stop = AbortSignal.timeout(45_000);
+    let refused = 0;
+    const sending = (async () => {
+      while (!stop.aborted) {
+        const outcome = await exportOnce({
+          address: pipeline.gatewayAddress,
+          credentials: grpc.credentials.createSsl(Buffer.from(pipeline.session.caPem)),
+          authorization: basicAuthHeader(pipeline.session.credentials.username, "not-the-password"),
+          request: oneSpanRequest({ service: "alerts-test", name: "bad-password", attributes: {} }),
+          timeoutMs: 3000,
+        });
+        if (outcome.code === grpc.status.UNAUTHENTICATED) refused++;
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+    })();
+    try {
+      const alert = await firing("GatewayRefusalsRising", { k8s_cluster_name: "remote" }, 40_000);
+      expect(alert.annotations.summary).toMatch(/refuses \d+\.\d\d unauthenticated calls per second/);
+    } finally {
+      await sending;
+    }
+    expect(refused).toBeGreaterThan(20);
+    await quiet("GatewayRefusalsRising");
+    figures("alerts: refusals", { "refused calls": refused, "fired and cleared in s": seconds(started) });
+  }, 180_000);
+
+  it("with Jaeger down: EdgeQueueFilling, EdgeExportsFailing and NoSpansInJaeger fire, and clear when it is back", async () => {
+    const { pipeline } = local;
+    const started = performance.now();
+    await pipeline.stop("jaeger");
+    try {
+      await firing("EdgeQueueFilling", { data_type: "traces", k8s_cluster_name: "edge" }, 90_000);
+      await firing("EdgeExportsFailing", { k8s_cluster_name: "edge" }, 90_000);
+      await firing("NoSpansInJaeger", {}, 90_000);
+    } finally {
+      await pipeline.start("jaeger");
+    }
+    await quiet("EdgeQueueFilling", 90_000);
+    await quiet("EdgeExportsFailing", 90_000);
+    await quiet("NoSpansInJaeger", 90_000);
+    figures("alerts: Jaeger down", { "fired and cleared in s": seconds(started) });
+  }, 360_000);
+
+  it("with the hop down (the gateway stopped): EdgeMetricsMissing fires, and clears when it is back", async () => {
+    const { pipeline } = local;
+    const started = performance.now();
+    await pipeline.stop("gateway");
+    try {
+      await firing("EdgeMetricsMissing", { job: "otelcol-edge" }, 60_000);
+    } finally {
+      await pipeline.start("gateway");
+    }
+    await quiet("EdgeMetricsMissing", 60_000);
+    figures("alerts: hop down", { "fired and cleared in s": seconds(started) });
+  }, 180_000);
+});
