@@ -22,7 +22,7 @@ jaeger: ## Open Jaeger: port-forward its UI to http://localhost:16686 (Ctrl-C to
 	@$(RUN) node scripts/commands/jaeger.ts $(if $(PORT),--port $(PORT))
 prometheus: ## Open Prometheus (the pipeline's metrics and alerts): port-forward it to http://localhost:9090 (PORT=n for another port)
 	@$(RUN) node scripts/commands/prometheus.ts $(if $(PORT),--port $(PORT))
-status: ## Show both clusters' workloads, the gateway address, certificate expiry and where the credentials are
+status: ## Show both clusters' workloads, the gateway address, the pipeline's health, certificate expiry and where the credentials are
 	@$(RUN) node scripts/commands/status.ts
 logs: ## Show the edge and remote collectors' logs (FOLLOW=1 to stream, TAIL=n lines)
 	@$(RUN) node scripts/commands/logs.ts $(if $(FOLLOW),--follow) $(if $(TAIL),--tail $(TAIL))

@@ -67,8 +67,9 @@ export async function startPortForward(options: PortForwardOptions): Promise<Por
     const timer = setTimeout(() => {
       child.kill("SIGTERM");
       reject(
-        new Error(
-          `\`${command}\` did not report a local port within ${(options.timeoutMs ?? timeouts.portForwardMs) / 1000}s:\n${output}`,
+        new Failure(
+          `\`${command}\` did not report a local port within ${(options.timeoutMs ?? timeouts.portForwardMs) / 1000}s — is the pod running? \`make status\` shows it${output.trim() ? `; kubectl said: ${output.trim()}` : ""}`,
+          exitCodes.notReady,
         ),
       );
     }, options.timeoutMs ?? timeouts.portForwardMs);

@@ -146,7 +146,7 @@ async function main(): Promise<void> {
   say(`Jaeger API: ${pipeline.jaegerUrl}/api/services  (UI: ${pipeline.jaegerUrl} — a placeholder page: the`);
   say("  Go-built Jaeger has no UI assets; the cluster's Jaeger image has the real UI)");
   say(
-    `Prometheus API: ${pipeline.prometheusUrl}/api/v1/alerts  (the pipeline's health: docs/labs/09-watching-the-pipeline.md)`,
+    `Prometheus API: ${pipeline.prometheusUrl}/api/v1/alerts  (the pipeline's health: docs/labs/10-watching-the-pipeline.md)`,
   );
   say("Check it like `make verify` does: make local-verify   ·   Stop: Ctrl-C");
 }

@@ -107,7 +107,7 @@ async function printGateway(existing: ReadonlySet<string>): Promise<void> {
 
 /** The health line from the remote Prometheus, through a short-lived port-forward. */
 async function printHealth(existing: ReadonlySet<string>): Promise<void> {
-  say(bold("Pipeline health (make prometheus for more)"));
+  say(bold("Pipeline health (more: make prometheus)"));
   if (!existing.has(clusters.remote.name)) {
     say("  remote cluster not running");
     return;

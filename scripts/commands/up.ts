@@ -70,7 +70,7 @@ export const upSteps: readonly Step<UpContext>[] = [
     },
   },
   {
-    title: "Images on this machine: the pinned ones, and the two apps built here",
+    title: "Images on this machine: the pinned ones, and the app images built here",
     async run(context, note) {
       const pinned = await ensureHostImages(note, context.archive);
       context.images = await buildAppImages(note);

@@ -244,3 +244,18 @@ async function ensureCa(
   writePrivateFile(dir, stateFiles.caCert, ca.certPem);
   return { ca, outcome: "generated" };
 }
+
+/**
+ * Replaces the gateway certificate in `dir` with one from the same CA that lives `validityDays`: how the
+ * tests bring an expiry near on purpose (`make rotate` issues the real ones).
+ */
+export async function issueGatewayCertificate(dir: string, validityDays: number): Promise<void> {
+  const ca = await loadCa(readPrivateFile(dir, stateFiles.caCert)!, readPrivateFile(dir, stateFiles.caKey)!);
+  const issued = await issueServerCertificate(ca, {
+    dnsNames: gateway.dnsNames,
+    ipAddresses: gateway.ipAddresses,
+    validityDays,
+  });
+  writePrivateFile(dir, stateFiles.serverKey, issued.keyPem);
+  writePrivateFile(dir, stateFiles.serverCert, issued.certPem);
+}

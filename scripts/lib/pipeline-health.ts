@@ -14,6 +14,22 @@ export const HEALTH_QUERIES = Object.freeze({
     "bottomk(1, tls_certificate_time_left_seconds and (time() - timestamp(tls_certificate_time_left_seconds)) < 3m)",
 });
 
+/** Who reports to Prometheus, as job@k8s_cluster_name (each sends otelcol_process_uptime or a lifetime). */
+export const SENDERS = Object.freeze([
+  "cert-expiry@edge",
+  "cert-expiry@remote",
+  "jaeger@remote",
+  "otelcol-edge@edge",
+  "otelcol-remote@remote",
+]);
+
+export async function sendersReporting(prometheus: PrometheusClient): Promise<string[]> {
+  const rows = await prometheus.query(
+    "count by (job, k8s_cluster_name) (otelcol_process_uptime_seconds_total or tls_certificate_time_left_seconds)",
+  );
+  return rows.map((row) => `${row.labels.job}@${row.labels.k8s_cluster_name}`).sort();
+}
+
 export interface PipelineHealth {
   /** 0–1; undefined before the edge's first report. */
   readonly queueFill: number | undefined;
@@ -45,14 +61,17 @@ export async function pipelineHealth(prometheus: PrometheusClient): Promise<Pipe
 
 /** "edge queue 0% full · 0 refused calls in 5 min · nearest expiry in 89 days (CN=edge, edge) · no alert firing" */
 export function healthLine(health: PipelineHealth): string {
+  // The edge's metrics cross the hop: none at all means the hop (or the edge) is down, or just started.
   const queue =
     health.queueFill === undefined
-      ? "edge queue: no report yet"
+      ? "edge queue: no report from the edge"
       : `edge queue ${Math.round(health.queueFill * 100)}% full`;
+  const near = health.nearestExpiry;
   const expiry =
-    health.nearestExpiry === undefined
+    near === undefined
       ? "no certificate reported"
-      : `nearest expiry in ${health.nearestExpiry.days} days (${health.nearestExpiry.subject}, ${health.nearestExpiry.cluster})`;
+      : `${near.days < 0 ? `a certificate expired ${-near.days} days ago` : `nearest expiry in ${near.days} days`} (${near.subject}, ${near.cluster})`;
   const alerts = health.firing.length === 0 ? "no alert firing" : `firing: ${health.firing.join(", ")}`;
-  return [queue, `${health.refusals5m} refused calls in 5 min`, expiry, alerts].join(" · ");
+  const refused = `${health.refusals5m} refused call${health.refusals5m === 1 ? "" : "s"} in 5 min`;
+  return [queue, refused, expiry, alerts].join(" · ");
 }

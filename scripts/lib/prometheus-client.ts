@@ -54,7 +54,14 @@ export function createPrometheusClient(
   const timeout = options.requestTimeoutMs ?? 5000;
   async function get<T extends z.ZodType>(path: string, data: T): Promise<z.infer<T>> {
     const response = await fetch(new URL(path, baseUrl), { signal: AbortSignal.timeout(timeout) });
-    const body = envelope(data).parse(await response.json());
+    if (!(response.headers.get("content-type") ?? "").includes("json"))
+      throw new Error(`${baseUrl} answered ${response.status} to ${path} with no JSON: is it Prometheus?`);
+    const parsed = envelope(data).safeParse(await response.json());
+    if (!parsed.success)
+      throw new Error(
+        `${baseUrl} answered ${path} in an unexpected shape: ${parsed.error.issues[0]?.message}`,
+      );
+    const body = parsed.data;
     if (body.status === "error" || body.data === undefined)
       throw new Error(`Prometheus answered ${response.status} to ${path}: ${body.error ?? "no data"}`);
     return body.data;

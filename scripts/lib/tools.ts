@@ -2,7 +2,7 @@
 // outside the repo, waiting on a lock if another process is building it) and prints its path. The one
 // lookup every script uses: the local topology, the contract tests, the suites (the apps' benchmarks, which
 // may not import scripts/, run go-tools.sh themselves).
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { execa } from "execa";
 import { REPO_ROOT } from "./topology.ts";
 
@@ -36,4 +36,9 @@ export function toolPath(tool: GoTool, options: { progress?: boolean } = {}): Pr
     paths.set(tool, path);
   }
   return path;
+}
+
+/** Prometheus's rule tester, built with Prometheus (scripts/tools/recipes/prometheus.sh). */
+export async function promtoolPath(options: { progress?: boolean } = {}): Promise<string> {
+  return join(dirname(await toolPath("prometheus", options)), "promtool");
 }

@@ -158,6 +158,9 @@ export const secrets = Object.freeze({
 export const ports = Object.freeze({
   otlpGrpc: 4317,
   otlpHttp: 4318,
+  /** The edge collector's loopback-only receiver for its own metrics and cert-expiry's (otlp/self). */
+  selfOtlpGrpc: 4327,
+  selfOtlpHttp: 4328,
   /** The remote collector's mTLS receiver (AUTH=mtls|both), behind the gateway's passthrough listener. */
   otlpMtls: 4319,
   healthCheck: 13133,

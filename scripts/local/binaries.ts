@@ -1,6 +1,5 @@
 // Where the local topology's programs are: the Go-built collector, Jaeger, Traefik, Prometheus and
 // telemetrygen, built and cached by scripts/tools/go-tools.sh at the pinned versions.
-import { dirname, join } from "node:path";
 import { toolPath } from "../lib/tools.ts";
 
 export interface Binaries {
@@ -8,8 +7,6 @@ export interface Binaries {
   readonly jaeger: string;
   readonly traefik: string;
   readonly prometheus: string;
-  /** Prometheus's rule tester, built with it. */
-  readonly promtool: string;
   readonly telemetrygen: string;
   /** The Node running this script (the pinned Node 24 under scripts/run): runs the two apps. */
   readonly node: string;
@@ -33,7 +30,6 @@ export async function resolveBinaries(): Promise<Binaries> {
     jaeger: tools.jaeger!,
     traefik: tools.traefik!,
     prometheus: tools.prometheus!,
-    promtool: join(dirname(tools.prometheus!), "promtool"),
     telemetrygen: tools.telemetrygen!,
     node: process.execPath,
   });

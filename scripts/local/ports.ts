@@ -13,6 +13,8 @@ const OFFSETS = Object.freeze({
   edgeOtlpHttp: 1, // 4318
   edgeHealth: 2, // 13133
   edgeMetrics: 3, // 8888
+  edgeSelfGrpc: 4, // 4327: its own metrics and cert-expiry's, on loopback (otlp/self)
+  edgeSelfHttp: 5, // 4328
   gateway: 10, // Traefik's NodePort 30443: TLS + HTTP/2, basic auth checked behind it
   gatewayPing: 11, // Traefik's ping entry point (probes only)
   remoteOtlpGrpc: 20, // gateway collector, 4317 (h2c behind the gateway)
@@ -49,6 +51,8 @@ export const CLUSTER_EQUIVALENT: Readonly<Record<PortName, number>> = Object.fre
   edgeOtlpHttp: clusterPorts.otlpHttp,
   edgeHealth: clusterPorts.healthCheck,
   edgeMetrics: clusterPorts.collectorMetrics,
+  edgeSelfGrpc: clusterPorts.selfOtlpGrpc,
+  edgeSelfHttp: clusterPorts.selfOtlpHttp,
   gateway: gateway.nodePort,
   gatewayPing: gateway.pingPort,
   remoteOtlpGrpc: clusterPorts.otlpGrpc,

@@ -70,7 +70,7 @@ export function prometheusSpec(
       `--config.file=${options.prometheusConfig ?? CONFIGS.prometheus}`,
       `--web.listen-address=${at(plan.prometheus)}`,
       "--web.enable-otlp-receiver",
-      `--storage.tsdb.path=${join(session.dir, "prometheus")}`,
+      `--storage.tsdb.path=${session.metricsDir}`,
       `--log.level=${options.logLevel === "debug" ? "debug" : "warn"}`,
     ],
     ready: { kind: "http", url: `http://${at(plan.prometheus)}/-/ready` },
@@ -180,8 +180,9 @@ export const edgeSpec: CollectorSpecFor = (bin, plan, session, options = {}) =>
     EXPORTER_KEY_FILE: session.files.clientKey,
     REMOTE_MTLS_SERVER_NAME: gateway.mtlsServerName,
     QUEUE_DIRECTORY: session.queueDir,
-    // Its own metrics come back in through its own receiver, as in the pod (localhost:4317 there).
-    SELF_METRICS_OTLP_ENDPOINT: at(plan.edgeOtlpGrpc),
+    // Its own metrics and cert-expiry's come in through otlp/self, on loopback as in the pod.
+    SELF_OTLP_GRPC_ENDPOINT: at(plan.edgeSelfGrpc),
+    SELF_OTLP_HTTP_ENDPOINT: at(plan.edgeSelfHttp),
     ...(options.queueSize === undefined ? {} : { QUEUE_SIZE: String(options.queueSize) }),
   });
 
@@ -216,7 +217,7 @@ export function certExpirySpecs(
       `server=${session.files.serverCert}`,
       `ca=${session.files.clientCaBundle}`,
     ]),
-    reporter("edge", `http://${at(plan.edgeOtlpHttp)}/v1/metrics`, [
+    reporter("edge", `http://${at(plan.edgeSelfHttp)}/v1/metrics`, [
       `client=${session.files.clientCert}`,
       `ca=${session.files.caBundle}`,
     ]),

@@ -24,6 +24,11 @@ export interface Session {
   readonly queueDir: string;
   /** The gateway's (Traefik's) generated configuration. */
   readonly gatewayDir: string;
+  /**
+   * Prometheus's storage: next to the private folder, not in it (Prometheus writes its own 0644 files,
+   * and metrics are not secret).
+   */
+  readonly metricsDir: string;
   /** Removes the folder (idempotent). */
   remove(): void;
 }
@@ -47,7 +52,11 @@ export async function createSession(): Promise<Session> {
       files,
       queueDir,
       gatewayDir,
-      remove: () => rmSync(dir, { recursive: true, force: true }),
+      metricsDir: `${dir}-metrics`,
+      remove: () => {
+        rmSync(dir, { recursive: true, force: true });
+        rmSync(`${dir}-metrics`, { recursive: true, force: true });
+      },
     });
   } catch (error) {
     rmSync(dir, { recursive: true, force: true });

@@ -62,7 +62,13 @@ async function main(): Promise<number> {
       : createServer((request, response) => {
           const alive = Date.now() - lastTick < 3 * config.intervalMs + 15_000;
           response.writeHead(request.url === "/healthz" ? (alive ? 200 : 503) : 404).end();
-        }).listen(config.healthPort);
+        })
+          // A port in use or not allowed is a setting to fix, not a crash.
+          .on("error", (error) => {
+            log(`cannot serve --health-port ${config.healthPort}: ${error.message}`);
+            process.exit(2);
+          })
+          .listen(config.healthPort);
   let failing = false;
   while (!stop.signal.aborted) {
     lastTick = Date.now();

@@ -10,6 +10,7 @@ import { CONFIGS } from "../../local/processes.ts";
 export const LIVE_ALERT_TESTS: readonly string[] = Object.freeze([
   "CertificateExpiresSoon",
   "CertificateExpiresVerySoon",
+  "CertificateUnreadable",
   "GatewayRefusalsRising",
   "EdgeQueueFilling",
   "EdgeExportsFailing",

@@ -2,7 +2,8 @@
 // manifests/remote/prometheus with every duration divided by SCALE (alert-cases.ts says why), and the
 // real collectors, Jaeger, Traefik and cert-expiry reporters feed it. Each alert is driven into firing by
 // the failure it describes, and back to quiet when the failure ends:
-//   certificates    the gateway's certificate reissued to expire in 10 days, then 2 days, then restored
+//   certificates    the gateway's certificate reissued to expire in 10 days, then 2 days, then restored;
+//                   then not a certificate at all
 //   refusals        a client with a wrong password, 4 calls a second
 //   Jaeger down     the remote collector's queue toward Jaeger fills and it refuses; the edge's queue fills
 //   hop down        the gateway stopped: the edge's metrics stop arriving
@@ -11,13 +12,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as grpc from "@grpc/grpc-js";
 import { afterAll, describe, expect, it } from "vitest";
-import { issueServerCertificate, loadCa } from "../../../packages/testkit/src/pki.ts";
+import { issueGatewayCertificate } from "../../lib/certificates.ts";
 import { basicAuthHeader } from "../../lib/credentials.ts";
 import { exportOnce, oneSpanRequest } from "../../lib/otlp-client.ts";
 import { pollUntil } from "../../lib/poll.ts";
-import { healthLine, pipelineHealth } from "../../lib/pipeline-health.ts";
+import { healthLine, pipelineHealth, SENDERS, sendersReporting } from "../../lib/pipeline-health.ts";
 import type { Alert } from "../../lib/prometheus-client.ts";
-import { gateway } from "../../lib/topology.ts";
+import { REPO_ROOT } from "../../lib/topology.ts";
 import { writeScaledPrometheusConfig } from "./alert-cases.ts";
 import { figures, seconds, useLocalPipeline } from "./helpers.ts";
 
@@ -71,24 +72,12 @@ describe("the pipeline's alerts fire on real failures and clear when they end", 
     const jobs = await pollUntil(
       "metrics from both collectors, Jaeger and both cert-expiry reporters",
       async () => {
-        const seen = (
-          await prometheus().query(
-            "count by (job, k8s_cluster_name) (otelcol_process_uptime_seconds_total or tls_certificate_time_left_seconds)",
-          )
-        )
-          .map((s) => `${s.labels.job}@${s.labels.k8s_cluster_name}`)
-          .sort();
-        return seen.length === 5 ? seen : undefined;
+        const seen = await sendersReporting(prometheus());
+        return SENDERS.every((sender) => seen.includes(sender)) ? seen : undefined;
       },
       { timeoutMs: 60_000, intervalMs: 1000 },
     );
-    expect(jobs).toEqual([
-      "cert-expiry@edge",
-      "cert-expiry@remote",
-      "jaeger@remote",
-      "otelcol-edge@edge",
-      "otelcol-remote@remote",
-    ]);
+    expect(jobs).toEqual(SENDERS);
     // The longest scaled window (15 min / SCALE = 60 s), then 10 s of watching: nothing may fire.
     await new Promise((resolve) => setTimeout(resolve, 62_000));
     const seen = new Set<string>();
@@ -98,6 +87,16 @@ describe("the pipeline's alerts fire on real failures and clear when they end", 
       await new Promise((resolve) => setTimeout(resolve, 1000));
     }
     expect([...seen]).toEqual([]);
+    // The metric names docs/architecture.md lists are the ones the running programs export.
+    const documented = [
+      ...readFileSync(join(REPO_ROOT, "docs/architecture.md"), "utf8")
+        .split("<!-- metric-names:start -->")[1]!
+        .split("<!-- metric-names:end -->")[0]!
+        .matchAll(/^\| `([a-z_]+)`/gm),
+    ].map((match) => match[1]!);
+    expect(documented.length).toBeGreaterThan(10);
+    const exported = new Set(await prometheus().metricNames());
+    expect(documented.filter((name) => !exported.has(name))).toEqual([]);
     // make status's health line, from the same Prometheus.
     const line = healthLine(await pipelineHealth(prometheus()));
     expect(line).toMatch(
@@ -109,16 +108,8 @@ describe("the pipeline's alerts fire on real failures and clear when they end", 
   it("CertificateExpiresSoon and CertificateExpiresVerySoon follow the gateway certificate's lifetime", async () => {
     const { files } = local.pipeline.session;
     const original = { cert: readFileSync(files.serverCert), key: readFileSync(files.serverKey) };
-    const ca = await loadCa(readFileSync(files.caCert, "utf8"), readFileSync(files.caKey, "utf8"));
-    const reissue = async (validityDays: number) => {
-      const issued = await issueServerCertificate(ca, {
-        dnsNames: gateway.dnsNames,
-        ipAddresses: gateway.ipAddresses,
-        validityDays,
-      });
-      writeFileSync(files.serverKey, issued.keyPem, { mode: 0o600 });
-      writeFileSync(files.serverCert, issued.certPem, { mode: 0o600 });
-    };
+    const reissue = (validityDays: number) =>
+      issueGatewayCertificate(local.pipeline.session.dir, validityDays);
     const started = performance.now();
     try {
       await reissue(10);
@@ -137,8 +128,16 @@ describe("the pipeline's alerts fire on real failures and clear when they end", 
     }
     await quiet("CertificateExpiresVerySoon");
     await quiet("CertificateExpiresSoon");
+    // A watched file that is no longer a certificate (a broken mount, a half-written file).
+    try {
+      writeFileSync(files.serverCert, "not a certificate\n", { mode: 0o600 });
+      await firing("CertificateUnreadable", { k8s_cluster_name: "remote" });
+    } finally {
+      writeFileSync(files.serverCert, original.cert, { mode: 0o600 });
+    }
+    await quiet("CertificateUnreadable");
     figures("alerts: certificates", { "fired and cleared in s": seconds(started) });
-  }, 180_000);
+  }, 240_000);
 
   it("GatewayRefusalsRising fires while a client keeps sending a wrong password", async () => {
     const { pipeline } = local;

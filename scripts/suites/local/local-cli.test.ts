@@ -128,10 +128,13 @@ describe("make local / make local-verify (the CLI)", () => {
       "generator-shop",
       "generator-live",
       "sample-service",
+      "cert-expiry-edge",
+      "cert-expiry-remote",
       "edge",
       "gateway",
       "remote",
       "jaeger",
+      "prometheus",
     ]);
     expect(summaries.map((match) => [match[1], match[2]])).toEqual([
       ["generator-shop", "0"],

@@ -30,6 +30,9 @@ function statusLogsJaegerStep(): void {
       expect(status.stdout).toMatch(/Cluster edge[\s\S]*otel-collector[\s\S]*Cluster remote[\s\S]*traefik/);
       expect(status.stdout).toMatch(/Gateway status\s+.*Programmed=True.*address remote-control-plane/);
       expect(status.stdout).toMatch(/gateway certificate\s+.*expires \d{4}-\d\d-\d\d/);
+      expect(status.stdout).toMatch(
+        /Pipeline health[^\n]*\n {2}edge queue \d+% full · \d+ refused calls in 5 min · nearest expiry in \d+ days \(CN=/,
+      );
       const logs = await make("logs", { TAIL: "50" });
       expect(logs.exitCode, logs.stderr).toBe(0);
       expect(logs.stdout).toMatch(
