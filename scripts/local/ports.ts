@@ -2,6 +2,8 @@
 // base + offset; the default base keeps clear of the collector's and Jaeger's defaults (4317, 4318, 8888,
 // 13133, 16686), which they would otherwise all want at once. LOCAL_PORT_BASE moves the whole plan, so the
 // end-to-end tests can run topologies side by side.
+import { readFileSync } from "node:fs";
+import { execa } from "execa";
 import { portIsFree } from "../lib/ports.ts";
 import { ports as clusterPorts, gateway } from "../lib/topology.ts";
 
@@ -72,7 +74,25 @@ export async function busyPorts(plan: PortPlan): Promise<string[]> {
   const busy: string[] = [];
   for (const [name, port] of Object.entries(plan)) {
     if (name === "base") continue;
-    if (!(await portIsFree(port, ["127.0.0.1"]))) busy.push(`${port} (${name})`);
+    if (!(await portIsFree(port, ["127.0.0.1"]))) busy.push(`${port} (${name}${await holderOf(port)})`);
   }
   return busy;
+}
+
+/** ", held by <process>" from `ss` when it can say (our own processes' sockets only, without root). */
+async function holderOf(port: number): Promise<string> {
+  const result = await execa("ss", ["-Htanp", `sport = :${port}`], { reject: false });
+  const row = result.exitCode === 0 ? String(result.stdout).split("\n")[0] : undefined;
+  if (!row) return "";
+  const state = row.trim().split(/\s+/)[0];
+  const pid = /users:\(\("[^"]+",pid=(\d+)/.exec(row)?.[1];
+  return `, ${state}${pid ? ` by pid ${pid}: ${commandLine(pid)}` : ""}`;
+}
+
+function commandLine(pid: string): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, "utf8").replaceAll("\0", " ").trim().slice(0, 120);
+  } catch {
+    return "?";
+  }
 }
