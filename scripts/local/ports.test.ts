@@ -28,12 +28,17 @@ describe("portPlan", () => {
 });
 
 describe("busyPorts", () => {
-  it("reports a port something already listens on, by number and name", async () => {
+  it("reports a port something already listens on, by number and name, and who holds it", async () => {
     const plan = portPlan(30500);
     const server = createServer();
     await new Promise<void>((resolve) => server.listen(plan.gateway, "127.0.0.1", resolve));
     try {
-      expect(await busyPorts(plan)).toEqual([`${plan.gateway} (gateway)`]);
+      // This very process listens: ss names it by pid and command line.
+      expect(await busyPorts(plan)).toEqual([
+        expect.stringMatching(
+          new RegExp(`^${plan.gateway} \\(gateway, LISTEN by pid ${process.pid}: .*node.*\\)$`),
+        ),
+      ]);
     } finally {
       await new Promise((resolve) => server.close(resolve));
     }
