@@ -14,7 +14,7 @@ import { LIVE_ALERT_TESTS } from "../suites/local/alert-cases.ts";
 const DIR = dirname(CONFIGS.prometheus);
 
 /** The alert names of a rules file. */
-export function alertNames(file = join(DIR, "rules.yaml")): string[] {
+function alertNames(file = join(DIR, "rules.yaml")): string[] {
   const rules = parse(readFileSync(file, "utf8")) as { groups: { rules: { alert?: string }[] }[] };
   return rules.groups.flatMap((group) => group.rules.flatMap((rule) => (rule.alert ? [rule.alert] : [])));
 }

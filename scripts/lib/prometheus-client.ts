@@ -5,7 +5,6 @@
 //     .query(expr)        GET /api/v1/query?query=…           → { labels, value }[] (a vector; a scalar as one)
 //     .alerts()           GET /api/v1/alerts                  → { name, state, labels, annotations }[]
 //     .metricNames()      GET /api/v1/label/__name__/values   → string[]
-//     .ready()            GET /-/ready                        → boolean
 //
 // Responses are validated with zod; an error answer ("bad_data") throws with Prometheus's own message.
 import { z } from "zod";
@@ -44,7 +43,6 @@ export interface PrometheusClient {
   query(expr: string): Promise<Sample[]>;
   alerts(): Promise<Alert[]>;
   metricNames(): Promise<string[]>;
-  ready(): Promise<boolean>;
 }
 
 export function createPrometheusClient(
@@ -90,13 +88,6 @@ export function createPrometheusClient(
     },
     async metricNames() {
       return get("/api/v1/label/__name__/values", z.array(z.string()));
-    },
-    async ready() {
-      try {
-        return (await fetch(new URL("/-/ready", baseUrl), { signal: AbortSignal.timeout(timeout) })).ok;
-      } catch {
-        return false;
-      }
     },
   });
 }

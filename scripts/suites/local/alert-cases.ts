@@ -2,7 +2,7 @@
 // time-scaled copy of the real rules they run. Prometheus's rule files have no variables, and waiting
 // 5 real minutes per alert would make the suite an hour long; so the copy divides every duration of
 // rules.yaml by one factor, and keeps the expressions, thresholds and labels as they are. promtool's unit tests (rules.test.yaml) check the real durations.
-import { copyFileSync, readFileSync, writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { CONFIGS } from "../../local/processes.ts";
 
@@ -59,6 +59,5 @@ export function writeScaledPrometheusConfig(dir: string, factor: number, evaluat
     join(dir, "rules.yaml"),
     scaleRules(readFileSync(join(source, "rules.yaml"), "utf8"), factor),
   );
-  copyFileSync(join(source, "rules.test.yaml"), join(dir, "rules.test.yaml"));
   return join(dir, "config.yaml");
 }
