@@ -38,6 +38,10 @@ export interface PipelineOptions extends ProcessOptions, SupervisorOptions {
   binaries?: Binaries;
   /** Aborting while starting stops what was started and rejects. */
   signal?: AbortSignal;
+  /** The gateway forwards h2c with no TLS (the pipeline benchmark's plaintext baseline only). */
+  gatewayPlaintext?: boolean;
+  /** CPUs (taskset's list, e.g. "1") per process name: the benchmark keeps the load off the pipeline's cores. */
+  cpus?: Readonly<Record<string, string>>;
 }
 
 export interface LocalPipeline {
@@ -64,6 +68,13 @@ export interface LocalPipeline {
   close(): Promise<void>;
 }
 
+/** The process started through taskset on `cpus`, so that even its first thread runs there (Go sizes
+ *  GOMAXPROCS from the CPUs it may use at start). taskset execs the command: the pid stays the process's. */
+function pinned(spec: ProcessSpec, cpus: string | undefined): ProcessSpec {
+  if (cpus === undefined) return spec;
+  return { ...spec, command: "taskset", args: ["--cpu-list", cpus, spec.command, ...spec.args] };
+}
+
 export async function startLocalPipeline(options: PipelineOptions = {}): Promise<LocalPipeline> {
   const plan = portPlan(options.base);
   // A leftover process on one of these ports would answer the readiness probes in place of ours.
@@ -86,6 +97,7 @@ export async function startLocalPipeline(options: PipelineOptions = {}): Promise
     certFile: session.files.serverCert,
     keyFile: session.files.serverKey,
     dynamicFile: join(session.gatewayDir, "dynamic.yaml"),
+    plaintext: options.gatewayPlaintext ?? false,
   };
   writeFileSync(gatewayOptions.dynamicFile, renderDynamicConfig(gatewayOptions), { mode: 0o600 });
 
@@ -98,7 +110,7 @@ export async function startLocalPipeline(options: PipelineOptions = {}): Promise
     ...certExpirySpecs(binaries, plan, session, options),
     ...(options.sampleService === false ? [] : [sampleServiceSpec(binaries, plan)]),
     ...(options.generators ?? []).map((generator) => generatorSpec(binaries, plan, generator)),
-  ];
+  ].map((spec) => pinned(spec, options.cpus?.[spec.name]));
 
   const pipeline: LocalPipeline = {
     plan,

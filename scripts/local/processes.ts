@@ -34,6 +34,21 @@ export interface ProcessOptions {
   jaegerQueueSize?: number;
   /** Another Prometheus config than manifests/remote/prometheus (the alert tests' time-scaled rules). */
   prometheusConfig?: string;
+  /**
+   * The collectors' overlay files (absolute paths) in place of the auth mode's: the pipeline benchmark's
+   * variants (scripts/bench/), built from modeOverlays() plus its own files.
+   */
+  overlays?: Readonly<Record<"edge" | "remote", readonly string[]>>;
+  /** Overlay files merged over Jaeger's config (absolute paths): the benchmark's. */
+  jaegerOverlays?: readonly string[];
+}
+
+/** A collector's overlay files in an auth mode, as absolute paths (merged over its config.yaml, in order). */
+export function modeOverlays(collector: "edge" | "remote", mode: AuthMode = DEFAULT_AUTH_MODE): string[] {
+  const spec = authModes[mode];
+  return (collector === "edge" ? spec.edgeOverlays : spec.remoteOverlays).map((file) =>
+    join(dirname(CONFIGS[collector]), file),
+  );
 }
 
 /** Where the collectors and Jaeger push their own metrics: Prometheus's OTLP receiver. */
@@ -81,7 +96,7 @@ export function jaegerSpec(bin: Binaries, plan: PortPlan, options: ProcessOption
   return {
     name: "jaeger",
     command: bin.jaeger,
-    args: ["--config", CONFIGS.jaeger],
+    args: [CONFIGS.jaeger, ...(options.jaegerOverlays ?? [])].flatMap((file) => ["--config", file]),
     env: {
       OTLP_GRPC_ENDPOINT: at(plan.jaegerOtlpGrpc),
       JAEGER_QUERY_HTTP_ENDPOINT: at(plan.jaegerQuery),
@@ -112,15 +127,11 @@ function collectorSpec(
   options: ProcessOptions,
   env: Record<string, string>,
 ): ProcessSpec {
-  const mode = authModes[options.auth ?? DEFAULT_AUTH_MODE];
-  const overlays = name === "edge" ? mode.edgeOverlays : mode.remoteOverlays;
+  const overlays = options.overlays?.[name] ?? modeOverlays(name, options.auth);
   return {
     name,
     command: bin.otelcol,
-    args: [CONFIGS[name], ...overlays.map((file) => join(dirname(CONFIGS[name]), file))].flatMap((file) => [
-      "--config",
-      file,
-    ]),
+    args: [CONFIGS[name], ...overlays].flatMap((file) => ["--config", file]),
     env: {
       ...env,
       HEALTH_CHECK_ENDPOINT: at(ports.health),

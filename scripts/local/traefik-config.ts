@@ -107,6 +107,11 @@ export interface LocalTraefikOptions {
   keyFile: string;
   /** Where the dynamic configuration (renderDynamicConfig) is written. */
   dynamicFile: string;
+  /**
+   * The route without TLS: h2c in, h2c out. Only the pipeline benchmark's plaintext baseline asks for it;
+   * the clusters have no such listener.
+   */
+  plaintext?: boolean;
 }
 
 export function traefikArgs(options: LocalTraefikOptions): string[] {
@@ -153,7 +158,7 @@ export function renderDynamicConfig(options: LocalTraefikOptions, manifest?: str
           entryPoints: ["websecure"],
           rule: rules.join(" || "),
           service: "otel-gateway",
-          tls: {},
+          ...(options.plaintext === true ? {} : { tls: {} }),
         },
       },
       services: {

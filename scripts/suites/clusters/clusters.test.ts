@@ -15,6 +15,7 @@ import { operateSteps } from "./steps/operate.ts";
 import { resilienceSteps } from "./steps/resilience.ts";
 import { authModeSteps } from "./steps/auth-modes.ts";
 import { monitoringSteps } from "./steps/monitoring.ts";
+import { throughputSteps } from "./steps/throughput.ts";
 
 const unavailable = unavailableBecause();
 const mustRun = process.env.CI === "true";
@@ -56,6 +57,7 @@ describe.skipIf(unavailable !== undefined && !mustRun)("real clusters: make up, 
   upSteps(context);
   operateSteps(context);
   monitoringSteps();
+  throughputSteps();
   resilienceSteps(context);
   authModeSteps(context);
   downSteps(context);

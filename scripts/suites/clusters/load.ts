@@ -25,8 +25,15 @@ async function generatorImage(): Promise<string> {
   return deployment.spec.template.spec.containers[0]!.image;
 }
 
-/** Starts the load pod (restricted Pod Security, like every pod of the demo namespace). */
-export async function startLoad(name: string, runId: string, rate: number, duration: string): Promise<void> {
+/** Starts the load pod (restricted Pod Security, like every pod of the demo namespace); `rate` counts
+ *  traces per second unless `rateUnit` says spans. */
+export async function startLoad(
+  name: string,
+  runId: string,
+  rate: number,
+  duration: string,
+  rateUnit: "traces" | "spans" = "traces",
+): Promise<void> {
   const pod = {
     apiVersion: "v1",
     kind: "Pod",
@@ -50,6 +57,8 @@ export async function startLoad(name: string, runId: string, rate: number, durat
             "blog",
             "--rate",
             String(rate),
+            "--rate-unit",
+            rateUnit,
             "--duration",
             duration,
             "--run-id",

@@ -7,15 +7,10 @@ import { execa } from "execa";
 import { beforeAll, describe, expect, it } from "vitest";
 import { REPO_ROOT } from "../../lib/topology.ts";
 import type { Binaries } from "../../local/binaries.ts";
-import { CONFIGS } from "../../local/processes.ts";
-import {
-  AUTH_MODES,
-  authModes,
-  DEFAULT_AUTH_MODE,
-  overlayFiles,
-  type AuthMode,
-} from "../../lib/auth-modes.ts";
+import { CONFIGS, modeOverlays } from "../../local/processes.ts";
+import { AUTH_MODES, DEFAULT_AUTH_MODE, overlayFiles, type AuthMode } from "../../lib/auth-modes.ts";
 import { figures, testBinaries } from "./helpers.ts";
+import { CONFIGURATIONS, JAEGER_OVERLAYS } from "../../bench/configurations.ts";
 
 // The env each config gets in its pod (manifests/) — paths are where the Secrets are mounted there; validate
 // does not open them.
@@ -45,9 +40,7 @@ const LOCAL_EDGE_ENV = { ...CLUSTER_ENV.edge, K8S_ATTRIBUTES_PASSTHROUGH: "true"
 /** The --config list of a collector in an auth mode: its config.yaml, then the mode's overlays. */
 const configsOf = (collector: "edge" | "remote", mode: AuthMode = DEFAULT_AUTH_MODE) => [
   CONFIGS[collector],
-  ...(collector === "edge" ? authModes[mode].edgeOverlays : authModes[mode].remoteOverlays).map((file) =>
-    join(dirname(CONFIGS[collector]), file),
-  ),
+  ...modeOverlays(collector, mode),
 ];
 
 async function validate(binary: string, configs: string | readonly string[], env: Record<string, string>) {
@@ -80,8 +73,21 @@ describe("collector and Jaeger configs pass the real binaries' validate", () => 
     },
     { name: `remote collector, AUTH=${mode}`, configs: configsOf("remote", mode), env: CLUSTER_ENV.remote },
   ]);
+  // make bench-pipeline's variants: the product's configs with the benchmark's overlays (scripts/bench/).
+  const benchCases = CONFIGURATIONS.flatMap((configuration) => [
+    {
+      name: `edge collector, bench configuration ${configuration.id}`,
+      configs: [CONFIGS.edge, ...configuration.overlays.edge],
+      env: LOCAL_EDGE_ENV,
+    },
+    {
+      name: `remote collector, bench configuration ${configuration.id}`,
+      configs: [CONFIGS.remote, ...configuration.overlays.remote],
+      env: CLUSTER_ENV.remote,
+    },
+  ]);
 
-  for (const testCase of cases)
+  for (const testCase of [...cases, ...benchCases])
     it(`${testCase.name} is valid`, async () => {
       const started = performance.now();
       const result = await validate(bin.otelcol, testCase.configs, testCase.env);
@@ -125,9 +131,11 @@ describe("collector and Jaeger configs pass the real binaries' validate", () => 
     );
   });
 
-  it("Jaeger's config is valid for the Jaeger binary", async () => {
+  it("Jaeger's config is valid for the Jaeger binary, alone and with the benchmark's overlay", async () => {
     const result = await validate(bin.jaeger, CONFIGS.jaeger, {});
     figures("validate jaeger", { exit: result.exitCode ?? "?" });
     expect(result.exitCode, result.output).toBe(0);
+    const bench = await validate(bin.jaeger, [CONFIGS.jaeger, ...JAEGER_OVERLAYS], {});
+    expect(bench.exitCode, bench.output).toBe(0);
   });
 });
