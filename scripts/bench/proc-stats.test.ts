@@ -27,7 +27,6 @@ describe("proc-stats", () => {
     expect(spin).toBeGreaterThan(0);
     expect(after!.cpuSeconds).toBeGreaterThan(before!.cpuSeconds);
     expect(after!.rssMiB).toBeGreaterThan(10);
-    expect(after!.peakRssMiB).toBeGreaterThanOrEqual(after!.rssMiB);
     expect(sampleProcess(2 ** 22 + 1)).toBeUndefined();
   });
 });

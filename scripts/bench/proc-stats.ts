@@ -1,13 +1,12 @@
 // CPU time and memory of a running process, from /proc (Linux): what the pipeline benchmark reports per
-// process. CPU is user + system time of every thread, in seconds; memory is the resident set now and its
-// peak (VmHWM) since the process started.
+// process. CPU is user + system time of every thread, in seconds; memory is the resident set now (the
+// trial keeps the highest of its samples).
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 
 export interface ProcessSample {
   readonly cpuSeconds: number;
   readonly rssMiB: number;
-  readonly peakRssMiB: number;
 }
 
 let ticksPerSecond: number | undefined;
@@ -43,7 +42,6 @@ export function sampleProcess(pid: number): ProcessSample | undefined {
     return {
       cpuSeconds: cpuTicksOf(stat) / clockTicks(),
       rssMiB: statusMiB(status, "VmRSS"),
-      peakRssMiB: statusMiB(status, "VmHWM"),
     };
   } catch {
     return undefined;

@@ -24,6 +24,11 @@ describe("findMaxRate", () => {
     expect(result.best).toBe(20_000);
   });
 
+  it("ends at a maximum that is not a multiple of the step (rounded down onto one)", async () => {
+    const result = await findMaxRate(upTo(1e9), { ...options, max: 10_200 });
+    expect(result.tried.map((t) => t.rate)).toEqual([4000, 8000, 10_000]);
+  });
+
   it("reports no rate when even the smallest step fails", async () => {
     const result = await findMaxRate(upTo(100), options);
     expect(result.best).toBeUndefined();

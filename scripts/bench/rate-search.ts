@@ -31,12 +31,14 @@ export async function findMaxRate(
   let pass: number | undefined;
   let fail: number | undefined;
   // Climb from a pass, or descend from a failure, until a pass and a failure bracket the limit.
-  let rate = round(Math.min(options.start, options.max));
+  // The max as a multiple of the step, so a rate rounded onto it is never below it and tried again.
+  const max = Math.max(options.step, Math.floor(options.max / options.step) * options.step);
+  let rate = round(Math.min(options.start, max));
   for (;;) {
     if (await attempt(rate)) {
       pass = rate;
-      if (fail !== undefined || rate >= options.max) break;
-      rate = round(Math.min(rate * 2, options.max));
+      if (fail !== undefined || rate >= max) break;
+      rate = round(Math.min(rate * 2, max));
     } else {
       fail = rate;
       if (pass !== undefined || rate <= options.step) break;

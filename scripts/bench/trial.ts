@@ -160,11 +160,17 @@ export async function runTrial(options: TrialOptions): Promise<TrialResult> {
         })
       : undefined;
   const finished = await load;
+  const loadEnded = performance.now();
   const probeResult = (await probes?.stop()) ?? { sent: 0, latenciesMs: [], missing: 0 };
   if (finished.exitCode !== 0)
     throw new Error(`the trace generator exited ${finished.exitCode}:\n${String(finished.all).slice(-1500)}`);
   const summary = parseSummary(String(finished.stdout));
-  const { counters, completeAfterS } = await drain(pipeline, before, summary.generated + probeResult.sent);
+  const { counters, completeAfterS } = await drain(
+    pipeline,
+    before,
+    summary.generated + probeResult.sent,
+    loadEnded,
+  );
   const usage = watcher.stop();
   const shortfall = [
     shortfallOf(summary, probeResult, counters),
@@ -198,14 +204,14 @@ export const KEPT_UP_WITHIN_S = 6;
 /**
  * Waits until Jaeger has stored `expected` spans more than `before`, or its count has not moved for 10 s
  * (then the rest is lost or stuck), then one more push interval so that every hop's counters are in.
- * Returns the counters and how long after the call Jaeger had it all (undefined: never).
+ * Returns the counters and how long after the load's end Jaeger had it all (undefined: never).
  */
 async function drain(
   pipeline: LocalPipeline,
   before: SpanCounters,
   expected: number,
+  loadEnded: number,
 ): Promise<{ counters: SpanCounters; completeAfterS: number | undefined }> {
-  const started = performance.now();
   let lastStored = -1;
   let stillSince = Date.now();
   let completeAfterS: number | undefined;
@@ -214,7 +220,7 @@ async function drain(
     async () => {
       const now = difference(await readCounters(pipeline.prometheus), before);
       if (now.stored >= expected) {
-        completeAfterS = Math.round((performance.now() - started) / 100) / 10;
+        completeAfterS = Math.round((performance.now() - loadEnded) / 100) / 10;
         return true;
       }
       if (now.stored !== lastStored) {

@@ -55,6 +55,8 @@ const command = {
 } as const;
 
 const started = performance.now();
+/** The pipeline running now, stopped on Ctrl-C: its processes run in their own process groups. */
+let running: LocalPipeline | undefined;
 let stepNumber = 0;
 function progress(total: number, what: string): void {
   stepNumber++;
@@ -68,7 +70,7 @@ async function start(
   log: (line: string) => void,
 ): Promise<LocalPipeline> {
   const onPipeline = Object.fromEntries(MEASURED.map((name) => [name, options.pipelineCpus]));
-  return startLocalPipeline({
+  running = await startLocalPipeline({
     sampleService: false,
     binaries,
     auth: configuration.auth,
@@ -84,6 +86,7 @@ async function start(
       "cert-expiry-remote": options.loadCpu,
     },
   });
+  return running;
 }
 
 const address = (pipeline: LocalPipeline, configuration: BenchConfiguration) =>
@@ -222,7 +225,11 @@ async function preflight(options: BenchOptions): Promise<void> {
     ],
     ...(options.profile
       ? ([
-          ["perf", ["--version"], "perf (apt-get install linux-perf) samples the collectors for --profile"],
+          [
+            "perf",
+            ["stat", "--quiet", "-e", "cpu-clock", "--", "true"],
+            "perf (apt-get install linux-perf), allowed to sample (kernel.perf_event_paranoid), profiles the collectors for --profile",
+          ],
           [
             "go",
             ["version"],
@@ -234,7 +241,7 @@ async function preflight(options: BenchOptions): Promise<void> {
   const missing: string[] = [];
   for (const [program, args, why] of needs)
     if ((await execa(program, args, { reject: false })).exitCode !== 0)
-      missing.push(`${program} is missing: ${why}`);
+      missing.push(`${program} is missing or refused: ${why}`);
   if (missing.length > 0) throw new Failure(missing.join("\n"), exitCodes.notReady);
 }
 
@@ -245,6 +252,11 @@ async function main(): Promise<void> {
   const { values } = parseFlags(command, process.argv.slice(2));
   const options = parseBenchOptions(values);
   await preflight(options);
+  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const)
+    process.on(signal, () => {
+      process.stderr.write(`${signal}: stopping the pipeline\n`);
+      void (running?.close() ?? Promise.resolve()).finally(() => process.exit(130));
+    });
   // This script sends the probes and polls Jaeger: on the load's CPU, not the pipeline's.
   await execa("taskset", ["--all-tasks", "--cpu-list", "-p", options.loadCpu, String(process.pid)]);
   const order = runOrder(options.configurations);
@@ -269,19 +281,25 @@ async function main(): Promise<void> {
   };
 
   const results: ConfigurationResult[] = [];
+  const inTableOrder = (r: ConfigurationResult) => CONFIGURATIONS.findIndex((c) => c.id === r.id);
+  const jsonFile = join(outDir, `pipeline-${stamp}.json`);
+  // After every configuration, so that a failure later keeps what was measured.
+  const save = async () => {
+    results.sort((a, b) => inTableOrder(a) - inTableOrder(b));
+    const machine = await machineLine(options);
+    writeFileSync(jsonFile, `${JSON.stringify({ machine, options, results }, null, 2)}\n`);
+    return machine;
+  };
   let commonRate: number | undefined;
   for (const configuration of order) {
     const result = await runConfiguration(run, configuration, commonRate);
     // The first in run order is the default configuration when it is among them.
     commonRate ??= result.best === undefined ? undefined : halfOf(result.best);
     results.push(result);
+    await save();
   }
   progress(total, "report");
-  const inTableOrder = (r: ConfigurationResult) => CONFIGURATIONS.findIndex((c) => c.id === r.id);
-  results.sort((a, b) => inTableOrder(a) - inTableOrder(b));
-  const machine = await machineLine(options);
-  const jsonFile = join(outDir, `pipeline-${stamp}.json`);
-  writeFileSync(jsonFile, `${JSON.stringify({ machine, options, results }, null, 2)}\n`);
+  const machine = await save();
   logStream.end();
   say(bold(`Pipeline benchmark (${machine})`));
   say();

@@ -18,14 +18,19 @@ const LOAD_SECONDS = 20;
 /** The collectors and Jaeger push their metrics every 15 s in the clusters. */
 const PUSH_MS = 15_000;
 const STORED = 'sum(otelcol_exporter_sent_spans_total{job="jaeger"})';
+/** Every span of a trial must be in Jaeger within this long after the pod ends (four pushes). */
+const KEPT_UP_WITHIN_MS = 4 * PUSH_MS;
 
 const stored = async (prometheus: PrometheusClient) => (await prometheus.query(STORED))[0]?.value ?? 0;
 
+const generator = ["--namespace", namespaces.demo];
+const deployment = `deployment/${workloads.traceGenerator}`;
 const scaleGenerator = (replicas: number) =>
-  kubectl("edge", [
-    ...["--namespace", namespaces.demo, "scale", `deployment/${workloads.traceGenerator}`],
-    `--replicas=${replicas}`,
-  ]);
+  kubectl("edge", [...generator, "scale", deployment, `--replicas=${replicas}`]);
+async function generatorReplicas(): Promise<number> {
+  const text = await kubectl("edge", [...generator, "get", deployment, "--output=jsonpath={.spec.replicas}"]);
+  return /^\d+$/.test(text.trim()) ? Number(text) : 1;
+}
 
 /** The counter once it has not moved for two pushes: what is in flight has landed. */
 async function settled(prometheus: PrometheusClient): Promise<number> {
@@ -48,16 +53,22 @@ async function trial(prometheus: PrometheusClient, rate: number, before: number)
   const name = `throughput-${rate}`;
   await startLoad(name, `${name}-${Date.now()}`, rate, `${LOAD_SECONDS}s`, "spans");
   const summary = await finishLoad(name);
-  const after = await pollUntil(
-    `Jaeger to store the ${summary.spans} spans sent at ${rate} spans/s`,
-    async () => {
-      const now = await stored(prometheus);
-      return now - before >= summary.spans ? now : undefined;
-    },
-    { timeoutMs: 4 * PUSH_MS, intervalMs: 5000 },
-  ).catch(() => settled(prometheus));
-  const inJaeger = after - before;
-  return { summary, inJaeger, passed: summary.dropped === 0 && inJaeger === summary.spans, after };
+  try {
+    const after = await pollUntil(
+      `Jaeger to store the ${summary.spans} spans sent at ${rate} spans/s`,
+      async () => {
+        const now = await stored(prometheus);
+        return now - before >= summary.spans ? now : undefined;
+      },
+      { timeoutMs: KEPT_UP_WITHIN_MS, intervalMs: 5000 },
+    );
+    const inJaeger = after - before;
+    return { summary, inJaeger, passed: summary.dropped === 0 && inJaeger === summary.spans, after };
+  } catch {
+    // Not all in within the minute: fell behind, or lost. The next baseline waits for the rest to land.
+    const after = await settled(prometheus);
+    return { summary, inJaeger: after - before, passed: false, after };
+  }
 }
 
 export function throughputSteps(): void {
@@ -68,6 +79,7 @@ export function throughputSteps(): void {
       const prometheus = createPrometheusClient(forward.url);
       const results: string[] = [];
       let best = 0;
+      const replicas = await generatorReplicas();
       try {
         await scaleGenerator(0);
         let before = await settled(prometheus);
@@ -81,8 +93,13 @@ export function throughputSteps(): void {
           before = after;
         }
       } finally {
-        await scaleGenerator(1);
-        await forward.stop();
+        try {
+          // The later steps (make verify) need the demo's traffic again.
+          await scaleGenerator(replicas);
+          await kubectl("edge", [...generator, "rollout", "status", deployment, "--timeout=180s"]);
+        } finally {
+          await forward.stop();
+        }
       }
       figures("throughput", { "sustained spans/s": best, trials: results.join(" ") });
       // The figure is for the docs; what must hold is that the lowest rate loses nothing.
