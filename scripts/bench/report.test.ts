@@ -5,7 +5,7 @@ import type { TrialResult } from "./trial.ts";
 const trial = (rate: number, stored: number, latenciesMs: number[] = []): TrialResult => ({
   rate,
   seconds: 30,
-  load: { generated: stored, exported: stored, failed: 0, dropped: 0 },
+  load: { spans: stored, exported: stored, failed: 0, dropped: 0 },
   probes: { sent: latenciesMs.length, latenciesMs, missing: 0 },
   counters: { stored, edgeAccepted: stored, refused: 0, failed: 0 },
   passed: true,

@@ -3,6 +3,7 @@
 // sent is stored in Jaeger. It passes when nothing was dropped, refused or failed anywhere and Jaeger
 // stored exactly what was sent. CPU and memory of every process over the trial come from /proc.
 import { join } from "node:path";
+import { summaryFromOutput, type Summary } from "../../apps/trace-generator/src/summary.ts";
 import { execa } from "execa";
 import { imageNodeOptions } from "@otel-e2r/testkit/image-node-options.ts";
 import { REPO_ROOT } from "../lib/topology.ts";
@@ -32,12 +33,8 @@ export interface TrialOptions {
   readonly probeLoops: number;
 }
 
-export interface GeneratorSummary {
-  readonly generated: number;
-  readonly exported: number;
-  readonly failed: number;
-  readonly dropped: number;
-}
+/** What the trial keeps of the generator's summary (apps/trace-generator/src/summary.ts). */
+export type GeneratorSummary = Pick<Summary, "spans" | "exported" | "failed" | "dropped">;
 
 export interface TrialResult {
   readonly rate: number;
@@ -98,31 +95,13 @@ function watchProcesses(targets: Readonly<Record<Measured, number>>) {
   };
 }
 
-/** The generator's final summary (the last JSON line on its stdout). */
-export function parseSummary(stdout: string): GeneratorSummary {
-  const line = stdout
-    .trimEnd()
-    .split("\n")
-    .reverse()
-    .find((l) => l.startsWith("{"));
-  if (!line) throw new Error(`the trace generator printed no summary: ${stdout.slice(-500)}`);
-  // apps/trace-generator/src/summary.ts: "spans" are the spans it generated.
-  const s = JSON.parse(line) as Partial<Omit<GeneratorSummary, "generated"> & { spans: number }>;
-  return {
-    generated: s.spans ?? 0,
-    exported: s.exported ?? 0,
-    failed: s.failed ?? 0,
-    dropped: s.dropped ?? 0,
-  };
-}
-
 /** "" when every span sent is stored and nothing was lost on the way; else what went wrong. */
 export function shortfallOf(load: GeneratorSummary, probes: ProbeResult, counters: SpanCounters): string {
-  const expected = load.generated + probes.sent;
+  const expected = load.spans + probes.sent;
   return [
     load.dropped > 0 ? `${load.dropped} dropped by the generator` : "",
     load.failed > 0 ? `${load.failed} in failed exports` : "",
-    load.exported < load.generated ? `${load.generated - load.exported} never exported` : "",
+    load.exported < load.spans ? `${load.spans - load.exported} never exported` : "",
     counters.refused > 0 ? `${counters.refused} refused by a receiver` : "",
     counters.failed > 0 ? `${counters.failed} failed in an exporter` : "",
     counters.stored !== expected ? `Jaeger stored ${counters.stored} of ${expected}` : "",
@@ -164,11 +143,15 @@ export async function runTrial(options: TrialOptions): Promise<TrialResult> {
   const probeResult = (await probes?.stop()) ?? { sent: 0, latenciesMs: [], missing: 0 };
   if (finished.exitCode !== 0)
     throw new Error(`the trace generator exited ${finished.exitCode}:\n${String(finished.all).slice(-1500)}`);
-  const summary = parseSummary(String(finished.stdout));
+  const printed = summaryFromOutput(String(finished.stdout));
+  if (!printed)
+    throw new Error(`the trace generator printed no summary: ${String(finished.all).slice(-500)}`);
+  const { spans, exported, failed, dropped } = printed;
+  const summary: GeneratorSummary = { spans, exported, failed, dropped };
   const { counters, completeAfterS } = await drain(
     pipeline,
     before,
-    summary.generated + probeResult.sent,
+    summary.spans + probeResult.sent,
     loadEnded,
   );
   const usage = watcher.stop();

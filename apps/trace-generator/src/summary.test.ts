@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parseConfig } from "./config.ts";
-import { doneLine, summarize } from "./summary.ts";
+import { doneLine, summarize, summaryFromOutput } from "./summary.ts";
 
 const parsed = parseConfig(["--seed", "5", "--run-id", "r"], {});
 if (parsed.kind !== "run") throw new Error(JSON.stringify(parsed));
@@ -46,5 +46,13 @@ describe("summarize", () => {
     expect(doneLine(summary, 1500)).toBe(
       "done in 1.5s: 30 traces, 300 spans generated, 290 exported, 20 in failed exports (2 attempts), 10 dropped, 1 HTTP steps failed; 200 spans/s",
     );
+  });
+});
+
+describe("summaryFromOutput", () => {
+  it("reads the last JSON line after log lines, and nothing from output without one", () => {
+    const output = 'log line\n{"spans":1}\nmore log\n{"spans":10,"dropped":0}\n';
+    expect(summaryFromOutput(output)).toMatchObject({ spans: 10, dropped: 0 });
+    expect(summaryFromOutput("no summary here\n")).toBeUndefined();
   });
 });

@@ -66,3 +66,13 @@ export function doneLine(summary: Summary, elapsedMs: number): string {
     `${summary.httpErrors > 0 ? `, ${summary.httpErrors} HTTP steps failed` : ""}; ${summary.spansPerSecond} spans/s`
   );
 }
+
+/** The summary from what a run printed (its last JSON line; logs may come before it), or undefined. */
+export function summaryFromOutput(output: string): Summary | undefined {
+  const line = output
+    .trimEnd()
+    .split("\n")
+    .reverse()
+    .find((l) => l.startsWith("{"));
+  return line === undefined ? undefined : (JSON.parse(line) as Summary);
+}

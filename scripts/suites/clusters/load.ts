@@ -3,6 +3,7 @@
 // the spans it reports sending can be counted in Jaeger afterwards. And the remote Jaeger, reached
 // through a port-forward for the counting.
 import { createJaegerClient, spansOfRun, type JaegerClient } from "../../lib/jaeger-client.ts";
+import { summaryFromOutput } from "../../../apps/trace-generator/src/summary.ts";
 import { namespaces, ports, workloads } from "../../lib/topology.ts";
 import { jaegerQuery, startPortForward, type PortForward } from "../../clusters/port-forward.ts";
 import { kubectl, kubectlJson } from "./harness.ts";
@@ -95,13 +96,9 @@ export async function finishLoad(name: string, timeout = "180s"): Promise<LoadSu
   ]);
   const logs = await kubectl("edge", [...args, "logs", `pod/${name}`]);
   await kubectl("edge", [...args, "delete", `pod/${name}`, "--wait=false"]);
-  const line = logs
-    .trimEnd()
-    .split("\n")
-    .reverse()
-    .find((l) => l.startsWith("{"));
-  if (!line) throw new Error(`the load pod ${name} printed no summary:\n${logs.slice(-2000)}`);
-  return JSON.parse(line) as LoadSummary;
+  const summary = summaryFromOutput(logs);
+  if (!summary) throw new Error(`the load pod ${name} printed no summary:\n${logs.slice(-2000)}`);
+  return summary;
 }
 
 export interface RemoteJaeger {

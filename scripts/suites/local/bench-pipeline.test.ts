@@ -50,8 +50,8 @@ describe("make bench-pipeline", () => {
     for (const r of results) {
       for (const trial of [r.bestTrial!, r.latency!]) {
         expect(trial.passed, trial.shortfall).toBe(true);
-        expect(trial.counters.stored).toBe(trial.load.generated + trial.probes.sent);
-        expect(trial.load.generated).toBeGreaterThan(trial.rate * (trial.seconds - 1));
+        expect(trial.counters.stored).toBe(trial.load.spans + trial.probes.sent);
+        expect(trial.load.spans).toBeGreaterThan(trial.rate * (trial.seconds - 1));
         expect(trial.counters.refused + trial.counters.failed + trial.load.dropped).toBe(0);
         for (const process of ["edge", "remote", "jaeger", "load"] as const)
           expect(trial.cpuSeconds[process], process).toBeGreaterThan(0);
