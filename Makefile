@@ -1,9 +1,10 @@
-# Every target is a one-liner into scripts/. scripts/run provides the pinned toolchain (Node 24, pnpm)
-# and the workspace dependencies, so no target needs anything installed globally.
+# Every target is a one-liner into scripts/. hack/run provides the pinned toolchain (Node 24, pnpm) and
+# the workspace dependencies, so no target needs anything installed globally. POSIX sh, so that macOS's
+# make and shell run it as they are.
 # `## text` after a target is its help line; `##@ Group` starts a group in `make help`.
-SHELL := bash
+SHELL := /bin/sh
 .DEFAULT_GOAL := help
-RUN := scripts/run
+RUN := hack/run
 
 ##@ Getting started
 .PHONY: help setup
@@ -12,14 +13,16 @@ help: ## Show this help: every target, grouped, with what it does
 setup: ## Install the pinned toolchain (Node 24, pnpm) and the workspace dependencies
 	@$(RUN) node scripts/commands/setup.ts
 
-##@ Clusters (need Docker, kind, kubectl)
-.PHONY: up verify jaeger prometheus status logs send down rotate regenerate-credentials
-up: ## Create both kind clusters, deploy the pipeline and prove traces cross (safe to re-run; AUTH=basic|mtls|both, IMAGES_ARCHIVE=file, PIN_OVERRIDES=file)
+##@ Clusters (make up sets up what is missing: a Docker engine on Debian, kind, kubectl, the images)
+.PHONY: up verify jaeger traces prometheus status logs send down rotate regenerate-credentials
+up: ## Set up what is missing, create both kind clusters, deploy the pipeline and prove traces cross (safe to re-run; AUTH=basic|mtls|both, IMAGES_ARCHIVE=file, PIN_OVERRIDES=file)
 	@$(RUN) node scripts/commands/up.ts $(if $(AUTH),--auth $(AUTH))
 verify: ## Prove traces crossed edge → remote and the gateway rejects bad clients (pass/fail table)
 	@$(RUN) node scripts/commands/verify.ts
 jaeger: ## Open Jaeger: port-forward its UI to http://localhost:16686 (Ctrl-C to stop; PORT=n for another port)
 	@$(RUN) node scripts/commands/jaeger.ts $(if $(PORT),--port $(PORT))
+traces: ## Print recent traces from Jaeger as trees in the terminal, with the edge's Kubernetes attributes (TRACE=id for one, SERVICE=name, LIMIT=n)
+	@$(RUN) node scripts/commands/traces.ts $(if $(TRACE),--trace $(TRACE)) $(if $(SERVICE),--service $(SERVICE)) $(if $(LIMIT),--limit $(LIMIT))
 prometheus: ## Open Prometheus (the pipeline's metrics and alerts): port-forward it to http://localhost:9090 (PORT=n for another port)
 	@$(RUN) node scripts/commands/prometheus.ts $(if $(PORT),--port $(PORT))
 status: ## Show both clusters' workloads, the gateway address, the pipeline's health, certificate expiry and where the credentials are
@@ -28,7 +31,7 @@ logs: ## Show the edge and remote collectors' logs (FOLLOW=1 to stream, TAIL=n l
 	@$(RUN) node scripts/commands/logs.ts $(if $(FOLLOW),--follow) $(if $(TAIL),--tail $(TAIL))
 send: ## Send traces from this machine straight to the gateway (ARGS="..." for the trace generator)
 	@$(RUN) node scripts/commands/send.ts -- $(ARGS)
-down: ## Delete both clusters (PURGE=1 also deletes the generated CA, certificate and credentials)
+down: ## Delete both clusters and stop the Docker engine make up started (PURGE=1 also deletes its data and the generated CA, certificates and credentials)
 	@$(RUN) node scripts/commands/down.ts $(if $(PURGE),--purge)
 rotate: ## Renew what expires within 30 days and roll it out with nothing refused (WHAT=client,server,ca,credentials to choose)
 	@$(RUN) node scripts/commands/rotate.ts $(if $(WHAT),--what $(WHAT))
@@ -39,10 +42,10 @@ regenerate-credentials: ## New basic-auth credentials, rolled out if the cluster
 .PHONY: images images-save images-offline
 images: ## Pull every image the pins name onto this machine, once (make up loads them into both clusters)
 	@$(RUN) node scripts/commands/images.ts pull
-images-save: ## Save the pinned images into one archive for an offline workshop (IMAGES_ARCHIVE=file; then IMAGES_ARCHIVE=file make up)
+images-save: ## Save the pinned images and the Gateway API CRDs into one archive for an offline workshop, one platform per image (IMAGES_ARCHIVE=file, PLATFORM=linux/arm64; then IMAGES_ARCHIVE=file make up)
 	@$(RUN) node scripts/commands/images.ts save
-images-offline: ## Build every image from source where no registry is reachable (as in CI); prints the PIN_OVERRIDES file for make up
-	@$(RUN) scripts/images/offline.sh
+images-offline: ## Build every image from source, as make up does where no registry answers; prints the PIN_OVERRIDES file
+	@$(RUN) node scripts/commands/images.ts offline
 
 ##@ Local topology (no Docker)
 .PHONY: local local-verify tools
@@ -51,16 +54,20 @@ local: ## Run the whole pipeline on loopback (real collector, Traefik gateway, J
 local-verify: ## Run make verify's checks against the running `make local` (in a second terminal)
 	@$(RUN) node scripts/commands/local-verify.ts
 tools: ## Build the Go binaries (collector, Jaeger, Traefik, kube-linter, Kubernetes for the offline images, ...) at the pinned versions, cached by version
-	@scripts/tools/go-tools.sh all
+	@$(RUN) node scripts/commands/tools.ts all
 
 ##@ Quality
-.PHONY: test test-clusters lint format typecheck contract manifests bench-sample-service bench-trace-generator bench-pipeline docs
-test: ## Run the whole suite: lint, type-check, build the Go tools, every test (unit, contract, local end-to-end), then the real clusters
-	@$(RUN) pnpm run test
-test-clusters: ## The real-cluster suite alone: make up, verify, status, logs, jaeger, send, rotation, outages, down against two kind clusters
-	@$(RUN) pnpm run test:clusters
-lint: ## Lint (ESLint) and check formatting (Prettier)
-	@$(RUN) pnpm run lint
+.PHONY: test test-unit test-offline test-clusters lint format typecheck contract manifests bench-sample-service bench-trace-generator bench-pipeline docs
+test: ## Run the whole suite, setting up what it needs as make up does: lint, type check, the unit, offline and clusters tiers (Go builds in the background)
+	@$(RUN) node scripts/commands/test.ts
+test-unit: ## The fast tier alone: apps, packages and scripts, no Go-built binaries (seconds)
+	@$(RUN) pnpm exec vitest run --project unit
+test-offline: ## The offline tier alone: contract tests and the local end-to-end suites, with the real collector, Traefik, Jaeger and Prometheus
+	@$(RUN) pnpm exec vitest run --project offline
+test-clusters: ## The real-cluster suite alone: make up from nothing, verify, status, logs, traces, send, rotation, outages, the offline archive, down
+	@$(RUN) pnpm exec vitest run --project clusters
+lint: ## Lint (ESLint), check formatting (Prettier) and the shell: the POSIX bootstrap under dash and posh, checkbashisms, shellcheck
+	@$(RUN) node scripts/commands/lint.ts
 format: ## Rewrite files with Prettier and apply ESLint's automatic fixes
 	@$(RUN) pnpm run format
 typecheck: ## Type-check apps, scripts and tests (strict TypeScript)
@@ -75,5 +82,5 @@ bench-trace-generator: ## Benchmark the trace generator on one core against tele
 	@$(RUN) node apps/trace-generator/bench/throughput.ts
 bench-pipeline: ## Benchmark the secured hop on this machine: max spans/s with zero loss per security layer, CPU/span, RSS, p99 latency (ARGS="--configs tls-basic")
 	@$(RUN) node scripts/commands/bench-pipeline.ts $(ARGS)
-docs: ## Regenerate the README's generated tables (versions, make targets)
+docs: ## Regenerate the docs' generated tables (versions, make targets, auth modes, the cold set-up's costs)
 	@$(RUN) node scripts/docs/readme-blocks.ts

@@ -1,10 +1,10 @@
 // `make up` on the remote cluster, before and after its manifests: the Gateway API CRDs of the pinned
-// release (server-side apply: they are too large for client-side apply's annotation), and the proof that
+// module (server-side apply: they are too large for client-side apply's annotation), and the proof that
 // the gateway really routes. Traefik sets Programmed=True as soon as one listener is valid, even while it
 // serves nothing, so readiness is a real call through the listener to the collector behind it.
 import { authModes, type AuthMode } from "../lib/auth-modes.ts";
 import { probeRoute } from "../lib/verify/gateway-checks.ts";
-import { gatewayApiCrdsUrl, resolve } from "../lib/pinned.ts";
+import { ensureGatewayApiCrds } from "../provision/gateway-api-crds.ts";
 import { pollUntil } from "../lib/poll.ts";
 import { clusters, gateway, namespaces, workloads } from "../lib/topology.ts";
 import { versions } from "../lib/versions.ts";
@@ -22,7 +22,8 @@ export const REQUIRED_CRDS = Object.freeze([
 
 export async function installGatewayApiCrds(note: (line: string) => void): Promise<void> {
   const context = clusters.remote.context;
-  const source = resolve(gatewayApiCrdsUrl());
+  // From the pinned module (hash checked) or an image archive, never from an unchecked URL.
+  const source = await ensureGatewayApiCrds(note);
   await run("kubectl", [
     "--context",
     context,
@@ -41,7 +42,7 @@ export async function installGatewayApiCrds(note: (line: string) => void): Promi
     `--timeout=${timeouts.crdsEstablished}`,
     ...REQUIRED_CRDS.map((crd) => `crd/${crd}`),
   ]);
-  note(`Gateway API v${versions().GATEWAY_API_VERSION} CRDs established (from ${source})`);
+  note(`Gateway API v${versions().GATEWAY_API_VERSION} CRDs established`);
 }
 
 /** Polls one call the collector must refuse itself through localhost:<hostPort> until it does. */

@@ -13,7 +13,7 @@ import { parse, stringify } from "yaml";
 import { REPO_ROOT, clusters, type ClusterKey } from "../lib/topology.ts";
 import { run } from "../lib/exec.ts";
 
-/** The label the offline node image carries (scripts/images/kind-node.sh): it has no default CNI. */
+/** The label the offline node image carries (hack/images/kind-node.sh): it has no default CNI. */
 export const DEFAULT_CNI_LABEL = "local.otel-e2r.default-cni";
 
 export interface HostAdjustments {

@@ -261,10 +261,7 @@ async function main(): Promise<void> {
   await execa("taskset", ["--all-tasks", "--cpu-list", "-p", options.loadCpu, String(process.pid)]);
   const order = runOrder(options.configurations);
   const total = 1 + order.length * 2 + 1;
-  progress(
-    total,
-    "binaries: collector, Jaeger, Traefik, Prometheus (scripts/tools/go-tools.sh, cached by version)",
-  );
+  progress(total, "binaries: collector, Jaeger, Traefik, Prometheus (scripts/gobuild, cached by version)");
   const binaries = await resolveBinaries();
   const outDir = join(REPO_ROOT, ".cache/bench");
   mkdirSync(outDir, { recursive: true });

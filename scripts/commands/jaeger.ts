@@ -3,6 +3,7 @@ import { ports } from "../lib/topology.ts";
 import { parseFlags, runMain } from "../cli/command.ts";
 import { forwardUntilInterrupted, parsePort } from "../clusters/forward-command.ts";
 import { jaegerQuery } from "../clusters/port-forward.ts";
+import { useClusterTools } from "../provision/cluster-tools.ts";
 
 const command = {
   name: "jaeger",
@@ -14,5 +15,7 @@ const command = {
 if (import.meta.main)
   runMain(async () => {
     const { values } = parseFlags(command, process.argv.slice(2));
+    // The project's kind and kubectl (make up provided them) where the user's will not do.
+    await useClusterTools();
     await forwardUntilInterrupted("jaeger", "Jaeger", jaegerQuery, parsePort(values.port, ports.jaegerQuery));
   });

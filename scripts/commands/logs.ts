@@ -6,6 +6,7 @@ import { parseFlags, runMain } from "../cli/command.ts";
 import { bold, say } from "../cli/ui.ts";
 import { describeCommand, run } from "../lib/exec.ts";
 import { Failure, exitCodes } from "../lib/exit-codes.ts";
+import { useClusterTools } from "../provision/cluster-tools.ts";
 
 const command = {
   name: "logs",
@@ -41,6 +42,8 @@ if (import.meta.main)
         `--tail ${JSON.stringify(values.tail)} is not a whole number of lines (or -1 for all)`,
         exitCodes.usage,
       );
+    // The project's kind and kubectl (make up provided them) where the user's will not do.
+    await useClusterTools();
     if (values.follow === true) {
       // Both streams at once; Ctrl-C stops both (they share the terminal's process group).
       const children = collectorTargets.map(({ cluster, target }) => {

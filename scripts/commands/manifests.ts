@@ -1,11 +1,12 @@
 // `make manifests`: what `kubectl kustomize` renders for each cluster (the rendering `make up` applies,
 // before it sets the app images' tags and any PIN_OVERRIDES stand-ins), written to .cache/manifests/ (one
 // file per cluster) to be read, diffed or applied by hand.
-//   scripts/run node scripts/commands/manifests.ts [edge|remote ...]
+//   hack/run node scripts/commands/manifests.ts [edge|remote ...]
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { kustomize, toYaml } from "../kube/render.ts";
 import { REPO_ROOT, clusterKeys, type ClusterKey } from "../lib/topology.ts";
+import { useClusterTools } from "../provision/cluster-tools.ts";
 
 async function main(args: readonly string[]): Promise<number> {
   if (args.includes("-h") || args.includes("--help")) {
@@ -20,6 +21,7 @@ async function main(args: readonly string[]): Promise<number> {
     return 2;
   }
   const chosen = (args.length > 0 ? args : clusterKeys) as readonly ClusterKey[];
+  await useClusterTools();
   const out = join(REPO_ROOT, ".cache", "manifests");
   mkdirSync(out, { recursive: true });
   for (const [i, cluster] of chosen.entries()) {

@@ -10,6 +10,7 @@ import { applySecrets, secretMaterial } from "../clusters/secrets.ts";
 import { say } from "../cli/ui.ts";
 import { run } from "../lib/exec.ts";
 import { STATE_DIR, ensureCredentials } from "../lib/state.ts";
+import { useClusterTools } from "../provision/cluster-tools.ts";
 
 const command = {
   name: "regenerate-credentials",
@@ -28,6 +29,8 @@ const RESTART = [...collectorTargets].reverse();
 if (import.meta.main)
   runMain(async () => {
     const { values } = parseFlags(command, process.argv.slice(2));
+    // The project's kind and kubectl (make up provided them) where the user's will not do.
+    await useClusterTools();
     const note = (line: string) => say(`  ${line}`);
     const certs = await ensureCertificates(STATE_DIR, {
       regenerate: values.certificates === true,

@@ -22,6 +22,7 @@ import {
 import { deployedAuthMode, STATE_DIR } from "../lib/state.ts";
 import { clusterKeys, clusters, gateway } from "../lib/topology.ts";
 import { rotationProbes } from "../lib/verify/rotation-probes.ts";
+import { useClusterTools } from "../provision/cluster-tools.ts";
 
 const command = {
   name: "rotate",
@@ -52,6 +53,8 @@ async function rotateOrExplain(kind: RotationKind, context: RotationContext): Pr
 if (import.meta.main)
   runMain(async () => {
     const { values } = parseFlags(command, process.argv.slice(2));
+    // The project's kind and kubectl (make up provided them) where the user's will not do.
+    await useClusterTools();
     const named = parseRotationKinds(values.what ?? process.env.WHAT);
     const existing = await existingClusters().catch(() => new Set<string>());
     if (!clusterKeys.every((key) => existing.has(clusters[key].name)))

@@ -15,6 +15,7 @@ import { authModes } from "../lib/auth-modes.ts";
 import { prometheusApi, startPortForward } from "../clusters/port-forward.ts";
 import { healthLine, pipelineHealth } from "../lib/pipeline-health.ts";
 import { createPrometheusClient } from "../lib/prometheus-client.ts";
+import { useClusterTools } from "../provision/cluster-tools.ts";
 
 const command = {
   name: "status",
@@ -161,6 +162,8 @@ function printState(): void {
 if (import.meta.main)
   runMain(async () => {
     parseFlags(command, process.argv.slice(2));
+    // The project's kind and kubectl (make up provided them) where the user's will not do.
+    await useClusterTools();
     const existing = await printClusters();
     await printGateway(existing);
     await printHealth(existing);

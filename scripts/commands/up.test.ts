@@ -1,12 +1,13 @@
-// `make up`'s failure paths that no real machine produces on demand — Docker missing or down, kind or
-// kubectl missing or too old, too little memory, the gateway port taken — against stand-in tools
-// (scripts/testing/fakes). Each must stop at preflight with its message and exit code, all problems at
-// once, before anything is created. What works is proven by the real-cluster suite.
+// `make up`'s preflight failures that no real machine produces on demand — Docker missing or down, Podman,
+// kind or kubectl missing or too old with no way to get the pinned ones, an old Go, too little memory, the
+// gateway port taken — against stand-in tools (scripts/testing/fakes). Each must stop at preflight with its
+// message and exit code, all problems at once, before anything is created. The set-up's own failure paths
+// are in first-run.test.ts; what works is proven by the real-cluster suite.
 import { createServer, type Server } from "node:net";
 import { statSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
 import { clusters, gateway } from "../lib/topology.ts";
-import { createFakes, runBootstrap, type Fakes } from "../testing/fakes/fake-path.ts";
+import { createFakes, runBootstrap, type FakeToolName, type Fakes } from "../testing/fakes/fake-path.ts";
 import { portsToCheck } from "./up.ts";
 import { exitCodes } from "../lib/exit-codes.ts";
 
@@ -23,13 +24,16 @@ afterEach(() => {
 /** Preflight's read-only calls are the only ones allowed before it passes. */
 const onlyPreflightCalls = (calls: readonly string[]) =>
   calls.filter(
-    (c) => !/^(docker info|kind version|kind get clusters|kubectl --context \S+ version --client)/.test(c),
+    (c) =>
+      !/^(docker (info|version|--version|image inspect)|kind version|kind get clusters|kubectl --context \S+ version --client|go version)/.test(
+        c,
+      ),
   );
 
 describe("make up preflight (stand-in tools, a real port)", { timeout: PROCESS_TEST_TIMEOUT_MS }, () => {
   const cases: {
     name: string;
-    tools?: ("docker" | "kind" | "kubectl")[];
+    tools?: FakeToolName[];
     world?: Parameters<typeof createFakes>[0] extends infer O
       ? O extends { world?: infer W }
         ? W
@@ -39,40 +43,57 @@ describe("make up preflight (stand-in tools, a real port)", { timeout: PROCESS_T
     message: RegExp;
   }[] = [
     {
-      name: "docker missing",
+      name: "docker missing, on a machine the project cannot install one on",
       tools: ["kind", "kubectl"],
       code: exitCodes.dockerMissing,
-      message: /docker is not installed \(not on PATH\)\. Install Docker/,
+      message:
+        /no Docker engine answers, and this is not a Debian-like machine the project can install one on \(docker is not installed: not on PATH\)\n\s+Install Docker Engine/,
     },
     {
       name: "docker down",
       world: (w) => void (w.docker = "down"),
       code: exitCodes.dockerUnreachable,
-      message: /Docker daemon is not reachable:\n.*Cannot connect to the Docker daemon.*\n.*Start Docker/,
+      message:
+        /no Docker engine answers, and this is not a Debian-like machine the project can install one on:\n.*Cannot connect to the Docker daemon.*\n\s+Install Docker Engine/,
     },
     {
-      name: "kind missing",
+      name: "Podman posing as docker",
+      world: (w) => void (w.dockerClient = "podman"),
+      code: exitCodes.podmanUnsupported,
+      message: /`docker` here is Podman\. kind's Podman provider is not supported by this project/,
+    },
+    {
+      name: "kind missing, no release download, no Go",
       tools: ["docker", "kubectl"],
       code: exitCodes.kindMissing,
-      message: /kind is not installed \(not on PATH\); this project needs kind \d+\.\d+\.\d+ or newer/,
+      message:
+        /kind is not on PATH, and the project cannot get its own: the release download is unreachable \(127\.0\.0\.1:\d+: ECONNREFUSED\), and Go is not installed to build it from modules\. Either install kind \d+\.\d+\.\d+ or newer yourself/,
     },
     {
       name: "kind too old",
       world: (w) => void (w.kind.version = "0.29.0"),
       code: exitCodes.kindTooOld,
-      message: /kind 0\.29\.0 is too old; this project needs kind \d+\.\d+\.\d+ or newer\. Upgrade/,
+      message: /kind 0\.29\.0 on PATH is older than \d+\.\d+\.\d+, and the project cannot get its own/,
     },
     {
       name: "kubectl missing",
       tools: ["docker", "kind"],
       code: exitCodes.kubectlMissing,
-      message: /kubectl is not installed \(not on PATH\); this project needs kubectl \d+\.\d+\.\d+ or newer/,
+      message: /kubectl is not on PATH, and the project cannot get its own/,
     },
     {
       name: "kubectl too old",
       world: (w) => void (w.kubectl.version = "1.31.4"),
       code: exitCodes.kubectlTooOld,
-      message: /kubectl 1\.31\.4 is too old; this project needs kubectl \d+\.\d+\.\d+ or newer/,
+      message: /kubectl 1\.31\.4 on PATH is older than \d+\.\d+\.\d+, and the project cannot get its own/,
+    },
+    {
+      name: "kind missing and a Go too old to build it",
+      tools: ["docker", "kubectl", "go"],
+      world: (w) => void (w.go.version = "1.25.3"),
+      code: exitCodes.goTooOld,
+      message:
+        /kind is not on PATH, .*, and Go 1\.25\.3 is older than 1\.26 to build it from modules\. .*or install Go 1\.26 or newer/,
     },
     {
       name: "too little memory",
@@ -108,8 +129,8 @@ describe("make up preflight (stand-in tools, a real port)", { timeout: PROCESS_T
     const result = await runBootstrap(fakes, "up");
     expect(result.stdout).toContain("preflight found 3 problems");
     expect(result.stdout).toMatch(new RegExp(`\\[exit 16\\] port ${port} on this machine is already in use`));
-    expect(result.stdout).toMatch(/\[exit 12\] kind is not installed/);
-    expect(result.stdout).toMatch(/\[exit 15\] kubectl 1\.20\.0 is too old/);
+    expect(result.stdout).toMatch(/\[exit 12\] kind is not on PATH/);
+    expect(result.stdout).toMatch(/\[exit 15\] kubectl 1\.20\.0 on PATH is older than/);
     expect(result.exitCode).toBe(exitCodes.kindMissing);
   });
 

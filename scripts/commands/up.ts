@@ -4,7 +4,7 @@
 // clusters up for inspection.
 import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { overrides, pinnedImages, resolve } from "../lib/pinned.ts";
+import { overrides, resolve } from "../lib/pinned.ts";
 import { clusters, gateway, ports } from "../lib/topology.ts";
 import { versions } from "../lib/versions.ts";
 import { ensureCertificates } from "../lib/certificates.ts";
@@ -18,8 +18,11 @@ import {
   detectHostAdjustments,
   type HostAdjustments,
 } from "../clusters/host-adjustments.ts";
-import { buildAppImages, ensureHostImages, loadImages } from "../clusters/images.ts";
-import { describePreflight, preflight } from "../clusters/preflight.ts";
+import { buildAppImages, loadImages } from "../images/apps.ts";
+import { ensurePinnedImages } from "../images/sources.ts";
+import { checkMemory, preflight, type Plan } from "../provision/preflight.ts";
+import { provisionClusterTools, useClusterTools } from "../provision/cluster-tools.ts";
+import { startEngine } from "../provision/engine.ts";
 import { applySecrets, secretMaterial, type SecretMaterial } from "../clusters/secrets.ts";
 import { runSteps, type Step } from "../cli/steps.ts";
 import { bold, cyan, say } from "../cli/ui.ts";
@@ -33,6 +36,7 @@ import { AUTH_MODES, authModes, DEFAULT_AUTH_MODE, type AuthMode } from "../lib/
 
 interface UpContext {
   stateDir: string;
+  plan?: Plan;
   /** How the edge proves itself (AUTH=…, else what the state folder remembers, else basic). */
   auth: AuthMode;
   verify: boolean;
@@ -56,23 +60,30 @@ const nodeImage = () => resolve(versions().KIND_NODE_IMAGE);
 
 export const upSteps: readonly Step<UpContext>[] = [
   {
-    title: "Preflight: Docker, kind, kubectl, free ports, memory, image overrides",
-    async run() {
-      const pins = versions();
-      // kind may be missing; preflight reports that. Until then, assume no cluster exists.
+    title: "Preflight: what this machine has, and what make up sets up itself",
+    async run(context, note) {
+      // kind may be missing (preflight plans for that); until it is there, no cluster exists.
       const existing = await existingClusters().catch(() => new Set<string>());
-      const report = await preflight({
-        kindMinVersion: pins.KIND_VERSION,
-        kubectlMinVersion: pins.KUBECTL_MIN_VERSION,
-        ports: portsToCheck(existing),
-      });
-      return describePreflight(report);
+      context.plan = await preflight({ ports: portsToCheck(existing), archive: context.archive }, note);
+      return context.plan.setUp;
     },
+  },
+  {
+    title: "Docker engine",
+    async run(context, note) {
+      if (context.plan!.engine.action === "use") return `Docker ${context.plan!.engine.version} answers`;
+      const started = await startEngine(note);
+      return `${started} (${await checkMemory()} of memory)`;
+    },
+  },
+  {
+    title: "kind and kubectl",
+    run: (context, note) => provisionClusterTools(context.plan!.tools, note),
   },
   {
     title: "Images on this machine: the pinned ones, and the app images built here",
     async run(context, note) {
-      const pinned = await ensureHostImages(note, context.archive);
+      const pinned = await ensurePinnedImages({ archive: context.archive, buildOffline: true }, note);
       context.images = await buildAppImages(note);
       return pinned;
     },
@@ -160,7 +171,6 @@ function environment(auth: string | undefined): { archive?: string; auth: AuthMo
   let mode: AuthMode;
   try {
     overrides();
-    pinnedImages();
     mode = chooseAuthMode(auth ?? process.env.AUTH, STATE_DIR).mode;
   } catch (error) {
     throw new Failure((error as Error).message, exitCodes.usage);
@@ -182,6 +192,8 @@ if (import.meta.main)
     mkdirSync(LOGS_DIR, { recursive: true });
     const runLog = join(LOGS_DIR, `up-${stamp}.log`);
     logCommandsTo(runLog);
+    // The project's kind and kubectl from an earlier run, where the user's will not do.
+    await useClusterTools();
     await runSteps(
       upSteps,
       { stateDir: STATE_DIR, auth: env.auth, verify: values["no-verify"] !== true, archive: env.archive },

@@ -5,6 +5,7 @@ import { parseHostPort } from "../cli/values.ts";
 import { defaultVerifyOptions, verify, type VerifyOptions } from "../clusters/verify.ts";
 import { gateway } from "../lib/topology.ts";
 import { Failure, exitCodes } from "../lib/exit-codes.ts";
+import { useClusterTools } from "../provision/cluster-tools.ts";
 
 const command = {
   name: "verify",
@@ -42,6 +43,8 @@ export function parseVerifyFlags(argv: string[]): VerifyOptions {
 if (import.meta.main)
   runMain(async () => {
     const options = parseVerifyFlags(process.argv.slice(2));
+    // The project's kind and kubectl (make up provided them) where the user's will not do.
+    await useClusterTools();
     const rows = await verify(options);
     if (rows.some((row) => !row.ok))
       throw new Failure("verify failed (see the table above)", exitCodes.verifyFailed);

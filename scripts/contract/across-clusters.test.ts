@@ -30,7 +30,7 @@ function traefikContainer(objects: readonly K8sObject[]) {
   return workloads([deployment])[0]!.pod.containers[0]!;
 }
 
-// Cold runs download schemas and may wait for go-tools.sh to build a tool.
+// Cold runs download schemas and may wait for a Go tool to be built (scripts/gobuild).
 const SLOW = 600_000;
 
 describe("across the clusters", () => {

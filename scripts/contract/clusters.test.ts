@@ -8,7 +8,7 @@ import { clusters, gateway, REPO_ROOT } from "../lib/topology.ts";
 import { versions } from "../lib/versions.ts";
 import type { KindCluster } from "./checks/kind-config.ts";
 import { checkSubnets, parseGoStructs, unknownFields } from "./checks/kind-config.ts";
-import { goModuleDir } from "./schemas.ts";
+import { moduleDirOf } from "../gobuild/go.ts";
 
 const read = (file: string) =>
   parse(readFileSync(join(REPO_ROOT, file), "utf8")) as KindCluster & Record<string, unknown>;
@@ -17,7 +17,7 @@ const remote = read(clusters.remote.config);
 
 describe("kind cluster configs", () => {
   it("use only fields of the pinned kind's v1alpha4 Cluster type", async () => {
-    const dir = await goModuleDir("sigs.k8s.io/kind", versions().KIND_VERSION);
+    const dir = await moduleDirOf(`sigs.k8s.io/kind@v${versions().KIND_VERSION}`);
     const structs = parseGoStructs(readFileSync(join(dir, "pkg/apis/config/v1alpha4/types.go"), "utf8"));
     expect(structs.get("Cluster")?.has("networking")).toBe(true);
     expect(unknownFields(edge, "Cluster", structs)).toEqual([]);
@@ -30,7 +30,7 @@ describe("kind cluster configs", () => {
   }, 600_000);
 
   it("run the pinned kind's kindnetd, which watches NetworkPolicies (docs/architecture.md relies on it)", async () => {
-    const dir = await goModuleDir("sigs.k8s.io/kind", versions().KIND_VERSION);
+    const dir = await moduleDirOf(`sigs.k8s.io/kind@v${versions().KIND_VERSION}`);
     const source = readFileSync(join(dir, "pkg/build/nodeimage/const_cni.go"), "utf8");
     const text = (/const defaultCNIManifest = `([\s\S]*?)`/.exec(source)?.[1] ?? "").replace(
       /\{\{[^}]*\}\}/g,

@@ -8,7 +8,7 @@ import { REPO_ROOT } from "../lib/topology.ts";
 import type { K8sObject } from "../kube/objects.ts";
 import { describe } from "../kube/objects.ts";
 import { OFFLINE_ENV } from "./tools.ts";
-import { toolPath } from "../lib/tools.ts";
+import { toolPath } from "../gobuild/build.ts";
 
 export const KUBE_LINTER_CONFIG = join(REPO_ROOT, "scripts/contract/kube-linter.yaml");
 const IGNORE_PREFIX = "ignore-check.kube-linter.io/";

@@ -27,7 +27,7 @@ const pins = versions();
 const isCollector = (image: string) => parseImage(image).repository === pins.OTELCOL_IMAGE;
 const isJaeger = (image: string) => parseImage(image).repository === pins.JAEGER_IMAGE;
 
-// Cold runs download schemas and may wait for go-tools.sh to build a tool.
+// Cold runs download schemas and may wait for a Go tool to be built (scripts/gobuild).
 const SLOW = 600_000;
 
 describe.each(clusterKeys)("%s cluster", (cluster) => {

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { execa } from "execa";
 import { parse } from "yaml";
 import type { ComponentKind } from "./checks/collector-config.ts";
-import { toolPath } from "../lib/tools.ts";
+import { toolPath } from "../gobuild/build.ts";
 
 export type Components = Readonly<Record<ComponentKind, ReadonlySet<string>>>;
 

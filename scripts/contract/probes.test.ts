@@ -17,7 +17,7 @@ import { parseImage } from "./checks/images.ts";
 import { workloads } from "../kube/objects.ts";
 import { render } from "./render.ts";
 import { clusterKeys } from "../lib/topology.ts";
-import { toolPath } from "../lib/tools.ts";
+import { toolPath } from "../gobuild/build.ts";
 import { freePort } from "../lib/ports.ts";
 
 const pins = versions();

@@ -7,7 +7,7 @@ import { dirname, join } from "node:path";
 import { execa } from "execa";
 import { beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { promtoolPath } from "../lib/tools.ts";
+import { toolPath } from "../gobuild/build.ts";
 import { CONFIGS } from "../local/processes.ts";
 import { LIVE_ALERT_TESTS } from "../suites/local/alert-cases.ts";
 
@@ -22,7 +22,7 @@ function alertNames(file = join(DIR, "rules.yaml")): string[] {
 describe("Prometheus's config and alert rules", () => {
   let promtool: string;
   beforeAll(async () => {
-    promtool = await promtoolPath();
+    promtool = await toolPath("prometheus", { binary: "promtool" });
   }, 45 * 60_000);
 
   it("load: promtool check config (which checks the rule files it names)", async () => {

@@ -9,10 +9,10 @@
 // and Traefik's source at TRAEFIK_VERSION, for what its Gateway API provider reads (RBAC) and the Gateway API
 // release it is built against.
 import { cpSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync } from "node:fs";
-import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
-import { execa } from "execa";
-import { versions } from "../lib/versions.ts";
+import { CACHE_DIR } from "../lib/cache.ts";
+import { kubernetesVersionOf, versions } from "../lib/versions.ts";
+import { moduleDirOf } from "../gobuild/go.ts";
 
 export interface Schemas {
   readonly kubernetesVersion: string;
@@ -22,48 +22,6 @@ export interface Schemas {
   readonly crdDirs: readonly string[];
   /** github.com/traefik/traefik/v3 at TRAEFIK_VERSION, in the module cache. */
   readonly traefikModuleDir: string;
-}
-
-export function cacheRoot(): string {
-  return (
-    process.env.OTEL_E2R_CACHE ??
-    join(process.env.XDG_CACHE_HOME ?? join(homedir(), ".cache"), "otel-edge-to-remote")
-  );
-}
-
-/** "kindest/node:v1.37.0@sha256:…" → "1.37.0". */
-export function kubernetesVersionOf(nodeImage: string): string {
-  const match = /:v(\d+\.\d+\.\d+)(?:@|$)/.exec(nodeImage);
-  if (!match)
-    throw new Error(`KIND_NODE_IMAGE "${nodeImage}" has no vX.Y.Z tag to take the Kubernetes version from`);
-  return match[1] as string;
-}
-
-/** Downloads (or finds in the module cache) one module version; returns its directory. */
-export async function goModuleDir(module: string, version: string): Promise<string> {
-  const env: Record<string, string> = { GOTOOLCHAIN: "local", GOFLAGS: "-mod=mod" };
-  // A proxy miss must not fall back to a git clone, which fails offline and hides the proxy's answer.
-  const goProxy = await execa("go", ["env", "GOPROXY"], { reject: false });
-  if (goProxy.code === "ENOENT")
-    throw new Error(
-      "Go is not installed, and the contract tests take the Kubernetes and Gateway API schemas and Traefik's source from Go modules. Install Go >= 1.26 (https://go.dev/dl) and run them again.",
-    );
-  const proxy = goProxy.stdout.trim();
-  if (proxy.endsWith(",direct")) env.GOPROXY = proxy.slice(0, -",direct".length);
-  const result = await execa("go", ["mod", "download", "-json", `${module}@v${version}`], {
-    cwd: tmpdir(),
-    env,
-    reject: false,
-  });
-  let info: { Dir?: string; Error?: string } = {};
-  try {
-    info = JSON.parse(result.stdout) as typeof info;
-  } catch {
-    // reported below
-  }
-  if (result.exitCode !== 0 || info.Dir === undefined)
-    throw new Error(`go mod download ${module}@v${version} failed: ${info.Error ?? result.stderr}`);
-  return info.Dir;
 }
 
 /** Copies k8s.io/kubernetes' api/openapi-spec/v3 into the layout --local-schemas reads, once per version. */
@@ -99,11 +57,11 @@ export function schemas(): Promise<Schemas> {
     const pins = versions();
     const kubernetesVersion = kubernetesVersionOf(pins.KIND_NODE_IMAGE);
     const [kubernetes, gatewayApi, traefik] = await Promise.all([
-      goModuleDir("k8s.io/kubernetes", kubernetesVersion),
-      goModuleDir("sigs.k8s.io/gateway-api", pins.GATEWAY_API_VERSION),
-      goModuleDir("github.com/traefik/traefik/v3", pins.TRAEFIK_VERSION),
+      moduleDirOf(`k8s.io/kubernetes@v${kubernetesVersion}`),
+      moduleDirOf(`sigs.k8s.io/gateway-api@v${pins.GATEWAY_API_VERSION}`),
+      moduleDirOf(`github.com/traefik/traefik/v3@v${pins.TRAEFIK_VERSION}`),
     ]);
-    const openApiDir = join(cacheRoot(), "contract-schemas", `kubernetes-v${kubernetesVersion}`);
+    const openApiDir = join(CACHE_DIR, "contract-schemas", `kubernetes-v${kubernetesVersion}`);
     layOutOpenApi(join(kubernetes, "api", "openapi-spec", "v3"), openApiDir);
     return Object.freeze({
       kubernetesVersion,

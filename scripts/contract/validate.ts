@@ -8,7 +8,7 @@ import { execa } from "execa";
 import { describe, parseObjects } from "../kube/objects.ts";
 import { schemas } from "./schemas.ts";
 import { OFFLINE_ENV } from "./tools.ts";
-import { toolPath } from "../lib/tools.ts";
+import { toolPath } from "../gobuild/build.ts";
 
 interface Status {
   readonly status: "Success" | "Failure";

@@ -13,7 +13,7 @@ import {
   relativeLinks,
   repoPaths,
 } from "./markdown.ts";
-import { currentBlock, README_BLOCKS } from "./readme-blocks.ts";
+import { currentBlock, fileOf, README_BLOCKS } from "./readme-blocks.ts";
 
 const docs = projectMarkdown();
 const makefile = readFileSync(join(REPO_ROOT, "Makefile"), "utf8");
@@ -49,11 +49,11 @@ describe("docs", () => {
   });
 
   it.each(README_BLOCKS.map((b) => [b.start, b] as const))(
-    "README block %s is up to date (make docs)",
+    "generated block %s is up to date (make docs)",
     (_n, block) => {
-      const readme = readFileSync(join(REPO_ROOT, "README.md"), "utf8");
-      expect(currentBlock(readme, block), "README.md lacks the block's markers").toBeDefined();
-      expect(currentBlock(readme, block)).toBe(block.render());
+      const text = readFileSync(join(REPO_ROOT, fileOf(block)), "utf8");
+      expect(currentBlock(text, block), `${fileOf(block)} lacks the block's markers`).toBeDefined();
+      expect(currentBlock(text, block)).toBe(block.render());
     },
   );
 

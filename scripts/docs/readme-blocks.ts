@@ -7,8 +7,11 @@ import { join } from "node:path";
 import { AUTH_MODES, authModes, DEFAULT_AUTH_MODE } from "../lib/auth-modes.ts";
 import { REPO_ROOT } from "../lib/topology.ts";
 import { type Versions, versions } from "../lib/versions.ts";
+import { coldSetUpResults } from "../gobuild/costs.ts";
 
 export interface GeneratedBlock {
+  /** The file holding the block, relative to the repository root (default README.md). */
+  readonly file?: string;
   readonly start: string;
   readonly end: string;
   render(): string;
@@ -135,7 +138,43 @@ export const authModesBlock: GeneratedBlock = {
   },
 };
 
-export const README_BLOCKS: readonly GeneratedBlock[] = [versionsBlock, makeTargetsBlock, authModesBlock];
+const duration = (seconds: number) =>
+  seconds >= 60
+    ? `${Math.floor(seconds / 60)} min ${String(Math.round(seconds % 60)).padStart(2, "0")} s`
+    : `${seconds} s`;
+
+/** What a cold set-up costs, tool by tool, from the measured results make up's estimates also read. */
+export const coldSetUpBlock: GeneratedBlock = {
+  file: "hack/images/README.md",
+  start: "<!-- cold-set-up:start (generated from docs/results/cold-set-up.json: make docs) -->",
+  end: "<!-- cold-set-up:end -->",
+  render() {
+    const results = coldSetUpResults();
+    const tools = Object.entries(results.tools).sort(([, a], [, b]) => b - a);
+    const total = tools.reduce((sum, [, seconds]) => sum + seconds, 0);
+    return [
+      `Measured ${results.date} on ${results.machine}, from empty Go caches, one tool after the other:`,
+      "",
+      "| what | time |",
+      "|---|---|",
+      ...tools.map(([tool, seconds]) => `| Go: ${tool} | ${duration(seconds)} |`),
+      `| Go: all ${tools.length} tools | ${duration(total)} |`,
+      `| the images, from the built binaries | ${duration(results.images)} |`,
+      `| Debian's Docker engine, installed and started | ${duration(results.engine)} |`,
+      "",
+      `Disk left behind: Go's module cache ${results.disk.goModules} GiB, its build cache ${results.disk.goBuildCache} GiB, the engine's images ${results.disk.docker} GiB.`,
+    ].join("\n");
+  },
+};
+
+export const README_BLOCKS: readonly GeneratedBlock[] = [
+  versionsBlock,
+  makeTargetsBlock,
+  authModesBlock,
+  coldSetUpBlock,
+];
+
+export const fileOf = (block: GeneratedBlock) => block.file ?? "README.md";
 
 /** The text between a block's markers, or undefined when the markers are missing. */
 export function currentBlock(text: string, block: GeneratedBlock): string | undefined {
@@ -145,19 +184,20 @@ export function currentBlock(text: string, block: GeneratedBlock): string | unde
   return text.slice(start + block.start.length, end).trim();
 }
 
-export function replaceBlocks(text: string): string {
+export function replaceBlocks(text: string, file = "README.md"): string {
   let out = text;
-  for (const block of README_BLOCKS) {
+  for (const block of README_BLOCKS.filter((b) => fileOf(b) === file)) {
     const start = out.indexOf(block.start);
     const end = out.indexOf(block.end);
-    if (start < 0 || end < start) throw new Error(`README.md has no "${block.start}" … "${block.end}" block`);
+    if (start < 0 || end < start) throw new Error(`${file} has no "${block.start}" … "${block.end}" block`);
     out = `${out.slice(0, start + block.start.length)}\n${block.render()}\n${out.slice(end)}`;
   }
   return out;
 }
 
-if (import.meta.main) {
-  const readme = join(REPO_ROOT, "README.md");
-  writeFileSync(readme, replaceBlocks(readFileSync(readme, "utf8")));
-  console.log("README.md: versions, make-targets and auth-modes tables regenerated");
-}
+if (import.meta.main)
+  for (const file of new Set(README_BLOCKS.map(fileOf))) {
+    const path = join(REPO_ROOT, file);
+    writeFileSync(path, replaceBlocks(readFileSync(path, "utf8"), file));
+    console.log(`${file}: generated blocks regenerated`);
+  }

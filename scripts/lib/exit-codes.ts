@@ -19,6 +19,24 @@ export const exitCodes = Object.freeze({
   kubectlTooOld: 15,
   portTaken: 16,
   notEnoughMemory: 17,
+  /** Podman answers as `docker`: kind's Podman provider is not supported by this project. */
+  podmanUnsupported: 18,
+  /** Set-up: a Docker engine must be installed or started here, which needs root. */
+  needsRoot: 20,
+  /** Set-up: apt-get could not install a package the set-up needs (no mirror reachable, or it failed). */
+  aptFailed: 21,
+  /** Set-up: too little free disk for the offline build. */
+  notEnoughDisk: 22,
+  /** Set-up: Go is needed (to build a tool from modules) and is not installed. */
+  goMissing: 23,
+  /** Set-up: the installed Go is older than the builds need. */
+  goTooOld: 24,
+  /** Set-up: a downloaded release binary did not match its published checksum; nothing was kept. */
+  checksumMismatch: 25,
+  /** The state folder is on a filesystem that ignores file modes (WSL's /mnt/c): keys would be world-readable. */
+  stateDirNotPrivate: 26,
+  /** Interrupted (Ctrl-C, SIGTERM): what was half-done is removed; a re-run continues. */
+  interrupted: 130,
 });
 
 export type ExitCode = (typeof exitCodes)[keyof typeof exitCodes];

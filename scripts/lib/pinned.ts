@@ -1,11 +1,11 @@
-// The things `make up` fetches from outside, named by their pins: the images it runs and the Gateway API
-// CRDs. One list, so `make images` pulls exactly what `make up` loads, the offline build covers exactly
-// this set, and an override can only replace something that is pinned.
+// The images `make up` runs, named by their pins. One list, so `make images` pulls exactly what `make up`
+// loads, the offline build covers exactly this set, and an override can only replace something that is
+// pinned.
 //
-// Overrides: where a pinned reference cannot be used as is (no registry, as in the project's CI), the
-// file named by PIN_OVERRIDES maps it to a local stand-in, one `<pinned reference>=<substitute>` per line
-// (`make images-offline` writes such a file). versions.env is never edited for this; every substitute
-// is named and checked here.
+// Overrides: where a pinned reference cannot be used as is (no registry, as in the project's CI), an
+// overrides file maps it to a local stand-in, one `<pinned reference>=<substitute>` per line: the file
+// PIN_OVERRIDES names, else the one `make up` chose itself (the offline build's, or an image archive's).
+// versions.env is never edited for this; every substitute is named and checked here.
 import { existsSync, readFileSync } from "node:fs";
 import type { ClusterKey } from "./topology.ts";
 import { versions, type Versions } from "./versions.ts";
@@ -31,16 +31,11 @@ export function pinnedImages(pins: Versions = versions()): readonly PinnedImage[
   ] satisfies PinnedImage[]);
 }
 
-/** The Gateway API release's standard-channel CRDs, as `kubectl apply -f` takes them. */
-export function gatewayApiCrdsUrl(pins: Versions = versions()): string {
-  return `https://github.com/kubernetes-sigs/gateway-api/releases/download/v${pins.GATEWAY_API_VERSION}/standard-install.yaml`;
-}
-
 export type Overrides = ReadonlyMap<string, string>;
 
 /** Parses an overrides file; every problem at once, each with its line. */
 export function parseOverrides(text: string, file: string, pins: Versions = versions()): Overrides {
-  const known = new Set([...pinnedImages(pins).map((image) => image.ref), gatewayApiCrdsUrl(pins)]);
+  const known = new Set(pinnedImages(pins).map((image) => image.ref));
   const found = new Map<string, string>();
   const problems: string[] = [];
   text.split("\n").forEach((raw, index) => {
@@ -61,17 +56,31 @@ export function parseOverrides(text: string, file: string, pins: Versions = vers
 }
 
 let cached: Overrides | undefined;
+let chosen: string | undefined;
 
-/** The overrides named by PIN_OVERRIDES (none when it is unset), parsed once. */
+/** The overrides file in effect: PIN_OVERRIDES, else the one `make up` chose (useOverridesFile). */
+export function overridesFile(): string | undefined {
+  const file = process.env.PIN_OVERRIDES ?? "";
+  return file !== "" ? file : chosen;
+}
+
+/** The overrides in effect, parsed once. */
 export function overrides(): Overrides {
   if (cached) return cached;
-  const file = process.env.PIN_OVERRIDES ?? "";
-  if (file === "") return (cached = new Map());
+  const file = overridesFile();
+  if (file === undefined) return (cached = new Map());
   if (!existsSync(file))
     throw new Error(
       `PIN_OVERRIDES is ${JSON.stringify(file)}, which does not exist; expected a file of <pinned reference>=<substitute> lines (make images-offline writes one)`,
     );
   return (cached = parseOverrides(readFileSync(file, "utf8"), file));
+}
+
+/** Makes `file` the overrides in effect, unless PIN_OVERRIDES names one (an explicit file always wins). */
+export function useOverridesFile(file: string): void {
+  if ((process.env.PIN_OVERRIDES ?? "") !== "") return;
+  chosen = file;
+  cached = undefined;
 }
 
 /** The reference to use for a pinned one: its override, or itself. */

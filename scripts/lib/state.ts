@@ -11,6 +11,7 @@ import {
   readdirSync,
   renameSync,
   rmSync,
+  statSync,
   writeFileSync,
 } from "node:fs";
 import { join } from "node:path";
@@ -55,12 +56,22 @@ export const stateFiles = Object.freeze({
   localSession: "local-session.json",
 });
 
-/** Creates the state folder (0700) if needed and tightens it if it exists with looser permissions. */
+/**
+ * Creates the state folder (0700) if needed and tightens it if it exists with looser permissions. A folder
+ * that stays open after chmod is on a filesystem that ignores modes (WSL's /mnt/c, some network shares):
+ * nothing secret is written there.
+ */
 export function ensurePrivateDir(dir = STATE_DIR): string {
   if (existsSync(dir) && !lstatSync(dir).isDirectory())
     throw new Error(`the state folder ${dir} exists but is not a directory; move it away and run again`);
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   chmodSync(dir, 0o700);
+  const mode = statSync(dir).mode & 0o777;
+  if (mode !== 0o700)
+    throw new Failure(
+      `the state folder ${dir} is on a filesystem that ignores file permissions (after chmod 700 it is ${mode.toString(8)}), so the keys and credentials written there would be readable by every user. On Windows, clone the project inside WSL's own filesystem (for example ~/otel-edge-to-remote), not under /mnt/c; or set OTEL_E2R_STATE_DIR to a folder on a Linux filesystem.`,
+      exitCodes.stateDirNotPrivate,
+    );
   return dir;
 }
 

@@ -7,6 +7,7 @@ export const VERSIONS_FILE = fileURLToPath(new URL("../../manifests/versions/ver
 
 const KEYS = [
   "NODE_VERSION",
+  "NODE_MIN_VERSION",
   "NODE_IMAGE",
   "OTELCOL_IMAGE",
   "OTELCOL_VERSION",
@@ -21,6 +22,7 @@ const KEYS = [
   "KIND_NODE_IMAGE",
   "KUBECTL_MIN_VERSION",
   "GATEWAY_API_VERSION",
+  "GATEWAY_API_MODULE_SUM",
   "OTELCOL_CORE_STABLE_VERSION",
   "JAEGER_MODULE_VERSION",
   "TELEMETRYGEN_VERSION",
@@ -65,4 +67,12 @@ let cached: Versions | undefined;
 export function versions(): Versions {
   cached ??= parseVersions(readFileSync(VERSIONS_FILE, "utf8"));
   return cached;
+}
+
+/** The Kubernetes release of a kind node image: "kindest/node:v1.37.0@sha256:…" → "1.37.0". */
+export function kubernetesVersionOf(nodeImage: string): string {
+  const match = /:v(\d+\.\d+\.\d+)(?:@|$)/.exec(nodeImage);
+  if (!match)
+    throw new Error(`KIND_NODE_IMAGE "${nodeImage}" has no vX.Y.Z tag to take the Kubernetes version from`);
+  return match[1] as string;
 }

@@ -1,6 +1,6 @@
 // Where the local topology's programs are: the Go-built collector, Jaeger, Traefik, Prometheus and
-// telemetrygen, built and cached by scripts/tools/go-tools.sh at the pinned versions.
-import { toolPath } from "../lib/tools.ts";
+// telemetrygen, built and cached by scripts/gobuild at the pinned versions.
+import { toolPath } from "../gobuild/build.ts";
 
 export interface Binaries {
   readonly otelcol: string;
@@ -18,7 +18,7 @@ export async function resolveBinaries(): Promise<Binaries> {
   const tools: Partial<Record<"otelcol" | "jaeger" | "traefik" | "prometheus" | "telemetrygen", string>> = {};
   for (const tool of ["otelcol", "jaeger", "traefik", "prometheus", "telemetrygen"] as const) {
     try {
-      tools[tool] = await toolPath(tool, { progress: true });
+      tools[tool] = await toolPath(tool, { stream: process.stdout });
     } catch (error) {
       problems.push((error as Error).message);
     }

@@ -3,7 +3,7 @@
 // with equivalent settings. The sink (bench/counting-sink.ts) runs on the other core, so it does not take
 // CPU from the generator being measured.
 //
-//   scripts/run node apps/trace-generator/bench/throughput.ts [--seconds 15] [--repeats 3]
+//   hack/run node apps/trace-generator/bench/throughput.ts [--seconds 15] [--repeats 3]
 import { execFileSync, fork, spawn, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { availableParallelism, cpus } from "node:os";
@@ -59,10 +59,14 @@ if (cores < 2) {
   process.exit(2);
 }
 
-progress("telemetrygen binary (scripts/tools/go-tools.sh path telemetrygen)");
-const telemetrygen = execFileSync(join(REPO, "scripts/tools/go-tools.sh"), ["path", "telemetrygen"], {
-  encoding: "utf8",
-}).trim();
+progress("telemetrygen binary (scripts/commands/tools.ts path telemetrygen)");
+const telemetrygen = execFileSync(
+  process.execPath,
+  [join(REPO, "scripts/commands/tools.ts"), "path", "telemetrygen"],
+  {
+    encoding: "utf8",
+  },
+).trim();
 
 interface SinkStats {
   spans: number;

@@ -9,6 +9,8 @@ export interface SuiteContext {
   readonly times: Record<string, number>;
   readonly archive: string;
   jaeger?: RemoteJaeger;
+  /** The first `make up` ran on a fresh machine (CI): no engine of the project's, its data deleted. */
+  fresh?: boolean;
   /** The first step that failed, by the start of its name; the later steps are skipped. */
   firstFailure?: string;
 }

@@ -1,28 +1,24 @@
 // The real-cluster suite's harness: whether it may run here, the real make targets as processes, and
 // small readers of the clusters' state. Every call goes to the two kind clusters the suite itself creates
 // on this machine's Docker engine, to their NodePort on loopback, or to port-forwards on loopback.
-import { execFileSync } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { execa, type ResultPromise } from "execa";
 import { REPO_ROOT, clusterKeys, clusters } from "../../lib/topology.ts";
 import { existingClusters } from "../../clusters/clusters.ts";
+import { engineState, planEngine } from "../../provision/engine.ts";
 
-/** Why the suite cannot run here, or undefined when a Docker engine answers. */
-export function unavailableBecause(): string | undefined {
+/**
+ * Why the suite cannot run here, or undefined when a Docker engine answers or `make up` can start one (a
+ * Debian-like machine, as root): the suite's first step is `make up` on such a machine, as a newcomer's.
+ */
+export async function unavailableBecause(): Promise<string | undefined> {
   try {
-    execFileSync("docker", ["version", "--format", "{{.Server.Version}}"], {
-      stdio: "pipe",
-      timeout: 10_000,
-    });
+    planEngine(await engineState());
     return undefined;
   } catch (error) {
-    const stderr = String((error as { stderr?: Buffer }).stderr ?? "")
-      .trim()
-      .split("\n")
-      .at(-1);
-    return `no Docker engine answers (${stderr || (error as Error).message})`;
+    return (error as Error).message.split("\n")[0];
   }
 }
 
@@ -47,15 +43,20 @@ const env = (extra: Record<string, string> = {}) => ({
 /** Everything every make call printed, for the checks that no secret was ever shown. */
 export const printed: string[] = [];
 
-/** `make <target> [VAR=value…]` from the repository root, as a user runs it; never throws on exit codes. */
+/**
+ * `make <target> [VAR=value…]` from the repository root, as a user runs it; never throws on exit codes.
+ * `prefix` runs make under another program (the network cut's setpriv).
+ */
 export async function make(
   target: string,
   vars: Record<string, string> = {},
   extraEnv: Record<string, string> = {},
+  prefix: readonly string[] = [],
 ): Promise<MakeResult> {
   const started = performance.now();
   const args = [target, ...Object.entries(vars).map(([key, value]) => `${key}=${value}`)];
-  const result = await execa("make", ["--no-print-directory", ...args], {
+  const [file, ...rest] = [...prefix, "make", "--no-print-directory", ...args];
+  const result = await execa(file!, rest, {
     cwd: REPO_ROOT,
     env: env(extraEnv),
     reject: false,

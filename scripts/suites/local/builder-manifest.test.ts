@@ -2,11 +2,9 @@
 // configs in manifests/ use — no more, no fewer — at the collector version pinned for the image
 // (OTELCOL_VERSION); and the built binary agrees (`otelcol components`, `otelcol --version`).
 import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { execa } from "execa";
 import { beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { REPO_ROOT } from "../../lib/topology.ts";
 import { allContainers } from "../../kube/objects.ts";
 import { kustomize } from "../../kube/render.ts";
 import { clusterKeys } from "../../lib/topology.ts";
@@ -14,10 +12,10 @@ import { versions } from "../../lib/versions.ts";
 import type { Binaries } from "../../local/binaries.ts";
 import { CONFIGS } from "../../local/processes.ts";
 import { testBinaries } from "./helpers.ts";
+import { BUILDER_MANIFEST, renderBuilderManifest } from "../../gobuild/recipes/otelcol.ts";
 
 const KINDS = ["receivers", "processors", "exporters", "extensions", "connectors"] as const;
 type Kind = (typeof KINDS)[number];
-const BUILDER_MANIFEST = join(REPO_ROOT, "scripts/tools/otelcol-builder.yaml");
 
 /** Component types (the part of an ID before "/") each kind uses, across the collector configs. */
 function typesUsedByConfigs(): Record<Kind, string[]> {
@@ -54,9 +52,7 @@ describe("the collector builder manifest", () => {
   it("is rendered at OTELCOL_VERSION, the version of the collector image the manifests pin", async () => {
     const template = parse(readFileSync(BUILDER_MANIFEST, "utf8")) as { dist: { version: string } };
     expect(template.dist.version).toBe("${OTELCOL_VERSION}");
-    const rendered = parse(
-      (await execa(join(REPO_ROOT, "scripts/tools/go-tools.sh"), ["render-builder-manifest"])).stdout,
-    ) as { dist: { version: string } };
+    const rendered = parse(renderBuilderManifest()) as { dist: { version: string } };
     expect(rendered.dist.version).toBe(versions().OTELCOL_VERSION);
     expect(components.buildinfo.version).toBe(versions().OTELCOL_VERSION);
     expect((await execa(bin.otelcol, ["--version"])).stdout).toContain(
@@ -85,10 +81,10 @@ describe("the collector builder manifest", () => {
     expect(built).toEqual(typesUsedByConfigs());
   });
 
-  it("lists the same Go modules the binary reports, each at a pinned version", async () => {
-    const rendered = parse(
-      (await execa(join(REPO_ROOT, "scripts/tools/go-tools.sh"), ["render-builder-manifest"])).stdout,
-    ) as Partial<Record<Kind | "providers", { gomod: string }[]>>;
+  it("lists the same Go modules the binary reports, each at a pinned version", () => {
+    const rendered = parse(renderBuilderManifest()) as Partial<
+      Record<Kind | "providers", { gomod: string }[]>
+    >;
     const listed = [...KINDS, "providers" as const].flatMap((kind) =>
       (rendered[kind] ?? []).map((entry) => entry.gomod),
     );

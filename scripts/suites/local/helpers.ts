@@ -1,4 +1,4 @@
-// Shared by the end-to-end tests: the real binaries (built once by go-tools.sh and cached), a quiet log
+// Shared by the end-to-end tests: the real binaries (built once by scripts/gobuild and cached), a quiet log
 // sink that keeps each process's last lines for failure messages, the figures every test prints, and
 // a pid liveness check.
 import { readFileSync } from "node:fs";

@@ -1,5 +1,10 @@
-// Step 7 of the real-cluster suite: `make down`, with and without PURGE.
+// Step 7 of the real-cluster suite: `make down`, with and without PURGE: the clusters, the engine the
+// project started, and (PURGE=1) its data and the state folder; no process of the project's is left.
 import { existsSync, readdirSync } from "node:fs";
+import { join } from "node:path";
+import { execa } from "execa";
+import { CACHE_DIR } from "../../../lib/cache.ts";
+import { oursRunning } from "../../../provision/engine.ts";
 import { expect, it } from "vitest";
 import { MINUTES, type SuiteContext } from "../context.ts";
 import { SUITE_STATE_DIR, figures, projectClusters, make } from "../harness.ts";
@@ -18,6 +23,19 @@ export function downSteps(context: SuiteContext): void {
       const purge = await make("down", { PURGE: "1" });
       expect(purge.exitCode, purge.stderr).toBe(0);
       expect(existsSync(SUITE_STATE_DIR)).toBe(false);
+      if (context.fresh) {
+        expect(oursRunning()).toBe(false);
+        expect(existsSync(join(CACHE_DIR, "docker-engine"))).toBe(false);
+        // Nothing the project started runs on: no engine, no container runtime, no node, no port-forward.
+        const left = await execa(
+          "pgrep",
+          ["-af", "dockerd|containerd-shim|kube-apiserver|kubectl port-forward"],
+          {
+            reject: false,
+          },
+        );
+        expect(left.stdout.trim(), "processes left after make down PURGE=1").toBe("");
+      }
     },
     10 * MINUTES,
   );

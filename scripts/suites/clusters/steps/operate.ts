@@ -17,6 +17,7 @@ const readState = (name: string) => readFileSync(join(SUITE_STATE_DIR, name), "u
 
 export function operateSteps(context: SuiteContext): void {
   statusLogsJaegerStep();
+  tracesStep();
   sendStep(context);
   regenerateCredentialsStep(context);
 }
@@ -59,6 +60,32 @@ function statusLogsJaegerStep(): void {
       process.kill(-child.pid!, "SIGINT");
       await child;
       await expect(fetch(`http://127.0.0.1:${port}/api/services`)).rejects.toThrow();
+    },
+    5 * MINUTES,
+  );
+}
+
+function tracesStep(): void {
+  it(
+    "3t. make traces prints a trace that crossed, as a tree with the edge's Kubernetes attributes; TRACE=<id> prints that one",
+    async () => {
+      const traces = await make("traces", { LIMIT: "5" });
+      expect(traces.exitCode, traces.stderr).toBe(0);
+      const crossed = traces.stdout
+        .split(/\n(?=trace [0-9a-f]{32} )/)
+        .find((tree) => /trace-generator/.test(tree) && /sample-service/.test(tree));
+      expect(crossed, `a trace-generator → sample-service trace in:\n${traces.stdout}`).toBeDefined();
+      expect(crossed).toMatch(/^trace [0-9a-f]{32} {2}\d+ spans, 2 services, /);
+      expect(crossed).toMatch(/└─ sample-service {2}\S/);
+      expect(crossed).toMatch(
+        /k8s\.cluster\.name=edge k8s\.namespace\.name=demo k8s\.deployment\.name=sample-service k8s\.pod\.name=sample-service-/,
+      );
+      const id = /^trace ([0-9a-f]{32})/.exec(crossed!)![1]!;
+      const one = await make("traces", { TRACE: id });
+      expect(one.exitCode, one.stderr).toBe(0);
+      expect(one.stdout.split("\n")[0]).toBe(crossed!.split("\n")[0]);
+      const bad = await make("traces", { TRACE: "nope" });
+      expect(bad.stderr).toContain('--trace "nope" is not a trace ID (16 or 32 hex digits)');
     },
     5 * MINUTES,
   );

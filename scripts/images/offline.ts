@@ -1,0 +1,216 @@
+// The images built on this machine where no registry answers (`make up` decides; `make images-offline`
+// asks for it): first the Go tools, each with a progress line and an estimate, then the images from them
+// (hack/images/offline.sh), whose lines are passed through with a heartbeat. It checks what it needs first
+// (Linux, root, Go, disk) and installs Debian's debootstrap and jq where it may. Its result is an overrides
+// file, reused as long as the pins and the image recipes are unchanged and every image in it is present.
+import { createHash } from "node:crypto";
+import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { execa } from "execa";
+import { about, duration, startProgress } from "../cli/progress.ts";
+import { CACHE_DIR } from "../lib/cache.ts";
+import { Failure, exitCodes, type ExitCode } from "../lib/exit-codes.ts";
+import { run } from "../lib/exec.ts";
+import { parseOverrides } from "../lib/pinned.ts";
+import { REPO_ROOT } from "../lib/topology.ts";
+import { VERSIONS_FILE } from "../lib/versions.ts";
+import { ensureTools, isCached, recordTiming } from "../gobuild/build.ts";
+import { estimateSeconds, imagesEstimateSeconds, coldSetUpResults } from "../gobuild/costs.ts";
+import { MIN_GO_VERSION, goProblem } from "../gobuild/go.ts";
+import type { GoTool } from "../gobuild/recipes/index.ts";
+import { ensurePackages } from "../provision/apt.ts";
+import { GiB, freeBytes, host } from "../provision/host.ts";
+
+const IMAGES_DIR = join(REPO_ROOT, "hack", "images");
+export const OFFLINE_OVERRIDES = join(CACHE_DIR, "images", "offline.env");
+const KEY_FILE = `${OFFLINE_OVERRIDES}.key`;
+
+/** The Go tools whose binaries the offline images carry. */
+export const OFFLINE_TOOLS: readonly GoTool[] = [
+  "kubernetes",
+  "etcd",
+  "coredns",
+  "containerd",
+  "crictl",
+  "local-path-provisioner",
+  "pause",
+  "otelcol",
+  "jaeger",
+  "traefik",
+  "prometheus",
+];
+
+/** What the offline images are made from: the pins and the image recipes. */
+export function offlineKey(): string {
+  const hash = createHash("sha256").update(readFileSync(VERSIONS_FILE));
+  for (const entry of readdirSync(IMAGES_DIR, { recursive: true, withFileTypes: true }).sort((a, b) =>
+    join(a.parentPath, a.name).localeCompare(join(b.parentPath, b.name)),
+  ))
+    if (entry.isFile()) hash.update(entry.name).update(readFileSync(join(entry.parentPath, entry.name)));
+  return hash.digest("hex").slice(0, 16);
+}
+
+async function present(ref: string): Promise<boolean> {
+  return (
+    (await run("docker", ["image", "inspect", "--format", "{{.Id}}", ref], { allowFailure: true }))
+      .exitCode === 0
+  );
+}
+
+/** The overrides file of an earlier offline build that still fits (same key, every image present). */
+export async function reusableOfflineBuild(): Promise<string | undefined> {
+  if (!existsSync(OFFLINE_OVERRIDES) || !existsSync(KEY_FILE)) return undefined;
+  if (readFileSync(KEY_FILE, "utf8").trim() !== offlineKey()) return undefined;
+  let stand_ins: string[];
+  try {
+    stand_ins = [...parseOverrides(readFileSync(OFFLINE_OVERRIDES, "utf8"), OFFLINE_OVERRIDES).values()];
+  } catch {
+    return undefined;
+  }
+  for (const ref of stand_ins) if (!(await present(ref))) return undefined;
+  return OFFLINE_OVERRIDES;
+}
+
+export interface OfflinePlan {
+  readonly tools: readonly GoTool[];
+  readonly seconds: number;
+}
+
+/** What an offline build would do here, and how long it would take (from the measured costs). */
+export async function planOfflineBuild(): Promise<OfflinePlan> {
+  const tools: GoTool[] = [];
+  // A key that cannot be computed (no Go to read kubeadm's constants) means that tool is not cached.
+  for (const tool of OFFLINE_TOOLS) if (!(await isCached(tool).catch(() => false))) tools.push(tool);
+  return { tools, seconds: estimateSeconds(tools) + imagesEstimateSeconds() };
+}
+
+export function describeOfflinePlan(plan: OfflinePlan): string {
+  const what =
+    plan.tools.length > 0
+      ? `${plan.tools.length} Go tool${plan.tools.length === 1 ? "" : "s"} from the Go module proxy, then the images`
+      : "the images from the Go tools already built";
+  return `${what}, ${about(plan.seconds)} on this machine`;
+}
+
+export interface OfflineProblem {
+  readonly code: ExitCode;
+  readonly message: string;
+}
+
+/**
+ * What stands in the way of the build (Linux, root, Go, disk), every problem at once. `dockerRoot` is where
+ * the images will go: the answering engine's data root, or the project's engine's (not started yet).
+ */
+export async function offlineProblems(plan: OfflinePlan, dockerRoot?: string): Promise<OfflineProblem[]> {
+  const problems: OfflineProblem[] = [];
+  const facts = host();
+  if (facts.platform !== "linux")
+    problems.push({
+      code: exitCodes.stepFailed,
+      message:
+        "building the images from source needs Linux (debootstrap, chroot); here, give Docker a registry to pull from, or bring an archive (make images-save elsewhere, IMAGES_ARCHIVE=… make up here)",
+    });
+  if (!facts.root)
+    problems.push({
+      code: exitCodes.needsRoot,
+      message: "building the images from source needs root (debootstrap): run `sudo make up`",
+    });
+  if (plan.tools.length > 0) {
+    const go = await goProblem();
+    if (go !== undefined)
+      problems.push({
+        code: go.code,
+        message: `${go.text}, and building the images from source needs it for ${plan.tools.length} Go tools: install Go ${MIN_GO_VERSION} or newer (https://go.dev/dl/)`,
+      });
+  }
+  problems.push(...(await diskProblems(plan, dockerRoot)));
+  return problems;
+}
+
+/** Throws one Failure naming every problem, or returns when the build can start. */
+export async function checkOfflinePrerequisites(plan: OfflinePlan): Promise<void> {
+  const problems = await offlineProblems(plan);
+  if (problems.length === 0) return;
+  problems.sort((a, b) => a.code - b.code);
+  throw new Failure(
+    `the images must be built here (no registry answers), but:\n${problems.map((p) => `  - ${p.message}`).join("\n")}`,
+    problems[0]!.code,
+  );
+}
+
+/** Free disk against the measured needs, per filesystem (Go's caches, the engine's data). */
+async function diskProblems(plan: OfflinePlan, dockerRoot?: string): Promise<OfflineProblem[]> {
+  const { disk } = coldSetUpResults();
+  const needs: [string, number][] = [];
+  if (plan.tools.length > 0) {
+    const env = String((await execa("go", ["env", "GOMODCACHE", "GOCACHE"], { reject: false })).stdout).split(
+      "\n",
+    );
+    needs.push([env[0] || CACHE_DIR, disk.goModules * GiB], [env[1] || CACHE_DIR, disk.goBuildCache * GiB]);
+  }
+  const root =
+    dockerRoot ??
+    (await run("docker", ["info", "--format", "{{.DockerRootDir}}"], { allowFailure: true })).stdout.trim();
+  needs.push([root || CACHE_DIR, disk.docker * GiB]);
+  const byDevice = new Map<number, { path: string; bytes: number }>();
+  for (const [path, bytes] of needs) {
+    const device = statSync(existingParent(path)).dev;
+    const entry = byDevice.get(device) ?? { path, bytes: 0 };
+    entry.bytes += bytes;
+    byDevice.set(device, entry);
+  }
+  return [...byDevice.values()]
+    .filter(({ path, bytes }) => freeBytes(path) < bytes)
+    .map(({ path, bytes }) => ({
+      code: exitCodes.notEnoughDisk,
+      message: `the offline build needs about ${(bytes / GiB).toFixed(1)} GiB free on the filesystem of ${path}, and it has ${(freeBytes(path) / GiB).toFixed(1)} GiB: free some space (\`docker system prune\`, \`go clean -cache\`) and run this again`,
+    }));
+}
+
+function existingParent(path: string): string {
+  let dir = path;
+  while (!existsSync(dir) && dir !== "/") dir = join(dir, "..");
+  return dir;
+}
+
+/** Builds the Go tools and the images; returns the overrides file. */
+export async function buildOfflineImages(
+  plan: OfflinePlan,
+  note: (line: string) => void,
+  stream: NodeJS.WriteStream = process.stdout,
+): Promise<string> {
+  await checkOfflinePrerequisites(plan);
+  await ensurePackages({ debootstrap: "debootstrap", jq: "jq" }, "the offline images", note);
+  const started = performance.now();
+  if (plan.tools.length > 0) {
+    note(`Go tools: ${plan.tools.join(", ")} (${about(estimateSeconds(plan.tools))})`);
+    await ensureTools(plan.tools, stream);
+  }
+  const imagesStarted = performance.now();
+  const progress = startProgress("images: hack/images/offline.sh", {
+    estimateSeconds: imagesEstimateSeconds(),
+    stream,
+  });
+  const child = execa(join(IMAGES_DIR, "offline.sh"), [], { reject: false, stdin: "ignore", lines: false });
+  let tail = "";
+  child.stderr?.setEncoding("utf8").on("data", (chunk: string) => {
+    tail = (tail + chunk).split("\n").slice(-40).join("\n");
+    for (const line of chunk.split("\n")) {
+      const step = /^\[images\] (\[\d+\/\d+\] .*)$/.exec(line)?.[1];
+      if (step) progress.detail(step);
+    }
+  });
+  const result = await child;
+  if (result.exitCode !== 0) {
+    progress.end("✗ the offline images failed");
+    throw new Failure(
+      `hack/images/offline.sh failed (exit ${result.exitCode ?? "signal"}):\n${tail.replace(/^/gm, "    ")}`,
+      exitCodes.stepFailed,
+    );
+  }
+  progress.end(`offline images ready`);
+  writeFileSync(KEY_FILE, `${offlineKey()}\n`);
+  recordTiming("images", (performance.now() - imagesStarted) / 1000);
+  note(`offline images built in ${duration((performance.now() - started) / 1000)}`);
+  return String(result.stdout).trim().split("\n").at(-1) ?? OFFLINE_OVERRIDES;
+}
