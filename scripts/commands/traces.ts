@@ -59,11 +59,12 @@ if (import.meta.main)
         say(renderTrace(trace));
         return;
       }
-      const traces = await jaeger.findTraces({
-        service: options.service,
-        limit: options.limit,
-        lookback: "1h",
-      });
+      // A trace from the last few seconds may still be missing spans on their way (each collector batches for
+      // up to a second), so the newest complete ones are shown.
+      const settled = Date.now() * 1000 - SETTLE_MICROSECONDS;
+      const traces = (
+        await jaeger.findTraces({ service: options.service, limit: options.limit + 20, lookback: "1h" })
+      ).filter((trace) => start(trace) < settled);
       if (traces.length === 0)
         throw new Failure(
           `Jaeger has no trace of ${options.service} from the last hour; the services it knows: ${(await jaeger.services()).join(", ") || "none yet"}`,

@@ -115,6 +115,7 @@ export async function startEngine(note: (line: string) => void): Promise<string>
       `the project's Docker engine did not start (see above; its log is under ${CACHE_DIR}/docker-engine)`,
       exitCodes.stepFailed,
     );
+  recordTiming("engine", (performance.now() - started) / 1000, { installed });
   return "the project's Docker engine started";
 }
 
