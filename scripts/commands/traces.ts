@@ -60,11 +60,13 @@ if (import.meta.main)
         return;
       }
       // A trace from the last few seconds may still be missing spans on their way (each collector batches for
-      // up to a second), so the newest complete ones are shown.
-      const settled = Date.now() * 1000 - SETTLE_MICROSECONDS;
-      const traces = (
-        await jaeger.findTraces({ service: options.service, limit: options.limit + 20, lookback: "1h" })
-      ).filter((trace) => start(trace) < settled);
+      // up to a second), so the newest complete ones are shown: those of the hour before the last 10 s.
+      const endMicros = Date.now() * 1000 - SETTLE_MICROSECONDS;
+      const traces = await jaeger.findTraces({
+        service: options.service,
+        limit: options.limit,
+        window: { startMicros: endMicros - 3600 * 1_000_000, endMicros },
+      });
       if (traces.length === 0)
         throw new Failure(
           `Jaeger has no trace of ${options.service} from the last hour; the services it knows: ${(await jaeger.services()).join(", ") || "none yet"}`,

@@ -78,6 +78,8 @@ export interface TraceQuery {
   /** How far back to search, e.g. "1h" (Jaeger's default is its whole retention window). */
   lookback?: string;
   operation?: string;
+  /** A window in microseconds since the epoch (Jaeger's start/end), instead of the lookback. */
+  window?: { startMicros: number; endMicros: number };
 }
 
 export interface JaegerClient {
@@ -138,6 +140,10 @@ export function createJaegerClient(baseUrl: string, options: JaegerClientOptions
       if (query.limit !== undefined) params.set("limit", String(query.limit));
       if (query.lookback !== undefined) params.set("lookback", query.lookback);
       if (query.operation !== undefined) params.set("operation", query.operation);
+      if (query.window !== undefined) {
+        params.set("start", String(query.window.startMicros));
+        params.set("end", String(query.window.endMicros));
+      }
       // An unknown service is a 404 or an empty list depending on the storage: both mean "nothing yet".
       const { body } = await get(`/api/traces?${params.toString()}`, tracesResponse);
       return body?.data ?? [];
