@@ -1,7 +1,7 @@
 // The real-cluster suite's harness: whether it may run here, the real make targets as processes, and
 // small readers of the clusters' state. Every call goes to the two kind clusters the suite itself creates
 // on this machine's Docker engine, to their NodePort on loopback, or to port-forwards on loopback.
-import { mkdtempSync } from "node:fs";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { execa, type ResultPromise } from "execa";
@@ -43,6 +43,26 @@ const env = (extra: Record<string, string> = {}) => ({
 /** Everything every make call printed, for the checks that no secret was ever shown. */
 export const printed: string[] = [];
 
+let transcripts = 0;
+
+/**
+ * What each make call printed, in order, under .logs/clusters-suite/transcripts/ (the figures and sample
+ * outputs in the docs are taken from these; CI keeps them in its log folder).
+ */
+function saveTranscript(args: readonly string[], outcome: MakeResult): void {
+  const dir = join(SUITE_LOGS_DIR, "transcripts");
+  mkdirSync(dir, { recursive: true });
+  transcripts += 1;
+  const name = `${String(transcripts).padStart(2, "0")}-make-${args
+    .join("-")
+    .replace(/[^\w.=-]+/g, "_")
+    .slice(0, 60)}.txt`;
+  writeFileSync(
+    join(dir, name),
+    `$ make ${args.join(" ")}\n${outcome.stdout}${outcome.stderr === "" ? "" : `\n[stderr]\n${outcome.stderr}`}\n[exit ${outcome.exitCode} after ${outcome.seconds.toFixed(1)} s, ${new Date().toISOString()}]\n`,
+  );
+}
+
 /**
  * `make <target> [VAR=value…]` from the repository root, as a user runs it; never throws on exit codes.
  * `prefix` runs make under another program (the network cut's setpriv).
@@ -69,6 +89,7 @@ export async function make(
     seconds: (performance.now() - started) / 1000,
   };
   printed.push(outcome.stdout, outcome.stderr);
+  saveTranscript(args, outcome);
   console.log(
     `[clusters] make ${args.join(" ")}: exit ${outcome.exitCode} in ${outcome.seconds.toFixed(1)}s`,
   );
