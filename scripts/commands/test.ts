@@ -81,13 +81,21 @@ if (import.meta.main)
       await work;
       times.push([name, (performance.now() - t) / 1000]);
     };
-    // The offline tier's tools first, then the offline node image's; neither blocks the first stages.
+    // The offline tier's tools first, then the offline node image's (kubectl comes with Kubernetes there);
+    // neither blocks the first stages. Two at a time: one compiles while the other links.
     const offlineTools = timed(
       "Go builds: local topology and contract tools",
-      ensureTools([...toolsOf("local"), ...toolsOf("contract")], buildStream),
+      ensureTools([...toolsOf("local"), ...toolsOf("contract")], buildStream, 2),
     );
     const clusterTools = offlineTools.then(() =>
-      timed("Go builds: cluster tools", ensureTools(toolsOf("cluster"), buildStream)),
+      timed(
+        "Go builds: cluster tools",
+        ensureTools(
+          toolsOf("cluster").filter((tool) => tool !== "kubectl"),
+          buildStream,
+          2,
+        ),
+      ),
     );
     // Unhandled until awaited below; a build failure must not crash the run before a stage reports it.
     offlineTools.catch(() => {});

@@ -149,7 +149,9 @@ function printNextSteps(): void {
   say(
     `  ${cyan("make jaeger")}   open Jaeger at http://localhost:${ports.jaegerQuery} (port-forward; Ctrl-C to stop)`,
   );
-  say(`  ${cyan("make traces")}   the newest traces as trees in this terminal (where the Jaeger UI cannot be had)`);
+  say(
+    `  ${cyan("make traces")}   the newest traces as trees in this terminal (where the Jaeger UI cannot be had)`,
+  );
   say(`  ${cyan("make send")}     send your own traces from this machine straight to the gateway`);
   say(`  ${cyan("make status")}   workloads, gateway address, certificate expiry, where the credentials are`);
   say(`  ${cyan("make logs")}     the edge and remote collectors' logs`);

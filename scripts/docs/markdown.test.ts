@@ -7,14 +7,17 @@ describe("markdown extraction", () => {
     expect(makeTargets(text).sort()).toEqual(["down", "local", "local-verify", "up"]);
     expect(makeTargets("```console\n$ make test\n```")).toEqual(["test"]);
     expect(makeTargets("```text\n  make send     send your own traces\n```")).toEqual(["send"]);
+    // Output and messages that mention make in a sentence are not commands.
+    expect(makeTargets("```console\n$ make up\n[1/10] Preflight: what make up sets up itself\n```")).toEqual(["up"]);
+    expect(makeTargets("`no engine. make up can install one, as root: sudo make up`")).toEqual([]);
   });
 
   it("finds repository paths in backticks, trimming punctuation", () => {
     const text = "See `manifests/edge/`, `scripts/local/README.md`. Not `src/x.ts` or `apps/<name>/`.";
     expect(repoPaths(text)).toEqual(["manifests/edge/", "scripts/local/README.md"]);
     const command =
-      "```console\n$ scripts/run node apps/trace-generator/src/main.ts --help\n$ cat .cache/manifests/x.yaml\n```";
-    expect(repoPaths(command)).toEqual(["scripts/run", "apps/trace-generator/src/main.ts"]);
+      "```console\n$ hack/run node apps/trace-generator/src/main.ts --help\n$ cat .cache/manifests/x.yaml\n```";
+    expect(repoPaths(command)).toEqual(["hack/run", "apps/trace-generator/src/main.ts"]);
   });
 
   it("finds relative links with anchors and skips external ones", () => {

@@ -27,17 +27,39 @@ export function projectMarkdown(root = REPO_ROOT): MarkdownFile[] {
   return files.sort().map((full) => ({ path: relative(root, full), text: readFileSync(full, "utf8") }));
 }
 
-/** Code a reader would type: fenced blocks and inline code spans. Prose ("make sure") is not a command. */
+/** Everything in code: fenced blocks (output included) and inline spans. */
 function codeSegments(text: string): string[] {
   const fenced = [...text.matchAll(/```[^\n]*\n([\s\S]*?)```/g)].map((m) => m[1] ?? "");
   const inline = [...text.replace(/```[\s\S]*?```/g, "").matchAll(/`([^`\n]+)`/g)].map((m) => m[1] ?? "");
   return [...fenced, ...inline];
 }
 
+/** A line of output that is itself a command to run, as `make up`'s "Next:" lines are. */
+const commandLine = (line: string) => /^\s*(sudo )?make /.test(line);
+
+/**
+ * Code a reader would type: fenced blocks and inline code spans. Prose ("make sure") is not a command, nor
+ * is a message that mentions one: of a `console` block only the `$ ` lines and output lines that start with
+ * a make command count, of a `text` block only the latter, and an inline span only when it starts with one.
+ */
+function commandSegments(text: string): string[] {
+  const fenced = [...text.matchAll(/```([^\n]*)\n([\s\S]*?)```/g)].map(([, language = "", body = ""]) => {
+    if (!/^(console|text)\b/.test(language)) return body;
+    return body
+      .split("\n")
+      .filter((line) => (language.startsWith("console") && line.startsWith("$ ")) || commandLine(line))
+      .join("\n");
+  });
+  const inline = [...text.replace(/```[\s\S]*?```/g, "").matchAll(/`([^`\n]+)`/g)]
+    .map((m) => m[1] ?? "")
+    .filter((span) => !/\bmake /.test(span) || commandLine(span));
+  return [...fenced, ...inline];
+}
+
 /** `make up`, `make down PURGE=1` … in code → the target names mentioned (variables excluded). */
 export function makeTargets(text: string): string[] {
   const found = new Set<string>();
-  for (const code of codeSegments(text)) {
+  for (const code of commandSegments(text)) {
     // Targets are separated by single spaces; a wider gap starts a column of prose (`make up   does …`).
     for (const match of code.matchAll(/(?:^|[\s;&|($])make((?: [a-z][a-z0-9-]*)+)/gm)) {
       for (const word of (match[1] ?? "").trim().split(/\s+/)) found.add(word);
@@ -48,12 +70,12 @@ export function makeTargets(text: string): string[] {
 
 /**
  * Repository paths in code (inline spans and fenced blocks), e.g. `scripts/local/README.md`, `manifests/edge/`
- * or `scripts/run node apps/trace-generator/src/main.ts --help`. Paths inside other paths
+ * or `hack/run node apps/trace-generator/src/main.ts --help`. Paths inside other paths
  * (`.cache/manifests/edge.yaml`) and placeholders (`apps/<name>/`) are skipped.
  */
 export function repoPaths(text: string): string[] {
   const found = new Set<string>();
-  const pattern = /(?<![\w./~-])((?:apps|clusters|manifests|scripts|docs|\.ci|\.github)\/[^\s`'"()|,;]*)/g;
+  const pattern = /(?<![\w./~-])((?:apps|clusters|manifests|scripts|docs|hack|\.ci|\.github)\/[^\s`'"()|,;]*)/g;
   for (const code of codeSegments(text)) {
     for (const match of code.matchAll(pattern)) {
       const path = (match[1] ?? "").replace(/[.:]+$/, "");

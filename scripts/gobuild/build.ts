@@ -147,14 +147,25 @@ export async function toolPath(
   return join(await ensureTool(tool, options), options.binary ?? recipes[tool].binaries[0]!);
 }
 
-/** Builds every tool of the list that is not cached yet, numbering them; returns what it built. */
+/**
+ * Builds every tool of the list that is not cached yet, numbering them; returns what it built. `parallel`
+ * builds run at once: two keep both cores busy while one of them links (a single-threaded step of a minute
+ * for the largest binaries), but their progress needs plain lines (not a terminal's live line).
+ */
 export async function ensureTools(
   tools: readonly GoTool[],
   stream?: NodeJS.WriteStream | null,
+  parallel = 1,
 ): Promise<GoTool[]> {
   const missing: GoTool[] = [];
   for (const tool of tools) if (!(await isCached(tool))) missing.push(tool);
-  for (const [i, tool] of missing.entries())
-    await ensureTool(tool, { position: { index: i + 1, total: missing.length }, stream });
+  const queue = [...missing.entries()];
+  const worker = async () => {
+    for (let next = queue.shift(); next !== undefined; next = queue.shift()) {
+      const [i, tool] = next;
+      await ensureTool(tool, { position: { index: i + 1, total: missing.length }, stream });
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, parallel) }, worker));
   return missing;
 }

@@ -3,7 +3,8 @@
 // operations the recipes need. A recipe runs `go` only through a GoSession, whose output goes to the
 // build's log file instead of the terminal (the progress line stays readable; the log's tail is shown on
 // failure).
-import { appendFileSync, mkdirSync } from "node:fs";
+import { appendFileSync, chmodSync, copyFileSync, mkdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { tmpdir } from "node:os";
 import { execa } from "execa";
 import { Failure, exitCodes, type ExitCode } from "../lib/exit-codes.ts";
@@ -126,6 +127,19 @@ export class GoSession {
     mkdirSync(dir, { recursive: true });
     await this.go(["mod", "init", "e2r.local/build"], { cwd: dir });
     await this.go(["mod", "edit", "-require", spec], { cwd: dir });
+  }
+
+  /**
+   * A throwaway module that builds `spec` as its own go.mod would (Jaeger's, Traefik's): it starts from the
+   * module's go.sum (whose hashes the checksum database vouches for through the module) and returns the
+   * module's go.mod text, whose replace and require directives the recipe then repeats.
+   */
+  async throwawayLike(dir: string, spec: string): Promise<string> {
+    const source = await this.moduleDir(spec);
+    await this.throwawayModule(dir, spec);
+    copyFileSync(join(source, "go.sum"), join(dir, "go.sum"));
+    chmodSync(join(dir, "go.sum"), 0o644);
+    return readFileSync(join(source, "go.mod"), "utf8");
   }
 }
 

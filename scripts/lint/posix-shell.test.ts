@@ -1,7 +1,9 @@
 // The scan for GNU-only and bash-only constructs on the POSIX bootstrap path (make lint): each construct
 // it knows is found in a line that uses it, a comment is not, and the bootstrap as it is passes.
+import { execFileSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
-import { POSIX_FILES, POSIX_RECIPE_FILES, scanNonPortable } from "./posix-shell.ts";
+import { REPO_ROOT } from "../lib/topology.ts";
+import { BASH_FILES, POSIX_FILES, POSIX_RECIPE_FILES, scanNonPortable } from "./posix-shell.ts";
 
 const scan = (line: string) => scanNonPortable(["x.sh"], () => `#!/bin/sh\n${line}\n`).map((f) => f.why);
 
@@ -28,5 +30,21 @@ describe("the POSIX path's construct scan", () => {
 
   it("finds nothing on the bootstrap as it is", () => {
     expect(scanNonPortable([...POSIX_FILES, ...POSIX_RECIPE_FILES])).toEqual([]);
+  });
+});
+
+describe(".gitattributes", () => {
+  it("checks out every script, the Makefile and the YAML with LF endings on any platform (a Windows clone used from WSL)", () => {
+    const files = [...POSIX_FILES, ...POSIX_RECIPE_FILES, ...BASH_FILES, "manifests/edge/kustomization.yaml"];
+    const attrs = execFileSync("git", ["check-attr", "eol", "--", ...files], {
+      cwd: REPO_ROOT,
+      encoding: "utf8",
+    });
+    expect(
+      attrs
+        .trim()
+        .split("\n")
+        .map((line) => line.split(": ").at(-1)),
+    ).toEqual(files.map(() => "lf"));
   });
 });

@@ -9,15 +9,7 @@
 //      the one method Traefik calls that upstream lacks. Only the basicAuth/digestAuth middlewares use it.
 //   3. lego's DNS providers whose SDK the proxy refuses: dropped from lego's provider switch, so choosing one
 //      is an error. Only ACME DNS-01 challenges use them, and the project runs no ACME.
-import {
-  chmodSync,
-  copyFileSync,
-  cpSync,
-  mkdirSync,
-  readFileSync,
-  readdirSync,
-  writeFileSync,
-} from "node:fs";
+import { chmodSync, cpSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { versions } from "../../lib/versions.ts";
 import { GoCommandFailed, type GoSession } from "../go.ts";
@@ -63,12 +55,8 @@ export const traefik: Recipe = {
     ).slice(0, 8)}`,
   async build(out, go) {
     const version = `v${versions().TRAEFIK_VERSION}`;
-    const dir = await go.moduleDir(`${MODULE}@${version}`);
     const work = join(out, "build");
-    await go.throwawayModule(work, `${MODULE}@${version}`);
-    copyFileSync(join(dir, "go.sum"), join(work, "go.sum"));
-    chmodSync(join(work, "go.sum"), 0o644);
-    const mod = parseGoMod(readFileSync(join(dir, "go.mod"), "utf8"));
+    const mod = parseGoMod(await go.throwawayLike(work, `${MODULE}@${version}`));
 
     const replaces = await Promise.all(mod.replaces.map((r) => substituted(r, work, go)));
     const lego = mod.requires.find(([path]) => path === "github.com/go-acme/lego/v5");
