@@ -1,8 +1,9 @@
 // `make test`: the whole suite, with the set-up it needs done the way `make up` does it for a newcomer. The
 // Go builds run in the background from the start, because lint, the type check and the unit tier need none
-// of them; the offline tier waits for the local topology's tools, the clusters tier for everything (its first
-// step is `make up` from nothing). Each stage prints its time, and the run ends with the table of them
-// (also written to .logs/test-timings.json, where the README's CI figures are taken from).
+// of them; the clusters tier (whose first step is `make up` from nothing) waits for the tools the images are
+// made of, the offline tier for the rest, and those two tiers run side by side. Each stage prints its time,
+// and the run ends with the table of them (also written to .logs/test-timings.json, where the README's CI
+// figures are taken from).
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { execa } from "execa";
@@ -10,7 +11,9 @@ import { parseFlags, runMain } from "../cli/command.ts";
 import { bold, say, table } from "../cli/ui.ts";
 import { duration } from "../cli/progress.ts";
 import { ensureTools } from "../gobuild/build.ts";
-import { toolsOf } from "../gobuild/recipes/index.ts";
+import { GO_TOOLS, type GoTool } from "../gobuild/recipes/index.ts";
+import { OFFLINE_TOOLS } from "../images/offline.ts";
+import { createInterface } from "node:readline";
 import { LOGS_DIR } from "../clusters/config.ts";
 import { Failure, exitCodes } from "../lib/exit-codes.ts";
 import { REPO_ROOT } from "../lib/topology.ts";
@@ -40,15 +43,32 @@ const TEST_PACKAGES = Object.freeze({
 
 const times: [string, number][] = [];
 
-async function stage(name: string, file: string, args: readonly string[]): Promise<void> {
+/** The Go tools the offline images carry (and kind for the host), then the rest. */
+const IMAGE_TOOLS: readonly GoTool[] = ["kind", ...OFFLINE_TOOLS];
+const OTHER_TOOLS: readonly GoTool[] = GO_TOOLS.filter(
+  (tool) => tool !== "kubectl" && !IMAGE_TOOLS.includes(tool),
+);
+
+/**
+ * Runs one stage; `prefix` marks its lines where two stages run at once (the offline and clusters tiers),
+ * so that a CI log still reads stage by stage.
+ */
+async function stage(name: string, file: string, args: readonly string[], prefix = ""): Promise<void> {
   say(bold(`\n== ${name}`));
   const started = performance.now();
-  const result = await execa(file, args, {
+  const child = execa(file, args, {
     cwd: REPO_ROOT,
     reject: false,
-    stdio: ["ignore", "inherit", "inherit"],
+    stdin: "ignore",
+    stdout: prefix === "" ? "inherit" : "pipe",
+    stderr: prefix === "" ? "inherit" : "pipe",
   });
+  if (prefix !== "")
+    for (const stream of [child.stdout, child.stderr])
+      if (stream) createInterface({ input: stream }).on("line", (line) => say(`${prefix} ${line}`));
+  const result = await child;
   times.push([name, (performance.now() - started) / 1000]);
+  say(bold(`== ${name}: exit ${result.exitCode} after ${duration((performance.now() - started) / 1000)}`));
   if (result.exitCode !== 0)
     throw new Failure(`make test: ${name} failed (exit ${result.exitCode})`, exitCodes.stepFailed);
 }
@@ -81,32 +101,33 @@ if (import.meta.main)
       await work;
       times.push([name, (performance.now() - t) / 1000]);
     };
-    // The offline tier's tools first, then the offline node image's (kubectl comes with Kubernetes there);
-    // neither blocks the first stages. Two at a time: one compiles while the other links.
-    const offlineTools = timed(
-      "Go builds: local topology and contract tools",
-      ensureTools([...toolsOf("local"), ...toolsOf("contract")], buildStream, 2),
+    // First what the clusters' images are built from (the clusters tier needs all of it), then the offline
+    // tier's own tools; neither blocks lint, the type check and the unit tier. Two builds at a time: one
+    // compiles while the other links.
+    const imagesTools = timed(
+      "Go builds: what the images are made of",
+      ensureTools(IMAGE_TOOLS, buildStream, 2),
     );
-    const clusterTools = offlineTools.then(() =>
-      timed(
-        "Go builds: cluster tools",
-        ensureTools(
-          toolsOf("cluster").filter((tool) => tool !== "kubectl"),
-          buildStream,
-          2,
-        ),
-      ),
+    const otherTools = imagesTools.then(() =>
+      timed("Go builds: the contract tools", ensureTools(OTHER_TOOLS, buildStream, 2)),
     );
     // Unhandled until awaited below; a build failure must not crash the run before a stage reports it.
-    offlineTools.catch(() => {});
-    clusterTools.catch(() => {});
+    imagesTools.catch(() => {});
+    otherTools.catch(() => {});
     await stage("lint", "node", ["scripts/commands/lint.ts"]);
     await stage("typecheck", "tsc", ["-p", "tsconfig.json"]);
     await stage("unit tier", "vitest", ["run", "--project", "unit"]);
-    await offlineTools;
-    await stage("offline tier", "vitest", ["run", "--project", "offline"]);
-    await clusterTools;
-    await stage("clusters tier", "vitest", ["run", "--project", "clusters"]);
+    // The two long tiers at once: the clusters tier mostly waits on its clusters, the offline tier on its
+    // loopback processes. Each starts when its Go tools are there.
+    const clustersTier = imagesTools.then(() =>
+      stage("clusters tier", "vitest", ["run", "--project", "clusters"], "[clusters tier]"),
+    );
+    const offlineTier = otherTools.then(() =>
+      stage("offline tier", "vitest", ["run", "--project", "offline"], "[offline tier]"),
+    );
+    const outcomes = await Promise.allSettled([offlineTier, clustersTier]);
+    const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === "rejected");
+    if (failed) throw failed.reason;
     const total = (performance.now() - started) / 1000;
     times.push(["make test", total]);
     say(bold("\nmake test: every stage passed"));

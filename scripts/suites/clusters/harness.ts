@@ -127,6 +127,8 @@ export async function kubectlJson<T>(cluster: keyof typeof clusters, args: reado
 
 /** The project's kind clusters (edge, remote) that exist now. */
 export async function projectClusters(): Promise<string[]> {
+  // No engine answering (make down stopped the project's): no cluster runs.
+  if (!(await engineState()).answers) return [];
   const existing = await existingClusters();
   return clusterKeys.map((key) => clusters[key].name).filter((name) => existing.has(name));
 }

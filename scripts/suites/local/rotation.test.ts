@@ -13,6 +13,17 @@ import { figures, runGenerator, scrapeMetrics, spansInJaeger, useLocalPipeline }
 
 const SERVICE = "blog-generator";
 const RATE = 20;
+/**
+ * Seconds of load per kind: the rotation's own time here (server and credentials under 1 s, client 13 s, ca
+ * 26 s) plus the wait for the first spans and a margin. The test checks that the rotation ended while the
+ * load still ran, so a slower machine fails loudly instead of rotating after the load.
+ */
+const LOAD_SECONDS: Readonly<Record<RotationKind, number>> = {
+  server: 12,
+  credentials: 12,
+  client: 30,
+  ca: 45,
+};
 
 describe("local pipeline (AUTH=both): every rotation under load loses nothing", () => {
   const local = useLocalPipeline(12, { sampleService: false, auth: "both" }, 2000);
@@ -21,11 +32,12 @@ describe("local pipeline (AUTH=both): every rotation under load loses nothing", 
     "WHAT=%s",
     async (kind) => {
       const runId = `rotate-${kind}-${Date.now()}`;
+      const loadEnds = Date.now() + LOAD_SECONDS[kind] * 1000;
       const generator = runGenerator(local, {
         scenario: "blog",
         rate: RATE,
         runId,
-        args: ["--duration", "40s", "--seed", "77", "--stats-interval", "0"],
+        args: ["--duration", `${LOAD_SECONDS[kind]}s`, "--seed", "77", "--stats-interval", "0"],
       });
       await pollUntil(
         "the run's first spans in Jaeger",
@@ -48,6 +60,7 @@ describe("local pipeline (AUTH=both): every rotation under load loses nothing", 
             intervalMs: 500,
           })),
       });
+      expect(Date.now(), "the rotation ended while the load still ran").toBeLessThan(loadEnds - 1000);
       const summary = await generator;
       const found = await spansInJaeger(local, { service: SERVICE, runId, expected: summary.spans }, 90_000);
       const edge = await scrapeMetrics(local.pipeline.plan.edgeMetrics);
