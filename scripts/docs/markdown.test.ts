@@ -8,7 +8,9 @@ describe("markdown extraction", () => {
     expect(makeTargets("```console\n$ make test\n```")).toEqual(["test"]);
     expect(makeTargets("```text\n  make send     send your own traces\n```")).toEqual(["send"]);
     // Output and messages that mention make in a sentence are not commands.
-    expect(makeTargets("```console\n$ make up\n[1/10] Preflight: what make up sets up itself\n```")).toEqual(["up"]);
+    expect(makeTargets("```console\n$ make up\n[1/10] Preflight: what make up sets up itself\n```")).toEqual([
+      "up",
+    ]);
     expect(makeTargets("`no engine. make up can install one, as root: sudo make up`")).toEqual([]);
   });
 

@@ -75,7 +75,8 @@ export function makeTargets(text: string): string[] {
  */
 export function repoPaths(text: string): string[] {
   const found = new Set<string>();
-  const pattern = /(?<![\w./~-])((?:apps|clusters|manifests|scripts|docs|hack|\.ci|\.github)\/[^\s`'"()|,;]*)/g;
+  const pattern =
+    /(?<![\w./~-])((?:apps|clusters|manifests|scripts|docs|hack|\.ci|\.github)\/[^\s`'"()|,;]*)/g;
   for (const code of codeSegments(text)) {
     for (const match of code.matchAll(pattern)) {
       const path = (match[1] ?? "").replace(/[.:]+$/, "");
