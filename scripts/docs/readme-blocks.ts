@@ -167,11 +167,50 @@ export const coldSetUpBlock: GeneratedBlock = {
   },
 };
 
+interface CiRuns {
+  readonly machine: string;
+  readonly runs: readonly {
+    kind: string;
+    date: string;
+    caches: string;
+    total_seconds: number;
+    stages: Readonly<Record<string, number>>;
+  }[];
+}
+
+/** CI's own timings of whole `.ci/run`s, cold and warm, stage by stage (docs/results/ci-runs.json). */
+export const ciRunsBlock: GeneratedBlock = {
+  start: "<!-- ci-runs:start (generated from docs/results/ci-runs.json: make docs) -->",
+  end: "<!-- ci-runs:end -->",
+  render() {
+    const results = JSON.parse(
+      readFileSync(join(REPO_ROOT, "docs", "results", "ci-runs.json"), "utf8"),
+    ) as CiRuns;
+    const stages = [...new Set(results.runs.flatMap((run) => Object.keys(run.stages)))].filter(
+      (s) => s !== "make test",
+    );
+    const cell = (seconds: number | undefined) => (seconds === undefined ? "–" : duration(seconds));
+    return [
+      `\`bash .ci/run\` from a fresh clone on ${results.machine}. The stages overlap (the Go builds run behind the first three, the offline and clusters tiers side by side), so they do not add up to the whole:`,
+      "",
+      `| stage | ${results.runs.map((run) => `${run.kind} (${run.date})`).join(" | ")} |`,
+      `|---|${results.runs.map(() => "---:").join("|")}|`,
+      ...stages.map(
+        (stage) => `| ${stage} | ${results.runs.map((run) => cell(run.stages[stage])).join(" | ")} |`,
+      ),
+      `| **the whole run** | ${results.runs.map((run) => `**${duration(run.total_seconds)}**`).join(" | ")} |`,
+      "",
+      ...results.runs.map((run) => `${run.kind}: ${run.caches}.`),
+    ].join("\n");
+  },
+};
+
 export const README_BLOCKS: readonly GeneratedBlock[] = [
   versionsBlock,
   makeTargetsBlock,
   authModesBlock,
   coldSetUpBlock,
+  ciRunsBlock,
 ];
 
 export const fileOf = (block: GeneratedBlock) => block.file ?? "README.md";
