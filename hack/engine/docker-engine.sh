@@ -59,6 +59,25 @@ stop_daemon() {
     sleep 0.5
   done
   rm -f "$PIDFILE"
+  unmount_leftovers
+}
+
+# Mounts dockerd leaves under its folders when it stops or dies: the data root bound onto itself and the
+# network namespaces of containers it did not reap. `rm -rf` cannot cross them ("Device or resource busy").
+leftover_mounts() {
+  local mount_point
+  awk '{print $5}' /proc/self/mountinfo | while IFS= read -r mount_point; do
+    mount_point=$(printf '%b' "$mount_point") # mountinfo escapes spaces as \040
+    case "$mount_point" in "$ENGINE_DIR" | "$ENGINE_DIR"/*) printf '%s\n' "$mount_point" ;; esac
+  done | sort -r # deepest first
+}
+
+unmount_leftovers() {
+  local mount_point
+  while IFS= read -r mount_point; do
+    umount "$mount_point" 2>/dev/null || umount -l "$mount_point" ||
+      fail "cannot unmount $mount_point, so its data cannot be deleted (is a container still using it?)"
+  done < <(leftover_mounts)
 }
 
 # What a privileged test container's outcome means: ok, caps (the capability quirk the runc wrapper
@@ -105,8 +124,11 @@ main() {
     stop) if ours_running; then stop_daemon; say "stopped the engine this script started"; else say "no engine of ours is running"; fi ;;
     purge)
       ours_running && stop_daemon && say "stopped the engine this script started"
-      # Its data holds overlay mounts only while it runs; stopped, it is plain files.
-      if [[ -d "$ENGINE_DIR" ]]; then rm -rf "$ENGINE_DIR"; say "deleted its data ($ENGINE_DIR)"; fi
+      if [[ -d "$ENGINE_DIR" ]]; then
+        unmount_leftovers
+        rm -rf "$ENGINE_DIR"
+        say "deleted its data ($ENGINE_DIR)"
+      fi
       ;;
     status)
       if ours_running; then say "running, started by this script (pid $(cat "$PIDFILE"), data $ENGINE_DIR/data)"

@@ -24,6 +24,8 @@ export async function forwardUntilInterrupted(
   target: PortForwardOptions,
   port: number,
   path = "",
+  /** What to say after the URL about what answers there (e.g. a UI that is only a placeholder). */
+  caveat: (url: string) => Promise<string | undefined> = () => Promise.resolve(undefined),
 ): Promise<void> {
   if (!(await portIsFree(port)))
     throw new Failure(
@@ -31,7 +33,11 @@ export async function forwardUntilInterrupted(
       exitCodes.portTaken,
     );
   const forward = await startPortForward({ ...target, localPort: port });
-  say(bold(`${what}: http://localhost:${forward.localPort}${path}`) + "  (Ctrl-C to stop)");
+  const note = await caveat(forward.url).catch(() => undefined);
+  say(
+    bold(`${what}: http://localhost:${forward.localPort}${path}`) +
+      `  (Ctrl-C to stop)${note ? ` — ${note}` : ""}`,
+  );
   const stop = () => void forward.stop();
   process.once("SIGINT", stop);
   process.once("SIGTERM", stop);

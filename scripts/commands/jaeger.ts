@@ -5,6 +5,20 @@ import { forwardUntilInterrupted, parsePort } from "../clusters/forward-command.
 import { jaegerQuery } from "../clusters/port-forward.ts";
 import { useClusterTools } from "../provision/cluster-tools.ts";
 
+/**
+ * A Jaeger built from its Go module (the offline images) serves a placeholder page where the UI would be:
+ * the UI's assets are not in the module. Its API works, and `make traces` reads it.
+ */
+async function uiCaveat(url: string): Promise<string | undefined> {
+  const page = await (await fetch(url, { signal: AbortSignal.timeout(5000) })).text();
+  return !PLACEHOLDER.test(page)
+    ? undefined
+    : "this Jaeger was built from Go modules and has no UI (the page is a placeholder); its API works: `make traces` prints the traces in this terminal";
+}
+
+/** The placeholder page's own words (cmd/query/app/ui/placeholder/index.html in Jaeger's module). */
+const PLACEHOLDER = /This is a placeholder for the Jaeger UI home page/;
+
 const command = {
   name: "jaeger",
   summary: `Port-forwards Jaeger's UI from the remote cluster to http://localhost:${ports.jaegerQuery} (Ctrl-C to stop).`,
@@ -17,5 +31,12 @@ if (import.meta.main)
     const { values } = parseFlags(command, process.argv.slice(2));
     // The project's kind and kubectl (make up provided them) where the user's will not do.
     await useClusterTools();
-    await forwardUntilInterrupted("jaeger", "Jaeger", jaegerQuery, parsePort(values.port, ports.jaegerQuery));
+    await forwardUntilInterrupted(
+      "jaeger",
+      "Jaeger",
+      jaegerQuery,
+      parsePort(values.port, ports.jaegerQuery),
+      "",
+      uiCaveat,
+    );
   });

@@ -51,11 +51,18 @@ const OTHER_TOOLS: readonly GoTool[] = GO_TOOLS.filter(
 
 /**
  * Runs one stage; `prefix` marks its lines where two stages run at once (the offline and clusters tiers),
- * so that a CI log still reads stage by stage.
+ * so that a CI log still reads stage by stage. A `yielding` stage runs niced: it gives the CPU to what is on
+ * the run's critical path (the Go builds, then the clusters tier) and uses what they leave.
  */
-async function stage(name: string, file: string, args: readonly string[], prefix = ""): Promise<void> {
+async function stage(
+  name: string,
+  command: readonly string[],
+  options: { prefix?: string; yielding?: boolean } = {},
+): Promise<void> {
+  const prefix = options.prefix ?? "";
   say(bold(`\n== ${name}`));
   const started = performance.now();
+  const [file = "", ...args] = options.yielding ? ["nice", "-n", "10", ...command] : command;
   const child = execa(file, args, {
     cwd: REPO_ROOT,
     reject: false,
@@ -114,16 +121,19 @@ if (import.meta.main)
     // Unhandled until awaited below; a build failure must not crash the run before a stage reports it.
     imagesTools.catch(() => {});
     otherTools.catch(() => {});
-    await stage("lint", "node", ["scripts/commands/lint.ts"]);
-    await stage("typecheck", "tsc", ["-p", "tsconfig.json"]);
-    await stage("unit tier", "vitest", ["run", "--project", "unit"]);
+    await stage("lint", ["node", "scripts/commands/lint.ts"], { yielding: true });
+    await stage("typecheck", ["tsc", "-p", "tsconfig.json"], { yielding: true });
+    await stage("unit tier", ["vitest", "run", "--project", "unit"], { yielding: true });
     // The two long tiers at once: the clusters tier mostly waits on its clusters, the offline tier on its
     // loopback processes. Each starts when its Go tools are there.
     const clustersTier = imagesTools.then(() =>
-      stage("clusters tier", "vitest", ["run", "--project", "clusters"], "[clusters tier]"),
+      stage("clusters tier", ["vitest", "run", "--project", "clusters"], { prefix: "[clusters tier]" }),
     );
     const offlineTier = otherTools.then(() =>
-      stage("offline tier", "vitest", ["run", "--project", "offline"], "[offline tier]"),
+      stage("offline tier", ["vitest", "run", "--project", "offline"], {
+        prefix: "[offline tier]",
+        yielding: true,
+      }),
     );
     const outcomes = await Promise.allSettled([offlineTier, clustersTier]);
     const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === "rejected");
