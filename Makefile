@@ -74,7 +74,7 @@ typecheck: ## Type-check apps, scripts and tests (strict TypeScript)
 	@$(RUN) pnpm run typecheck
 contract: ## Offline contract tests of clusters/ and manifests/: schemas, cross-references, kube-linter, real collector and Jaeger
 	@$(RUN) pnpm exec vitest run scripts/contract
-manifests: ## Render both clusters' manifests (kubectl kustomize, as make up does; images from versions.env) into .cache/manifests/
+manifests: ## Render exactly what make up applies to each cluster, the auth mode's overlays included, into .cache/manifests/ (AUTH=basic|mtls|both)
 	@$(RUN) node scripts/commands/manifests.ts
 bench-sample-service: ## Benchmark the sample service with tracing off, on and 10% sampled (req/s, p99, CPU/request, RSS)
 	@$(RUN) pnpm --filter @otel-e2r/sample-service bench

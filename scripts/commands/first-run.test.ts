@@ -22,7 +22,7 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { exitCodes } from "../lib/exit-codes.ts";
 import { versions } from "../lib/versions.ts";
-import { createFakes, runBootstrap, type Fakes } from "../testing/fakes/fake-path.ts";
+import { createFakes, keepTranscript, runBootstrap, type Fakes } from "../testing/fakes/fake-path.ts";
 
 const TIMEOUT_MS = 120_000;
 const root = process.getuid?.() === 0;
@@ -72,6 +72,7 @@ describe("make up's set-up where it cannot proceed", { timeout: TIMEOUT_MS }, ()
         "--clear-groups",
         node,
       ]);
+      keepTranscript("make-up-needs-root", "make up", result, fakes);
       expect(result.exitCode).toBe(exitCodes.needsRoot);
       expect(result.stdout).toContain(
         "[exit 20] no Docker engine answers. make up can install and start Debian's engine for you, which needs root: run `sudo make up`",
@@ -91,6 +92,7 @@ describe("make up's set-up where it cannot proceed", { timeout: TIMEOUT_MS }, ()
       linkRealGo(fakes);
       const result = await runBootstrap(fakes, "up", [], goEnv());
       expect(result.stdout).toContain("engine: no Docker engine answers: make up starts the project's own");
+      keepTranscript("make-up-apt-failed", "make up", result, fakes);
       expect(result.exitCode).toBe(exitCodes.aptFailed);
       expect(result.stdout).toMatch(/\[2\/10\] Docker engine/);
       expect(result.stdout).toMatch(
@@ -124,6 +126,7 @@ describe("make up's set-up where it cannot proceed", { timeout: TIMEOUT_MS }, ()
       });
       linkRealGo(fakes);
       const result = await runBootstrap(fakes, "up", [], goEnv());
+      keepTranscript("make-up-not-enough-disk", "make up", result, fakes, [[small, "/var/lib/docker"]]);
       expect(result.exitCode).toBe(exitCodes.notEnoughDisk);
       expect(result.stdout).toMatch(
         /images: no registry reachable \(127\.0\.0\.1:\d+: ECONNREFUSED\): building them from source/,
@@ -178,6 +181,7 @@ describe(
       const mirror = await releaseServer(standInKind, sha256("something else"));
       const result = await runBootstrap(fakes, "up", [], { OTEL_E2R_RELEASE_MIRROR: mirror });
       expect(result.exitCode).toBe(exitCodes.checksumMismatch);
+      keepTranscript("make-up-checksum-mismatch", "make up", result, fakes, [[`${mirror}/`, "https://"]]);
       expect(result.stdout).toMatch(
         new RegExp(
           `does not match its published checksum \\(expected sha256 ${sha256("something else")}, got ${sha256(standInKind)}\\); it was deleted`,
@@ -223,6 +227,9 @@ describe(
         fakes = await createFakes();
         const state = join(mounted, "state");
         const result = await runBootstrap(fakes, "regenerate-credentials", [], { OTEL_E2R_STATE_DIR: state });
+        keepTranscript("make-regenerate-credentials-mnt-c", "make regenerate-credentials", result, fakes, [
+          [state, "/mnt/c/Users/you/otel-edge-to-remote/.state"],
+        ]);
         expect(result.exitCode).toBe(exitCodes.stateDirNotPrivate);
         expect(result.stderr).toContain(
           `the state folder ${state} is on a filesystem that ignores file permissions (after chmod 700 it is 777)`,

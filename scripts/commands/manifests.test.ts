@@ -17,12 +17,41 @@ describe("make manifests", () => {
     expect(result.stdout).toBe("");
   });
 
-  it("writes the rendered cluster to .cache/manifests with numbered progress", async () => {
-    const result = await execa(process.execPath, [cli, "remote"]);
-    expect(result.stdout).toMatch(
-      /^\[1\/1\] remote: \d+ objects -> \.cache\/manifests\/remote\.yaml \(\d+\.\ds\)$/,
-    );
-    const objects = parseObjects(readFileSync(join(REPO_ROOT, ".cache/manifests/remote.yaml"), "utf8"));
-    expect(objects.some((o) => o.kind === "GRPCRoute")).toBe(true);
-  }, 600_000);
+  it("rejects a bad AUTH before rendering anything, naming it and the choices", async () => {
+    const result = await execa(process.execPath, [cli, "remote"], { reject: false, env: { AUTH: "tls" } });
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toMatch(/^make manifests: AUTH is "tls".*basic, mtls, both/);
+    expect(result.stdout).toBe("");
+  });
+
+  // What make up applies: the mode's collector overlays are part of it (they were missing once).
+  it.each([
+    ["basic", ["--config=/etc/otelcol-e2r/config/config.yaml"]],
+    ["mtls", ["--config=/etc/otelcol-e2r/config/config.yaml", "--config=/etc/otelcol-e2r/config/mtls.yaml"]],
+    [
+      "both",
+      [
+        "--config=/etc/otelcol-e2r/config/config.yaml",
+        "--config=/etc/otelcol-e2r/config/mtls.yaml",
+        "--config=/etc/otelcol-e2r/config/mtls-basic-auth.yaml",
+      ],
+    ],
+  ])(
+    "AUTH=%s: writes .cache/manifests/remote.yaml with the remote collector's overlays",
+    async (mode, configs) => {
+      const result = await execa(process.execPath, [cli, "remote"], { env: { AUTH: mode } });
+      expect(result.stdout).toMatch(new RegExp(`^AUTH=${mode} \\(from AUTH\\); app images `));
+      expect(result.stdout).toMatch(
+        /\n\[1\/1\] remote: \d+ objects -> \.cache\/manifests\/remote\.yaml \(\d+\.\ds\)$/,
+      );
+      const objects = parseObjects(readFileSync(join(REPO_ROOT, ".cache/manifests/remote.yaml"), "utf8"));
+      expect(objects.some((o) => o.kind === "GRPCRoute")).toBe(true);
+      const gateway = objects.find((o) => o.kind === "Deployment" && o.metadata.name === "otel-gateway");
+      const args = (
+        gateway as unknown as { spec: { template: { spec: { containers: { args?: string[] }[] } } } }
+      ).spec.template.spec.containers.flatMap((c) => c.args ?? []);
+      expect(args.filter((a) => a.startsWith("--config="))).toEqual(configs);
+    },
+    600_000,
+  );
 });

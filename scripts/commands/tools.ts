@@ -20,7 +20,7 @@ import {
   estimateSeconds,
 } from "../gobuild/costs.ts";
 import { readFileSync, writeFileSync } from "node:fs";
-import { cpus, totalmem } from "node:os";
+import { machineDescription } from "../lib/machine.ts";
 import { join } from "node:path";
 import { execa } from "execa";
 import { CACHE_DIR } from "../lib/cache.ts";
@@ -82,10 +82,7 @@ async function recordCosts(): Promise<void> {
     goBuildCache: await gibOf(cache),
     docker: await gibOf(join(CACHE_DIR, "docker-engine")),
   };
-  const release =
-    /^PRETTY_NAME="?([^"\n]*)/m.exec(readFileSync("/etc/os-release", "utf8"))?.[1] ?? process.platform;
-  const machine = `${release}, ${cpus().length} vCPUs (${cpus()[0]?.model.trim() ?? "?"}), ${(totalmem() / 1024 ** 3).toFixed(1)} GiB`;
-  const results = costsFromTimings(readFileSync(TIMINGS_FILE, "utf8"), disk, machine);
+  const results = costsFromTimings(readFileSync(TIMINGS_FILE, "utf8"), disk, machineDescription());
   writeFileSync(
     COLD_SET_UP_RESULTS,
     `${JSON.stringify({ what: coldSetUpResults().what, ...results }, null, 2)}\n`,

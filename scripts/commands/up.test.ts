@@ -7,7 +7,13 @@ import { createServer, type Server } from "node:net";
 import { statSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
 import { clusters, gateway } from "../lib/topology.ts";
-import { createFakes, runBootstrap, type FakeToolName, type Fakes } from "../testing/fakes/fake-path.ts";
+import {
+  createFakes,
+  keepTranscript,
+  runBootstrap,
+  type FakeToolName,
+  type Fakes,
+} from "../testing/fakes/fake-path.ts";
 import { portsToCheck } from "./up.ts";
 import { exitCodes } from "../lib/exit-codes.ts";
 
@@ -33,6 +39,8 @@ const onlyPreflightCalls = (calls: readonly string[]) =>
 describe("make up preflight (stand-in tools, a real port)", { timeout: PROCESS_TEST_TIMEOUT_MS }, () => {
   const cases: {
     name: string;
+    /** docs/transcripts/<transcript>.txt: the troubleshooting page quotes it. */
+    transcript: string;
     tools?: FakeToolName[];
     world?: Parameters<typeof createFakes>[0] extends infer O
       ? O extends { world?: infer W }
@@ -44,6 +52,7 @@ describe("make up preflight (stand-in tools, a real port)", { timeout: PROCESS_T
   }[] = [
     {
       name: "docker missing, on a machine the project cannot install one on",
+      transcript: "make-up-preflight-docker-missing",
       tools: ["kind", "kubectl"],
       code: exitCodes.dockerMissing,
       message:
@@ -51,6 +60,7 @@ describe("make up preflight (stand-in tools, a real port)", { timeout: PROCESS_T
     },
     {
       name: "docker down",
+      transcript: "make-up-preflight-docker-down",
       world: (w) => void (w.docker = "down"),
       code: exitCodes.dockerUnreachable,
       message:
@@ -58,12 +68,14 @@ describe("make up preflight (stand-in tools, a real port)", { timeout: PROCESS_T
     },
     {
       name: "Podman posing as docker",
+      transcript: "make-up-preflight-podman",
       world: (w) => void (w.dockerClient = "podman"),
       code: exitCodes.podmanUnsupported,
       message: /`docker` here is Podman\. kind's Podman provider is not supported by this project/,
     },
     {
       name: "kind missing, no release download, no Go",
+      transcript: "make-up-preflight-kind-missing",
       tools: ["docker", "kubectl"],
       code: exitCodes.kindMissing,
       message:
@@ -71,24 +83,28 @@ describe("make up preflight (stand-in tools, a real port)", { timeout: PROCESS_T
     },
     {
       name: "kind too old",
+      transcript: "make-up-preflight-kind-too-old",
       world: (w) => void (w.kind.version = "0.29.0"),
       code: exitCodes.kindTooOld,
       message: /kind 0\.29\.0 on PATH is older than \d+\.\d+\.\d+, and the project cannot get its own/,
     },
     {
       name: "kubectl missing",
+      transcript: "make-up-preflight-kubectl-missing",
       tools: ["docker", "kind"],
       code: exitCodes.kubectlMissing,
       message: /kubectl is not on PATH, and the project cannot get its own/,
     },
     {
       name: "kubectl too old",
+      transcript: "make-up-preflight-kubectl-too-old",
       world: (w) => void (w.kubectl.version = "1.31.4"),
       code: exitCodes.kubectlTooOld,
       message: /kubectl 1\.31\.4 on PATH is older than \d+\.\d+\.\d+, and the project cannot get its own/,
     },
     {
       name: "kind missing and a Go too old to build it",
+      transcript: "make-up-preflight-go-too-old",
       tools: ["docker", "kubectl", "go"],
       world: (w) => void (w.go.version = "1.25.3"),
       code: exitCodes.goTooOld,
@@ -97,6 +113,7 @@ describe("make up preflight (stand-in tools, a real port)", { timeout: PROCESS_T
     },
     {
       name: "too little memory",
+      transcript: "make-up-preflight-memory",
       world: (w) => void (w.docker = { version: "28.5.1", memTotal: 2 * 1024 ** 3 }),
       code: exitCodes.notEnoughMemory,
       message: /Docker has 2\.0 GiB of memory; the two clusters need at least 4\.0 GiB/,
@@ -105,9 +122,12 @@ describe("make up preflight (stand-in tools, a real port)", { timeout: PROCESS_T
 
   it.each(cases)(
     "$name → its message and exit code, nothing else done",
-    async ({ tools, world, code, message }) => {
+    async ({ transcript, tools, world, code, message }) => {
       fakes = await createFakes({ tools, world });
       const result = await runBootstrap(fakes, "up");
+      keepTranscript(transcript, "make up", result, fakes, [
+        [(fakes.env.OTEL_E2R_RELEASE_MIRROR ?? "").replace("http://", ""), "<release server>"],
+      ]);
       expect(result.exitCode).toBe(code);
       expect(result.stdout).toMatch(message);
       expect(result.stdout).toContain(`[exit ${code}]`);
@@ -127,6 +147,11 @@ describe("make up preflight (stand-in tools, a real port)", { timeout: PROCESS_T
     holder = createServer();
     await new Promise<void>((resolve) => holder!.listen(port, "127.0.0.1", resolve));
     const result = await runBootstrap(fakes, "up");
+    keepTranscript("make-up-preflight-port-taken", "make up", result, fakes, [
+      [`:${port}`, `:${gateway.hostPort}`],
+      [`port ${port}`, `port ${gateway.hostPort}`],
+      [(fakes.env.OTEL_E2R_RELEASE_MIRROR ?? "").replace("http://", ""), "<release server>"],
+    ]);
     expect(result.stdout).toContain("preflight found 3 problems");
     expect(result.stdout).toMatch(new RegExp(`\\[exit 16\\] port ${port} on this machine is already in use`));
     expect(result.stdout).toMatch(/\[exit 12\] kind is not on PATH/);

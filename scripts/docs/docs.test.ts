@@ -14,6 +14,9 @@ import {
   repoPaths,
 } from "./markdown.ts";
 import { currentBlock, fileOf, README_BLOCKS } from "./readme-blocks.ts";
+import { consoleBlocks, needsTranscript, transcriptProblems } from "./console-blocks.ts";
+import { handTypedBaseline, handTypedFigures } from "./figures.ts";
+import { evidence, pieces, quotedMessages } from "./quotes.ts";
 
 const docs = projectMarkdown();
 const makefile = readFileSync(join(REPO_ROOT, "Makefile"), "utf8");
@@ -54,6 +57,49 @@ describe("docs", () => {
       const text = readFileSync(join(REPO_ROOT, fileOf(block)), "utf8");
       expect(currentBlock(text, block), `${fileOf(block)} lacks the block's markers`).toBeDefined();
       expect(currentBlock(text, block)).toBe(block.render());
+    },
+  );
+
+  it.each(docs.map((d) => [d.path, d] as const))(
+    "%s: every console block showing a make target's output names its transcript",
+    (_path, doc) => {
+      const unmarked = consoleBlocks(doc.text)
+        .filter((b) => b.transcript === undefined && needsTranscript(b))
+        .map((b) => `line ${b.line}: ${b.commands.join("; ")}`);
+      expect(unmarked, "mark each with <!-- transcript: <name> --> (docs/transcripts/)").toEqual([]);
+    },
+  );
+
+  it("every marked console block shows its transcript's lines, in order (docs/transcripts/)", () => {
+    expect(transcriptProblems(docs)).toEqual([]);
+  });
+
+  const baseline = handTypedBaseline();
+  it.each(docs.map((d) => [d.path, d] as const))(
+    "%s: no new hand-typed figure in prose (measured ones come from docs/results/ through make docs)",
+    (path, doc) => {
+      const listed = [...(baseline[path] ?? [])];
+      const added: string[] = [];
+      for (const figure of handTypedFigures(doc.text)) {
+        const at = listed.indexOf(figure);
+        if (at < 0) added.push(figure);
+        else listed.splice(at, 1);
+      }
+      expect(added, "generate it from a results file, or mark an upstream fact <!-- external: … -->").toEqual(
+        [],
+      );
+      expect(listed, "gone from the prose: remove from scripts/docs/hand-typed-figures.json").toEqual([]);
+    },
+  );
+
+  const troubleshooting = readFileSync(join(REPO_ROOT, "docs", "troubleshooting.md"), "utf8");
+  it.each(["make up stops at its first step", "content digest not found"])(
+    "troubleshooting, %s: every quoted message is in a transcript or a test",
+    (section) => {
+      const quoted = quotedMessages(troubleshooting, section);
+      expect(quoted.length).toBeGreaterThan(0);
+      const known = evidence();
+      expect(quoted.flatMap(pieces).filter((piece) => !known.includes(piece))).toEqual([]);
     },
   );
 

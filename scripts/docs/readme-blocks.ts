@@ -8,6 +8,7 @@ import { AUTH_MODES, authModes, DEFAULT_AUTH_MODE } from "../lib/auth-modes.ts";
 import { REPO_ROOT } from "../lib/topology.ts";
 import { type Versions, versions } from "../lib/versions.ts";
 import { coldSetUpResults } from "../gobuild/costs.ts";
+import { duration, upTimesBlock } from "./figures.ts";
 
 export interface GeneratedBlock {
   /** The file holding the block, relative to the repository root (default README.md). */
@@ -138,11 +139,6 @@ export const authModesBlock: GeneratedBlock = {
   },
 };
 
-const duration = (seconds: number) =>
-  seconds >= 60
-    ? `${Math.floor(seconds / 60)} min ${String(Math.round(seconds % 60)).padStart(2, "0")} s`
-    : `${seconds} s`;
-
 /** What a cold set-up costs, tool by tool, from the measured results make up's estimates also read. */
 export const coldSetUpBlock: GeneratedBlock = {
   file: "hack/images/README.md",
@@ -211,6 +207,7 @@ export const README_BLOCKS: readonly GeneratedBlock[] = [
   authModesBlock,
   coldSetUpBlock,
   ciRunsBlock,
+  upTimesBlock,
 ];
 
 export const fileOf = (block: GeneratedBlock) => block.file ?? "README.md";

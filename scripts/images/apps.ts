@@ -57,6 +57,21 @@ async function buildImage(image: AppImage, nodeImage: string, ref: string): Prom
   }
 }
 
+/**
+ * The references `make up` would give the app images, without building: undefined where the base image is
+ * not on this machine (no engine, or no `make up` yet), since the tags hash its ID.
+ */
+export async function appImageRefs(): Promise<ImageRefs | undefined> {
+  const nodeImage = resolve(pinnedImages().find((image) => image.name === "Node.js")!.ref);
+  try {
+    const refs = new Map<string, string>();
+    for (const image of appImages) refs.set(image.repository, await appImageRef(image, nodeImage));
+    return refs;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Builds each app image unless an image with its input hash exists; returns repository → reference. */
 export async function buildAppImages(note: (line: string) => void): Promise<ImageRefs> {
   const nodeImage = resolve(pinnedImages().find((image) => image.name === "Node.js")!.ref);

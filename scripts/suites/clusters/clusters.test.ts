@@ -10,6 +10,7 @@ import { exportDiagnostics } from "../../clusters/diagnostics.ts";
 import { MINUTES, createContext } from "./context.ts";
 import { projectClusters, make, unavailableBecause } from "./harness.ts";
 import { upSteps } from "./steps/bring-up.ts";
+import { docsSteps } from "./steps/docs.ts";
 import { downSteps } from "./steps/down.ts";
 import { offlineArchiveSteps } from "./steps/offline-archive.ts";
 import { operateSteps } from "./steps/operate.ts";
@@ -66,4 +67,5 @@ describe.skipIf(unavailable !== undefined && !mustRun)("real clusters: make up, 
   throughputSteps();
   offlineArchiveSteps(context);
   downSteps(context);
+  docsSteps();
 });

@@ -8,6 +8,7 @@ import { execa, type ResultPromise } from "execa";
 import { REPO_ROOT, clusterKeys, clusters } from "../../lib/topology.ts";
 import { existingClusters } from "../../clusters/clusters.ts";
 import { engineState, planEngine } from "../../provision/engine.ts";
+import { writeTranscript } from "../../docs/transcripts.ts";
 
 /**
  * Why the suite cannot run here, or undefined when a Docker engine answers or `make up` can start one (a
@@ -63,16 +64,28 @@ function saveTranscript(args: readonly string[], outcome: MakeResult): void {
   );
 }
 
+export interface MakeOptions {
+  readonly env?: Record<string, string>;
+  /** Runs make under another program (the network cut's setpriv). */
+  readonly prefix?: readonly string[];
+  /** Keeps the output, normalised, as docs/transcripts/<name>.txt: the docs show and check it. */
+  readonly transcript?: string;
+}
+
+/** The transcripts this run wrote, for the docs step that checks the docs against them. */
+export const writtenTranscripts = new Set<string>();
+/** How long each transcribed call took: docs/results/make-targets.json, which the docs quote. */
+export const transcriptSeconds = new Map<string, number>();
+
 /**
  * `make <target> [VAR=value…]` from the repository root, as a user runs it; never throws on exit codes.
- * `prefix` runs make under another program (the network cut's setpriv).
  */
 export async function make(
   target: string,
   vars: Record<string, string> = {},
-  extraEnv: Record<string, string> = {},
-  prefix: readonly string[] = [],
+  options: MakeOptions = {},
 ): Promise<MakeResult> {
+  const { env: extraEnv = {}, prefix = [] } = options;
   const started = performance.now();
   const args = [target, ...Object.entries(vars).map(([key, value]) => `${key}=${value}`)];
   const [file, ...rest] = [...prefix, "make", "--no-print-directory", ...args];
@@ -90,10 +103,39 @@ export async function make(
   };
   printed.push(outcome.stdout, outcome.stderr);
   saveTranscript(args, outcome);
+  if (options.transcript !== undefined) {
+    // The suite's own state folder reads as the user's.
+    writeTranscript(options.transcript, `make ${args.join(" ")}`, outcome, {
+      replacements: [[SUITE_STATE_DIR, "<repo>/.state"]],
+    });
+    writtenTranscripts.add(options.transcript);
+    transcriptSeconds.set(options.transcript, outcome.seconds);
+  }
   console.log(
     `[clusters] make ${args.join(" ")}: exit ${outcome.exitCode} in ${outcome.seconds.toFixed(1)}s`,
   );
   return outcome;
+}
+
+/**
+ * A command the docs show with its output (kubectl, kind), run as they write it and kept as a transcript;
+ * `replacements` write this run's temporary paths as a reader's.
+ */
+export async function transcribe(
+  name: string,
+  command: readonly string[],
+  replacements: ReadonlyArray<readonly [string, string]> = [],
+): Promise<{ stdout: string; stderr: string; exitCode: number }> {
+  const [file = "", ...args] = command;
+  const result = await execa(file, args, { cwd: REPO_ROOT, env: env(), reject: false, stdin: "ignore" });
+  const output = {
+    stdout: String(result.stdout),
+    stderr: String(result.stderr),
+    exitCode: result.exitCode ?? 1,
+  };
+  writeTranscript(name, command.join(" "), output, { replacements });
+  writtenTranscripts.add(name);
+  return output;
 }
 
 /** `make <target>` left running (make jaeger); the caller stops it. */

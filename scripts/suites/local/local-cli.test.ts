@@ -11,11 +11,16 @@ import { execa } from "execa";
 import { afterAll, describe, expect, it } from "vitest";
 import { pollUntil } from "../../lib/poll.ts";
 import { REPO_ROOT } from "../../lib/topology.ts";
-import { busyPorts, portPlan } from "../../local/ports.ts";
+import { busyPorts, DEFAULT_PORT_BASE, portPlan } from "../../local/ports.ts";
+import { writeTranscript } from "../../docs/transcripts.ts";
 import { e2ePortBase, figures, testBinaries } from "./helpers.ts";
 import { alive } from "../../local/session-file.ts";
 
 const LOCAL = join(REPO_ROOT, "scripts/commands/local.ts");
+
+/** The test's ports, written as the default base's: what a reader's `make local` prints. */
+const defaultPorts = (base: number): Array<[string, string]> =>
+  Array.from({ length: 100 }, (_, i) => [`:${base + i}`, `:${DEFAULT_PORT_BASE + i}`]);
 const VERIFY = join(REPO_ROOT, "scripts/commands/local-verify.ts");
 
 /** Every process whose parent chain leads to `root` (from /proc). */
@@ -142,6 +147,20 @@ describe("make local / make local-verify (the CLI)", () => {
     ]);
     expect(verify.exitCode, verify.all).toBe(0);
     expect(verify.stdout).toMatch(/all \d+ checks passed/);
+    // The labs show both outputs from these transcripts, as at the default port base.
+    const asDefault = { replacements: defaultPorts(base) };
+    writeTranscript(
+      "make-local",
+      "make local",
+      { stdout, stderr: "", exitCode: result.exitCode ?? 1 },
+      asDefault,
+    );
+    writeTranscript(
+      "make-local-verify",
+      "make local-verify",
+      { stdout: verify.stdout, stderr: verify.stderr, exitCode: verify.exitCode ?? 1 },
+      asDefault,
+    );
     expect(result.exitCode, result.stderr).toBe(0);
     expect(pids.length).toBeGreaterThanOrEqual(7); // jaeger, remote, traefik, edge, sample-service, 2 generators
     expect(leftovers).toEqual([]);

@@ -4,6 +4,7 @@
 // make, log every call, and fail loudly (exit 99) on anything else, so a test sees at once when a
 // command went further than it should. Everything that works is proven against the real tools by the
 // real-cluster suite (scripts/suites/clusters).
+import { writeTranscript } from "../../docs/transcripts.ts";
 import { execFile } from "node:child_process";
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -170,5 +171,21 @@ export function runBootstrap(
         resolve({ exitCode: code, stdout, stderr });
       },
     );
+  });
+}
+
+/**
+ * Keeps a run's output as docs/transcripts/<name>.txt (the troubleshooting page quotes it), with the
+ * fakes' temporary folders written as a reader's machine has them.
+ */
+export function keepTranscript(
+  name: string,
+  command: string,
+  result: ScriptResult,
+  fakes: Fakes,
+  replacements: ReadonlyArray<readonly [string, string]> = [],
+): void {
+  writeTranscript(name, command, result, {
+    replacements: [...replacements, [fakes.stateDir, "<repo>/.state"], [fakes.root, "<tmp>"]],
   });
 }

@@ -35,14 +35,14 @@ function modeStep(context: SuiteContext, number: string, mode: AuthMode): void {
     `${number}. make up AUTH=${mode} converges on the running clusters; make verify passes every ${mode} row`,
     async () => {
       const before = await podUids("edge", namespaces.demo);
-      const up = await make("up", { AUTH: mode });
+      const up = await make("up", { AUTH: mode }, { transcript: `make-up-auth-${mode}` });
       context.times[`up AUTH=${mode}`] = up.seconds;
       expect(up.exitCode, `${up.stdout}\n${up.stderr}`).toBe(0);
       expect(up.stdout).toContain("edge, remote already existed");
       expect(up.stdout).toContain(`AUTH=${mode}`);
       // Only the collectors roll: the apps are untouched.
       expect(await podUids("edge", namespaces.demo)).toEqual(before);
-      const verify = await make("verify");
+      const verify = await make("verify", {}, { transcript: `make-verify-auth-${mode}` });
       const table = rows(verify.stdout);
       expect(verify.exitCode, verify.stdout).toBe(0);
       expect(table.filter((row) => row.startsWith("FAIL"))).toEqual([]);
@@ -51,7 +51,7 @@ function modeStep(context: SuiteContext, number: string, mode: AuthMode): void {
           table.some((row) => expected.test(row)),
           `a PASS row matching ${expected}`,
         ).toBe(true);
-      const status = await make("status");
+      const status = await make("status", {}, { transcript: `make-status-auth-${mode}` });
       expect(status.stdout).toMatch(new RegExp(`auth mode\\s+AUTH=${mode} `));
       figures(`auth mode ${mode}`, { "make up seconds": up.seconds.toFixed(1), "verify rows": table.length });
     },
@@ -86,7 +86,7 @@ function rotationStep(context: SuiteContext, kind: RotationKind): void {
           figure: `rotation ${kind} under load`,
         },
         async () => {
-          const rotated = await make("rotate", { WHAT: kind });
+          const rotated = await make("rotate", { WHAT: kind }, { transcript: `make-rotate-${kind}` });
           expect(rotated.exitCode, `${rotated.stdout}\n${rotated.stderr}`).toBe(0);
           expect(rotated.stdout).toMatch(/done in [\d.]+s: .*(refused|no longer served)/);
           // The rotation ran while the load was still sending, so the figures measure it under load.

@@ -15,7 +15,16 @@ import { multiPlatformArchive } from "../../../testing/oci-archive.ts";
 import { clusters, gateway, namespaces } from "../../../lib/topology.ts";
 import { readGatewayStatus } from "../../../clusters/gateway-api.ts";
 import { MINUTES, type SuiteContext } from "../context.ts";
-import { SUITE_LOGS_DIR, SUITE_STATE_DIR, figures, kubectl, make, podUids, printed } from "../harness.ts";
+import {
+  SUITE_LOGS_DIR,
+  SUITE_STATE_DIR,
+  figures,
+  kubectl,
+  make,
+  podUids,
+  printed,
+  transcribe,
+} from "../harness.ts";
 import { stateFiles } from "../../../lib/state.ts";
 
 /** PASS/FAIL rows of make verify's table. */
@@ -57,7 +66,8 @@ function firstUpStep(context: SuiteContext): void {
   it(
     "1. make up, exactly as the README says, on a fresh machine: sets up what is missing, then creates, deploys and verifies",
     async () => {
-      const up = await make("up");
+      // Only a newcomer's run (no engine, no images) is the first run the docs show.
+      const up = await make("up", {}, context.fresh ? { transcript: "make-up-first" } : {});
       context.times.firstUp = up.seconds;
       expect(up.exitCode, `${up.stdout}\n${up.stderr}`).toBe(0);
       expect(up.stdout).toMatch(
@@ -96,7 +106,7 @@ function imagesStep(context: SuiteContext): void {
       const images = await make("images");
       expect(images.exitCode, images.stderr).toBe(0);
       expect(images.stdout).toMatch(new RegExp(`${pinnedImages().length} images present \\(0 pulled`));
-      const saved = await make("images-save", {}, { IMAGES_ARCHIVE: context.archive });
+      const saved = await make("images-save", {}, { env: { IMAGES_ARCHIVE: context.archive } });
       expect(saved.exitCode, saved.stderr).toBe(0);
       expect(saved.stdout).toMatch(/saved \d+ images \(linux\/\w+\) and the Gateway API CRDs/);
       const extras = await readEntries(context.archive, [
@@ -134,12 +144,11 @@ function imageStoreStep(): void {
       try {
         const platform = await enginePlatform();
         const fixture = await multiPlatformArchive(join(dir, "probe.tar"), platform, `t${Date.now()}`);
-        const plain = await execa(
-          "kind",
-          ["load", "image-archive", fixture.file, "--name", clusters.edge.name],
-          {
-            reject: false,
-          },
+        // The troubleshooting page quotes kind's failure from this transcript.
+        const plain = await transcribe(
+          "kind-load-containerd-store-archive",
+          ["kind", "load", "image-archive", fixture.file, "--name", clusters.edge.name],
+          [[fixture.file, "image.tar"]],
         );
         expect(plain.exitCode, "kind load of an archive that lacks a platform's content").not.toBe(0);
         expect(`${plain.stdout}\n${plain.stderr}`).toMatch(/content digest sha256:[0-9a-f]+: not found/);
@@ -241,7 +250,7 @@ function secondUpStep(context: SuiteContext): void {
         await podUids("edge", namespaces.observability),
         await podUids("remote", namespaces.observability),
       ];
-      const up = await make("up");
+      const up = await make("up", {}, { transcript: "make-up-again" });
       context.times.secondUp = up.seconds;
       expect(up.exitCode, `${up.stdout}\n${up.stderr}`).toBe(0);
       expect(up.stdout).toContain("edge, remote already existed");

@@ -15,7 +15,7 @@ export function downSteps(context: SuiteContext): void {
     "7. make down removes both clusters and keeps the state folder; PURGE=1 removes it",
     async () => {
       await context.jaeger?.forward.stop();
-      const down = await make("down");
+      const down = await make("down", {}, { transcript: "make-down" });
       expect(down.exitCode, down.stderr).toBe(0);
       expect(await projectClusters()).toEqual([]);
       expect(readdirSync(SUITE_STATE_DIR)).toContain(stateFiles.caKey);

@@ -44,7 +44,7 @@ export function offlineArchiveSteps(context: SuiteContext): void {
           await cut.refusesOutside("https://proxy.golang.org/"),
           "the cut refuses the Go module proxy",
         ).toBe(true);
-        const up = await make("up", {}, { IMAGES_ARCHIVE: context.archive }, cut.prefix);
+        const up = await make("up", {}, { env: { IMAGES_ARCHIVE: context.archive }, prefix: cut.prefix });
         expect(up.exitCode, `${up.stdout}\n${up.stderr}`).toBe(0);
         expect(up.stdout).toContain(`loaded ${context.archive}`);
         expect(up.stdout).toMatch(/images present \(0 pulled/);

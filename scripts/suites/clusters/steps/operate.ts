@@ -9,7 +9,7 @@ import { pollUntil } from "../../../lib/poll.ts";
 import { freePort } from "../../../lib/ports.ts";
 import { gateway } from "../../../lib/topology.ts";
 import { MINUTES, type SuiteContext } from "../context.ts";
-import { SUITE_STATE_DIR, kubectl, make, spawnMake } from "../harness.ts";
+import { SUITE_STATE_DIR, kubectl, make, spawnMake, transcribe } from "../harness.ts";
 import { finishLoad, remoteJaeger, startLoad } from "../load.ts";
 import { stateFiles } from "../../../lib/state.ts";
 
@@ -26,7 +26,7 @@ function statusLogsJaegerStep(): void {
   it(
     "3. make status, make logs and make jaeger",
     async () => {
-      const status = await make("status");
+      const status = await make("status", {}, { transcript: "make-status" });
       expect(status.exitCode, status.stderr).toBe(0);
       expect(status.stdout).toMatch(/Cluster edge[\s\S]*otel-collector[\s\S]*Cluster remote[\s\S]*traefik/);
       expect(status.stdout).toMatch(/Gateway status\s+.*Programmed=True.*address remote-control-plane/);
@@ -34,6 +34,33 @@ function statusLogsJaegerStep(): void {
       expect(status.stdout).toMatch(
         /Pipeline health[^\n]*\n {2}edge queue \d+% full · \d+ refused calls in 5 min · nearest expiry in \d+ days \(CN=/,
       );
+      // Lab 2's "look yourself": each pod ready with all its containers.
+      for (const [name, cluster] of [
+        ["kubectl-get-pods-edge", "kind-edge"],
+        ["kubectl-get-pods-remote", "kind-remote"],
+      ]) {
+        const pods = await transcribe(name!, [
+          "kubectl",
+          "--context",
+          cluster!,
+          "get",
+          "pods",
+          "-A",
+          "-l",
+          "app.kubernetes.io/part-of=otel-edge-to-remote",
+        ]);
+        expect(pods.stdout).toMatch(/Running/);
+        expect(pods.stdout).not.toMatch(/\s(\d)\/(?!\1)\d\s/); // READY n/m with n ≠ m
+      }
+      await transcribe("kubectl-get-gateway", [
+        "kubectl",
+        "--context",
+        "kind-remote",
+        "-n",
+        "observability",
+        "get",
+        "gateway,grpcroute",
+      ]);
       const logs = await make("logs", { TAIL: "50" });
       expect(logs.exitCode, logs.stderr).toBe(0);
       expect(logs.stdout).toMatch(
@@ -86,7 +113,7 @@ function tracesStep(): void {
   it(
     "3t. make traces prints a trace that crossed, as a tree with the edge's Kubernetes attributes; TRACE=<id> prints that one",
     async () => {
-      const traces = await make("traces", { LIMIT: "5" });
+      const traces = await make("traces", { LIMIT: "5" }, { transcript: "make-traces" });
       expect(traces.exitCode, traces.stderr).toBe(0);
       const crossed = traces.stdout
         .split(/\n(?=trace [0-9a-f]{32} )/)
@@ -190,7 +217,7 @@ function regenerateCredentialsStep(context: SuiteContext): void {
         async () => ((await context.jaeger!.spansOfRun(runId)) === summary.spans ? true : undefined),
         { timeoutMs: 120_000, intervalMs: 2000 },
       );
-      const verify = await make("verify");
+      const verify = await make("verify", {}, { transcript: "make-verify" });
       expect(verify.exitCode, verify.stdout).toBe(0);
     },
     10 * MINUTES,

@@ -1,0 +1,98 @@
+// Measured figures in the docs come from results files (docs/results/), written by the run that measured
+// them, and reach the prose through generated blocks (`make docs`). A figure typed by hand fails the docs
+// test: handTypedFigures() finds them. The ones written before this rule are listed, each by its figure
+// and the words around it, in hand-typed-figures.json, until they move into a generated block; a new one
+// is not on that list and fails. A figure that is not a measurement (an upstream default) is marked
+// `<!-- external: where it comes from -->` on its line.
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { machineDescription } from "../lib/machine.ts";
+import { REPO_ROOT } from "../lib/topology.ts";
+import type { GeneratedBlock } from "./readme-blocks.ts";
+
+export const RESULTS_DIR = join(REPO_ROOT, "docs", "results");
+
+export function duration(seconds: number): string {
+  if (seconds < 60) return `${Math.round(seconds * 10) / 10} s`;
+  const whole = Math.round(seconds);
+  return `${Math.floor(whole / 60)} min ${String(whole % 60).padStart(2, "0")} s`;
+}
+
+interface TargetResults {
+  readonly date: string;
+  readonly machine: string;
+  readonly seconds: Readonly<Record<string, number>>;
+}
+
+export const MAKE_TARGETS_RESULTS = join(RESULTS_DIR, "make-targets.json");
+
+export function makeTargetResults(): TargetResults {
+  return JSON.parse(readFileSync(MAKE_TARGETS_RESULTS, "utf8")) as TargetResults;
+}
+
+/**
+ * The suite's end: this run's times replace the file's (the docs quote one run, not a mix), but only a run
+ * that began on a newcomer's machine has the first `make up` the docs show.
+ */
+export function recordTargetSeconds(times: ReadonlyMap<string, number>): void {
+  if (!times.has("make-up-first")) return;
+  const results = {
+    what: "seconds each make target took in the real-cluster suite, keyed by the transcript it wrote (docs/transcripts/); written by the suite at its end",
+    date: new Date().toISOString().slice(0, 10),
+    machine: machineDescription(),
+    seconds: Object.fromEntries([...times].map(([name, s]) => [name, Math.round(s * 10) / 10])),
+  };
+  writeFileSync(MAKE_TARGETS_RESULTS, `${JSON.stringify(results, null, 2)}\n`);
+}
+
+function seconds(results: TargetResults, transcript: string): number {
+  const value = results.seconds[transcript];
+  if (value === undefined) throw new Error(`${MAKE_TARGETS_RESULTS} has no time for ${transcript}`);
+  return value;
+}
+
+/** The README's sentence on how long the first and a second `make up` took, from the suite's results. */
+export const upTimesBlock: GeneratedBlock = {
+  start: "<!-- up-times:start (generated from docs/results/make-targets.json: make docs) -->",
+  end: "<!-- up-times:end -->",
+  render() {
+    const r = makeTargetResults();
+    return `In the real-cluster suite's last recorded run (${r.date}, on ${r.machine}), this first \`make up\` took ${duration(seconds(r, "make-up-first"))}; a second one took ${duration(seconds(r, "make-up-again"))}.`;
+  },
+};
+
+const UNIT =
+  "(?:ms|s|sec|seconds?|min|minutes?|h|hours?|MiB|MB|GiB|GB|KiB|kB|%|spans/s|traces/s|req/s|×|cores?|v?CPUs?)";
+const FIGURE = new RegExp(`(?<![\\w.\\-/:#<])\\d+(?:[.,–-]\\d+)*\\s?${UNIT}(?![\\w/])`, "g");
+
+/** Prose with code, generated blocks and comments blanked out, line numbers kept. */
+function prose(markdown: string): string[] {
+  const blank = (m: string) => "\n".repeat(m.split("\n").length - 1);
+  return markdown
+    .replace(/<!-- ([\w-]+):start[\s\S]*?<!-- \1:end -->/g, blank)
+    .replace(/```[\s\S]*?```/g, blank)
+    .split("\n")
+    .map((line) => (line.includes("<!-- external:") ? "" : line.replace(/`[^`\n]+`|<!--.*?-->/g, "")));
+}
+
+/** Every figure typed into a document's prose, as "figure ‹ words around it ›", which stays put when lines move. */
+export function handTypedFigures(markdown: string): string[] {
+  const found: string[] = [];
+  for (const line of prose(markdown))
+    for (const match of line.matchAll(FIGURE)) {
+      const at = match.index ?? 0;
+      const around = line
+        .slice(Math.max(0, at - 24), at + match[0].length + 24)
+        .replace(/\s+/g, " ")
+        .trim();
+      found.push(`${match[0]} ‹ ${around} ›`);
+    }
+  return found;
+}
+
+export const HAND_TYPED_BASELINE = join(REPO_ROOT, "scripts", "docs", "hand-typed-figures.json");
+
+/** The hand-typed figures written before the rule, per file: the debt that generated blocks pay off. */
+export function handTypedBaseline(): Readonly<Record<string, readonly string[]>> {
+  return JSON.parse(readFileSync(HAND_TYPED_BASELINE, "utf8")) as Record<string, string[]>;
+}
