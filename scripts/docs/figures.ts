@@ -18,47 +18,77 @@ export function duration(seconds: number): string {
   return `${Math.floor(whole / 60)} min ${String(whole % 60).padStart(2, "0")} s`;
 }
 
-interface TargetResults {
+interface SuiteResults {
+  readonly what?: string;
   readonly date: string;
   readonly machine: string;
   readonly seconds: Readonly<Record<string, number>>;
+  readonly nodeMemoryMiB: Readonly<Partial<Record<"edge" | "remote", number>>>;
+  readonly nodeMemoryNote?: string;
 }
 
-export const MAKE_TARGETS_RESULTS = join(RESULTS_DIR, "make-targets.json");
+export const SUITE_RESULTS = join(RESULTS_DIR, "clusters-suite.json");
 
-export function makeTargetResults(): TargetResults {
-  return JSON.parse(readFileSync(MAKE_TARGETS_RESULTS, "utf8")) as TargetResults;
+export function suiteResults(): SuiteResults {
+  return JSON.parse(readFileSync(SUITE_RESULTS, "utf8")) as SuiteResults;
 }
 
 /**
  * The suite's end: this run's times replace the file's (the docs quote one run, not a mix), but only a run
  * that began on a newcomer's machine has the first `make up` the docs show.
  */
-export function recordTargetSeconds(times: ReadonlyMap<string, number>): void {
+export function recordSuiteResults(
+  times: ReadonlyMap<string, number>,
+  nodeMemoryMiB: Readonly<Partial<Record<"edge" | "remote", number>>>,
+): void {
   if (!times.has("make-up-first")) return;
-  const results = {
-    what: "seconds each make target took in the real-cluster suite, keyed by the transcript it wrote (docs/transcripts/); written by the suite at its end",
+  const results: SuiteResults = {
+    what: suiteResults().what ?? "",
     date: new Date().toISOString().slice(0, 10),
     machine: machineDescription(),
     seconds: Object.fromEntries([...times].map(([name, s]) => [name, Math.round(s * 10) / 10])),
+    nodeMemoryMiB,
   };
-  writeFileSync(MAKE_TARGETS_RESULTS, `${JSON.stringify(results, null, 2)}\n`);
+  writeFileSync(SUITE_RESULTS, `${JSON.stringify(results, null, 2)}\n`);
 }
 
-function seconds(results: TargetResults, transcript: string): number {
+function seconds(results: SuiteResults, transcript: string): number {
   const value = results.seconds[transcript];
-  if (value === undefined) throw new Error(`${MAKE_TARGETS_RESULTS} has no time for ${transcript}`);
+  if (value === undefined) throw new Error(`${SUITE_RESULTS} has no time for ${transcript}`);
   return value;
 }
 
 /** The README's sentence on how long the first and a second `make up` took, from the suite's results. */
 export const upTimesBlock: GeneratedBlock = {
-  start: "<!-- up-times:start (generated from docs/results/make-targets.json: make docs) -->",
+  start: "<!-- up-times:start (generated from docs/results/clusters-suite.json: make docs) -->",
   end: "<!-- up-times:end -->",
   render() {
-    const r = makeTargetResults();
+    const r = suiteResults();
     return `In the real-cluster suite's last recorded run (${r.date}, on ${r.machine}), this first \`make up\` took ${duration(seconds(r, "make-up-first"))}; a second one took ${duration(seconds(r, "make-up-again"))}.`;
   },
+};
+
+const mib = (value: number) =>
+  value >= 1024 ? `${(value / 1024).toFixed(2)} GiB` : `${Math.round(value)} MiB`;
+
+/** The kind nodes' memory after `make up` and the monitoring step, as the suite last measured it. */
+function nodeMemorySentence(): string {
+  const r = suiteResults();
+  const nodes = (["edge", "remote"] as const)
+    .filter((node) => r.nodeMemoryMiB[node] !== undefined)
+    .map((node) => `${node} ${mib(r.nodeMemoryMiB[node]!)}`);
+  return `it measured the kind nodes at ${nodes.join(", ")} (docker stats, ${r.date}${r.nodeMemoryNote ? `; ${r.nodeMemoryNote}` : ""})`;
+}
+
+export const nodeMemoryReadmeBlock: GeneratedBlock = {
+  start: "<!-- node-memory:start (generated from docs/results/clusters-suite.json: make docs) -->",
+  end: "<!-- node-memory:end -->",
+  render: nodeMemorySentence,
+};
+
+export const nodeMemoryTroubleshootingBlock: GeneratedBlock = {
+  ...nodeMemoryReadmeBlock,
+  file: "docs/troubleshooting.md",
 };
 
 const UNIT =

@@ -8,7 +8,7 @@ import { AUTH_MODES, authModes, DEFAULT_AUTH_MODE } from "../lib/auth-modes.ts";
 import { REPO_ROOT } from "../lib/topology.ts";
 import { type Versions, versions } from "../lib/versions.ts";
 import { coldSetUpResults } from "../gobuild/costs.ts";
-import { duration, upTimesBlock } from "./figures.ts";
+import { duration, nodeMemoryReadmeBlock, nodeMemoryTroubleshootingBlock, upTimesBlock } from "./figures.ts";
 
 export interface GeneratedBlock {
   /** The file holding the block, relative to the repository root (default README.md). */
@@ -208,6 +208,8 @@ export const README_BLOCKS: readonly GeneratedBlock[] = [
   coldSetUpBlock,
   ciRunsBlock,
   upTimesBlock,
+  nodeMemoryReadmeBlock,
+  nodeMemoryTroubleshootingBlock,
 ];
 
 export const fileOf = (block: GeneratedBlock) => block.file ?? "README.md";

@@ -74,7 +74,9 @@ export interface MakeOptions {
 
 /** The transcripts this run wrote, for the docs step that checks the docs against them. */
 export const writtenTranscripts = new Set<string>();
-/** How long each transcribed call took: docs/results/make-targets.json, which the docs quote. */
+/** The kind nodes' memory after the monitoring step: docs/results/clusters-suite.json. */
+export const nodeMemoryMiB: Partial<Record<"edge" | "remote", number>> = {};
+/** How long each transcribed call took: docs/results/clusters-suite.json, which the docs quote. */
 export const transcriptSeconds = new Map<string, number>();
 
 /**

@@ -4,13 +4,13 @@
 import { expect, it } from "vitest";
 import { transcriptProblems } from "../../../docs/console-blocks.ts";
 import { projectMarkdown } from "../../../docs/markdown.ts";
-import { recordTargetSeconds } from "../../../docs/figures.ts";
-import { transcriptSeconds, writtenTranscripts } from "../harness.ts";
+import { recordSuiteResults } from "../../../docs/figures.ts";
+import { nodeMemoryMiB, transcriptSeconds, writtenTranscripts } from "../harness.ts";
 
 export function docsSteps(): void {
   it("8. the docs' console blocks show what this run's make targets printed", () => {
     expect(writtenTranscripts.size, "transcripts written by this run").toBeGreaterThan(0);
     expect(transcriptProblems(projectMarkdown(), writtenTranscripts)).toEqual([]);
-    recordTargetSeconds(transcriptSeconds);
+    recordSuiteResults(transcriptSeconds, nodeMemoryMiB);
   });
 }

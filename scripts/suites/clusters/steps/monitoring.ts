@@ -12,12 +12,12 @@ import { freePort } from "../../../lib/ports.ts";
 import { createPrometheusClient, type PrometheusClient } from "../../../lib/prometheus-client.ts";
 import { clusters } from "../../../lib/topology.ts";
 import { MINUTES } from "../context.ts";
-import { SUITE_STATE_DIR, figures, make, spawnMake } from "../harness.ts";
+import { SUITE_STATE_DIR, figures, make, nodeMemoryMiB as suiteMemory, spawnMake } from "../harness.ts";
 
 /** The remote kind node's memory budget, as the README states it ("Pipeline health"). */
 export const REMOTE_NODE_BUDGET_MIB = 1536;
 
-async function nodeMemoryMiB(node: string): Promise<number> {
+async function nodeMemory(node: string): Promise<number> {
   const { stdout } = await execa("docker", ["stats", "--no-stream", "--format", "{{.MemUsage}}", node]);
   const match = /^([\d.]+)\s*(KiB|MiB|GiB)/.exec(stdout.trim());
   if (!match) throw new Error(`docker stats printed ${JSON.stringify(stdout)} for ${node}`);
@@ -95,7 +95,9 @@ export function monitoringSteps(): void {
         const rotated = await make("rotate", { WHAT: "server" });
         expect(rotated.exitCode, rotated.stdout + rotated.stderr).toBe(0);
       }
-      const memory = await nodeMemoryMiB(`${clusters.remote.name}-control-plane`);
+      const memory = await nodeMemory(`${clusters.remote.name}-control-plane`);
+      suiteMemory.remote = memory;
+      suiteMemory.edge = await nodeMemory(`${clusters.edge.name}-control-plane`);
       figures("monitoring", { "alert fired after s": fired, "remote node MiB": memory.toFixed(0) });
       expect(memory).toBeLessThan(REMOTE_NODE_BUDGET_MIB);
     },
