@@ -8,6 +8,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { machineDescription } from "../lib/machine.ts";
 import { REPO_ROOT } from "../lib/topology.ts";
+import { readTranscript } from "./transcripts.ts";
 import type { GeneratedBlock } from "./readme-blocks.ts";
 
 export const RESULTS_DIR = join(REPO_ROOT, "docs", "results");
@@ -65,6 +66,22 @@ export const upTimesBlock: GeneratedBlock = {
   render() {
     const r = suiteResults();
     return `In the real-cluster suite's last recorded run (${r.date}, on ${r.machine}), this first \`make up\` took ${duration(seconds(r, "make-up-first"))}; a second one took ${duration(seconds(r, "make-up-again"))}.`;
+  },
+};
+
+/** Switching the auth mode of running clusters: `make up AUTH=…`'s time and its verify rows (transcripts). */
+export const modeSwitchBlock: GeneratedBlock = {
+  start:
+    "<!-- mode-switch:start (generated from docs/results/clusters-suite.json and docs/transcripts/: make docs) -->",
+  end: "<!-- mode-switch:end -->",
+  render() {
+    const r = suiteResults();
+    const switches = (["mtls", "both", "basic"] as const).map((mode) => {
+      const verify = readTranscript(`make-verify-auth-${mode}`) ?? "";
+      const rows = /verify: all (\d+) checks passed/.exec(verify)?.[1] ?? "?";
+      return `${duration(seconds(r, `make-up-auth-${mode}`))} to \`${mode}\` (${rows} rows)`;
+    });
+    return `Switching the mode of running clusters (\`make up AUTH=…\`, then its \`make verify\` rows) took ${switches[0]}, ${switches[1]} and ${switches[2]} back (the real-cluster suite, ${r.date}).`;
   },
 };
 

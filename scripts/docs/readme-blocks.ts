@@ -8,7 +8,13 @@ import { AUTH_MODES, authModes, DEFAULT_AUTH_MODE } from "../lib/auth-modes.ts";
 import { REPO_ROOT } from "../lib/topology.ts";
 import { type Versions, versions } from "../lib/versions.ts";
 import { coldSetUpResults } from "../gobuild/costs.ts";
-import { duration, nodeMemoryReadmeBlock, nodeMemoryTroubleshootingBlock, upTimesBlock } from "./figures.ts";
+import {
+  duration,
+  modeSwitchBlock,
+  nodeMemoryReadmeBlock,
+  nodeMemoryTroubleshootingBlock,
+  upTimesBlock,
+} from "./figures.ts";
 
 export interface GeneratedBlock {
   /** The file holding the block, relative to the repository root (default README.md). */
@@ -208,6 +214,7 @@ export const README_BLOCKS: readonly GeneratedBlock[] = [
   coldSetUpBlock,
   ciRunsBlock,
   upTimesBlock,
+  modeSwitchBlock,
   nodeMemoryReadmeBlock,
   nodeMemoryTroubleshootingBlock,
 ];
