@@ -15,6 +15,12 @@ export const jaeger: Recipe = {
     const work = join(out, "build");
     const mod = parseGoMod(await go.throwawayLike(work, `${MODULE}@v${versions().JAEGER_MODULE_VERSION}`));
     await go.go(["mod", "edit", ...replaceArgs(mod.replaces), ...requireArgs(mod.requires)], { cwd: work });
-    await go.go(["build", "-mod=mod", "-o", join(out, "jaeger"), `${MODULE}/cmd/jaeger`], { cwd: work });
+    // Stripped like the other tools: no symbol table or DWARF to link, the biggest binary of the set.
+    await go.go(
+      ["build", "-mod=mod", "-ldflags", "-s -w", "-o", join(out, "jaeger"), `${MODULE}/cmd/jaeger`],
+      {
+        cwd: work,
+      },
+    );
   },
 };
