@@ -50,8 +50,8 @@ const OTHER_TOOLS: readonly GoTool[] = GO_TOOLS.filter(
 );
 
 /**
- * Runs one stage; `prefix` marks its lines where two stages run at once (the offline and clusters tiers),
- * so that a CI log still reads stage by stage. A `yielding` stage runs niced: it gives the CPU to what is on
+ * Runs one stage; `prefix` marks its lines, since stages run at once (the quick ones, the offline and the
+ * clusters tiers), so that a CI log still reads stage by stage. A `yielding` stage runs niced: it gives the CPU to what is on
  * the run's critical path (the Go builds, then the clusters tier) and uses what they leave.
  */
 async function stage(
@@ -121,11 +121,19 @@ if (import.meta.main)
     // Unhandled until awaited below; a build failure must not crash the run before a stage reports it.
     imagesTools.catch(() => {});
     otherTools.catch(() => {});
-    await stage("lint", ["node", "scripts/commands/lint.ts"], { yielding: true });
-    await stage("typecheck", ["tsc", "-p", "tsconfig.json"], { yielding: true });
-    await stage("unit tier", ["vitest", "run", "--project", "unit"], { yielding: true });
-    // The two long tiers at once: the clusters tier mostly waits on its clusters, the offline tier on its
-    // loopback processes. Each starts when its Go tools are there.
+    // Lint, the type check and the unit tier need no Go tool: they start at once, niced, one after the
+    // other. Each long tier starts as soon as its Go tools are there, whether or not the unit tier is done
+    // (on a cold machine it is not: it got only the CPU the builds left). Every stage's lines carry its name.
+    const quick = (async () => {
+      await stage("lint", ["node", "scripts/commands/lint.ts"], { prefix: "[lint]", yielding: true });
+      await stage("typecheck", ["tsc", "-p", "tsconfig.json"], { prefix: "[typecheck]", yielding: true });
+      await stage("unit tier", ["vitest", "run", "--project", "unit"], {
+        prefix: "[unit tier]",
+        yielding: true,
+      });
+    })();
+    // The two long tiers side by side: the clusters tier mostly waits on its clusters, the offline tier on
+    // its loopback processes.
     const clustersTier = imagesTools.then(() =>
       stage("clusters tier", ["vitest", "run", "--project", "clusters"], { prefix: "[clusters tier]" }),
     );
@@ -135,7 +143,8 @@ if (import.meta.main)
         yielding: true,
       }),
     );
-    const outcomes = await Promise.allSettled([offlineTier, clustersTier]);
+    // All run to the end, so that CI's log has every stage; the first failure in this order is reported.
+    const outcomes = await Promise.allSettled([quick, offlineTier, clustersTier]);
     const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === "rejected");
     if (failed) throw failed.reason;
     const total = (performance.now() - started) / 1000;

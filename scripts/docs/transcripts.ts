@@ -2,7 +2,7 @@
 // change of output, and the docs' console blocks are checked against them (console-blocks.ts). What
 // changes from run to run (times, hashes, paths, generated names, live counts) is normalised, so that a
 // transcript changes only when the output really does.
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { REPO_ROOT } from "../lib/topology.ts";
@@ -102,7 +102,9 @@ export function writeTranscript(
   );
   mkdirSync(TRANSCRIPTS_DIR, { recursive: true });
   const path = join(TRANSCRIPTS_DIR, `${name}.txt`);
-  writeFileSync(path, text);
+  // Atomically: the docs test may read the folder while a suite running beside it writes.
+  writeFileSync(`${path}.${process.pid}`, text);
+  renameSync(`${path}.${process.pid}`, path);
   return path;
 }
 
