@@ -33,7 +33,10 @@ const CI_RUNS = join(RESULTS_DIR, "ci-runs.json");
 const BUILT_SECONDS = 60;
 
 /** This run, from make test's timings and the whole run's seconds. */
-export function ciRun(timings: { date: string; stages: Record<string, number> }, totalSeconds: number): CiRun {
+export function ciRun(
+  timings: { date: string; stages: Record<string, number> },
+  totalSeconds: number,
+): CiRun {
   const built = Object.entries(timings.stages).some(
     ([stage, seconds]) => stage.startsWith("Go builds") && seconds > BUILT_SECONDS,
   );
@@ -66,7 +69,10 @@ if (import.meta.main)
     const runs = [...results.runs.filter((r) => r.kind !== run.kind), run].sort((a, b) =>
       a.kind.localeCompare(b.kind),
     );
-    writeFileSync(CI_RUNS, `${JSON.stringify({ ...results, machine: machineDescription(), runs }, null, 2)}\n`);
+    writeFileSync(
+      CI_RUNS,
+      `${JSON.stringify({ ...results, machine: machineDescription(), runs }, null, 2)}\n`,
+    );
     for (const file of new Set(README_BLOCKS.map(fileOf))) {
       const path = join(REPO_ROOT, file);
       writeFileSync(path, replaceBlocks(readFileSync(path, "utf8"), file));

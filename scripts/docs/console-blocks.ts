@@ -60,8 +60,10 @@ export function blockProblems(block: ConsoleBlock, transcript: string): string[]
   const lines = transcript.split("\n").map(normaliseLine);
   const problems: string[] = [];
   const command = block.commands[0];
-  if (command !== undefined && normaliseLine(command) !== lines[0])
-    problems.push(`the block runs "${command}" but the transcript is of "${lines[0]}"`);
+  // A transcript's command may carry a comment on what it kept (`$ make local   # the [local] lines`).
+  const transcribed = (lines[0] ?? "").replace(/\s+#.*$/, "");
+  if (command !== undefined && normaliseLine(command) !== transcribed)
+    problems.push(`the block runs "${command}" but the transcript is of "${transcribed}"`);
   let at = 1;
   for (const shown of block.output) {
     if (isElision(shown)) continue;

@@ -149,10 +149,15 @@ describe("make local / make local-verify (the CLI)", () => {
     expect(verify.stdout).toMatch(/all \d+ checks passed/);
     // The labs show both outputs from these transcripts, as at the default port base.
     const asDefault = { replacements: defaultPorts(base) };
+    // The supervisor's own lines: the processes' logs in between come in no fixed order.
+    const supervisor = stdout
+      .split("\n")
+      .filter((line) => line.startsWith("[local]"))
+      .join("\n");
     writeTranscript(
       "make-local",
-      "make local",
-      { stdout, stderr: "", exitCode: result.exitCode ?? 1 },
+      "make local   # the [local] lines; each process's own log is left out",
+      { stdout: supervisor, stderr: "", exitCode: result.exitCode ?? 1 },
       asDefault,
     );
     writeTranscript(
