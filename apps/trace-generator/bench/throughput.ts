@@ -60,13 +60,9 @@ if (cores < 2) {
 }
 
 progress("telemetrygen binary (scripts/commands/tools.ts path telemetrygen)");
-const telemetrygen = execFileSync(
-  process.execPath,
-  [join(REPO, "scripts/commands/tools.ts"), "path", "telemetrygen"],
-  {
-    encoding: "utf8",
-  },
-).trim();
+const toolsCli = join(REPO, "scripts/commands/tools.ts");
+const tool = (args: string[]) => execFileSync(process.execPath, [toolsCli, ...args], { encoding: "utf8" });
+const telemetrygen = tool(["path", "telemetrygen"]).trim();
 
 interface SinkStats {
   spans: number;
