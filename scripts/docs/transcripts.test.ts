@@ -26,6 +26,11 @@ describe("normaliseLine", () => {
     ["verify: all 23 checks passed", "verify: all 23 checks passed"],
     ["logs/up-2026-12-05T08-07-03-200Z.log", "logs/up-<timestamp>.log"],
     ['[01/Dec/2026:22:24:31 +0000] "POST', '[<timestamp>] "POST'],
+    ["spans, <date> 09:57:11 UTC", "spans, <date> <clock> UTC"],
+    [
+      "kubectl 1.37.2 (the project's copy: ~/.cache/otel-edge-to-remote/go-bin/kubernetes/1.37.2/kubectl)",
+      "kubectl 1.37.2 (the project's copy: ~/.cache/otel-edge-to-remote/go-bin/<tool>/<version>/kubectl)",
+    ],
   ])("%s", (line, expected) => {
     expect(normaliseLine(line)).toBe(expected);
   });

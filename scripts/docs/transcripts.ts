@@ -18,6 +18,12 @@ export const NORMALISATIONS: ReadonlyArray<readonly [RegExp, string, string]> = 
   [/\b\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}-\d{3}Z\b/g, "<timestamp>", "timestamps in file names"],
   [/\[\d{2}\/\w{3}\/\d{4}(?::\d{2}){3} [+-]\d{4}\]/g, "[<timestamp>]", "access log timestamps"],
   [/\b\d{4}-\d{2}-\d{2}\b/g, "<date>", "dates (certificate expiry)"],
+  [/\b\d{2}:\d{2}:\d{2}\b/g, "<clock>", "times of day"],
+  [
+    /(go-bin\/)[\w.-]+\/[\w.-]+\/(?=(?:kind|kubectl)\b)/g,
+    "$1<tool>/<version>/",
+    "where the project's kind and kubectl are cached (the kubectl recipe's or the Kubernetes build's)",
+  ],
   [/\bin \d+ days\b/g, "in <n> days", "days left until an expiry"],
   [/\b[0-9a-f]{12,64}\b/g, "<hash>", "trace ids, digests, content tags, run ids"],
   // Kubernetes writes generated names in an alphabet without vowels (SafeEncodeString), so words are safe.
