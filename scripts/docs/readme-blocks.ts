@@ -155,7 +155,7 @@ export const coldSetUpBlock: GeneratedBlock = {
     const tools = Object.entries(results.tools).sort(([, a], [, b]) => b - a);
     const total = tools.reduce((sum, [, seconds]) => sum + seconds, 0);
     return [
-      `Measured ${results.date} on ${results.machine}, from empty Go caches, one tool after the other:`,
+      `Measured ${results.date} on ${results.machine}, from empty Go caches in a cold \`.ci/run\`: two builds at a time beside the other stages of \`make test\`, so each time is one of two sharing the CPU:`,
       "",
       "| what | time |",
       "|---|---|",
