@@ -121,16 +121,14 @@ if (import.meta.main)
     // Unhandled until awaited below; a build failure must not crash the run before a stage reports it.
     imagesTools.catch(() => {});
     otherTools.catch(() => {});
-    // Lint, the type check and the unit tier need no Go tool: they start at once, one after the other.
-    // Each long tier starts as soon as its Go tools are there, whether or not the unit tier is done. Every
-    // stage's lines carry its name.
-    const quick = (async () => {
-      await stage("lint", ["node", "scripts/commands/lint.ts"], { prefix: "[lint]", yielding: true });
-      await stage("typecheck", ["tsc", "-p", "tsconfig.json"], { prefix: "[typecheck]", yielding: true });
-      // Not niced: its tests start real processes against timeouts, and on a cold machine the Go builds
-      // starved a niced unit tier past them (a cold run of 2026-12-05 failed so).
-      await stage("unit tier", ["vitest", "run", "--project", "unit"], { prefix: "[unit tier]" });
-    })();
+    // Lint, the type check and the unit tier need no Go tool: they run first, while the Go builds do. The
+    // long tiers wait for them: run beside the clusters tier's first `make up`, the unit tier slowed that
+    // past its 30 s second run and met its apt lock (a run of 2026-12-05 failed so).
+    await stage("lint", ["node", "scripts/commands/lint.ts"], { prefix: "[lint]", yielding: true });
+    await stage("typecheck", ["tsc", "-p", "tsconfig.json"], { prefix: "[typecheck]", yielding: true });
+    // Not niced: its tests start real processes against timeouts, and on a cold machine the Go builds
+    // starved a niced unit tier past them (a cold run of 2026-12-05 failed so).
+    await stage("unit tier", ["vitest", "run", "--project", "unit"], { prefix: "[unit tier]" });
     // The two long tiers side by side: the clusters tier mostly waits on its clusters, the offline tier on
     // its loopback processes.
     const clustersTier = imagesTools.then(() =>
@@ -142,8 +140,7 @@ if (import.meta.main)
         yielding: true,
       }),
     );
-    // All run to the end, so that CI's log has every stage; the first failure in this order is reported.
-    const outcomes = await Promise.allSettled([quick, offlineTier, clustersTier]);
+    const outcomes = await Promise.allSettled([offlineTier, clustersTier]);
     const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === "rejected");
     if (failed) throw failed.reason;
     const total = (performance.now() - started) / 1000;
