@@ -80,7 +80,8 @@ async function recordCosts(): Promise<void> {
   const disk = {
     goModules: await gibOf(modules),
     goBuildCache: await gibOf(cache),
-    docker: await gibOf(join(CACHE_DIR, "docker-engine")),
+    // With the engine purged there is nothing to measure: keep the last measured figure, not 0.
+    docker: (await gibOf(join(CACHE_DIR, "docker-engine"))) || coldSetUpResults().disk.docker,
   };
   const results = costsFromTimings(readFileSync(TIMINGS_FILE, "utf8"), disk, machineDescription());
   writeFileSync(
