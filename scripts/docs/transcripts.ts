@@ -2,7 +2,7 @@
 // change of output, and the docs' console blocks are checked against them (console-blocks.ts). What
 // changes from run to run (times, hashes, paths, generated names, live counts) is normalised, so that a
 // transcript changes only when the output really does.
-import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { REPO_ROOT } from "../lib/topology.ts";
@@ -119,16 +119,5 @@ export function readTranscript(name: string): string | undefined {
     return readFileSync(join(TRANSCRIPTS_DIR, `${name}.txt`), "utf8");
   } catch {
     return undefined;
-  }
-}
-
-export function transcriptNames(): string[] {
-  try {
-    return readdirSync(TRANSCRIPTS_DIR)
-      .filter((f) => f.endsWith(".txt"))
-      .map((f) => f.slice(0, -4))
-      .sort();
-  } catch {
-    return [];
   }
 }
