@@ -9,6 +9,8 @@
 # override says so (for example Kubernetes 1.37.2 for the pinned 1.37.0, and no digest).
 #
 #   hack/images/offline.sh            build everything, print the overrides file's path on stdout
+#   hack/images/offline.sh rootfs     only the Debian root filesystems (tarballs in the cache): no engine
+#                                     and no Go tool needed, so it can run while those are still coming
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 # shellcheck source=lib.sh
@@ -77,7 +79,9 @@ control_plane_images() {
   local k8s version etcd coredns binary slim context
   step "Node images: the control plane, kube-proxy, etcd, CoreDNS, pause, the storage provisioner"
   k8s=$(tool_dir kubernetes) version="v$(pin OFFLINE_KUBERNETES_VERSION)"
+  # CoreDNS's key is <version>-<n>-plugins (kubeadm's plugins only); its image carries the version.
   etcd=$(tool_key etcd) coredns=$(tool_key coredns)
+  coredns=${coredns%%-*}
   NODE_PRELOAD=()
   for binary in kube-apiserver kube-controller-manager kube-scheduler; do
     static_image "registry.k8s.io/$binary:$version" "$k8s/$binary" ''
@@ -112,7 +116,7 @@ node_image_step() {
   storage=$(mktemp)
   storage_manifest "$PROVISIONER_REF" "$HELPER_REF" >"$storage"
   KIND_NODE_REF="$OFFLINE_REGISTRY/kind-node:v$(pin OFFLINE_KUBERNETES_VERSION)-$(content_key "$base" \
-    "${NODE_PRELOAD[@]}" "$(tool_key kubernetes)" "$(cat "$storage")" "$(declare -f kind_node_image)")"
+    "${NODE_PRELOAD[@]}" "$(tool_key kubernetes)" "$(tool_key coredns)" "$(cat "$storage")" "$(declare -f kind_node_image)")"
   kind_node_image "$base" "$KIND_NODE_REF" "$storage" "${NODE_PRELOAD[@]}"
   rm -f "$storage"
   step_done
@@ -139,7 +143,12 @@ OVERRIDES
 
 main() {
   local start=$SECONDS
-  [[ $# -eq 0 ]] || fail "usage: $0 (no arguments)"
+  if [[ "${1:-}" == rootfs && $# -eq 1 ]]; then
+    rootfs_tarballs
+    say "root filesystems ready in $((SECONDS - start))s"
+    return
+  fi
+  [[ $# -eq 0 ]] || fail "usage: $0 [rootfs]"
   command -v docker >/dev/null && docker info >/dev/null 2>&1 ||
     fail "no Docker engine answers; make up starts one on Debian (or start yours) and run this again"
   steps_begin 5

@@ -22,31 +22,53 @@ rootfs_packages() {
   esac
 }
 
-# The root filesystem is also kept as a tarball in the images cache, so that an engine whose data was
-# deleted (make down PURGE=1) gets it back with `docker import` instead of another debootstrap.
-rootfs_image() {
-  local flavor=$1 suite packages ref dir tarball
+# The root filesystem is kept as a tarball in the images cache: an engine whose data was deleted (make down
+# PURGE=1) gets it back with `docker import` instead of another debootstrap, and the tarball can be made
+# before any engine runs (`offline.sh rootfs`, beside the Go builds: debootstrap mostly waits on the mirror).
+#   rootfs_ref <flavor>      -> the image reference (content-keyed)
+#   rootfs_tarball <flavor>  -> the tarball's path, debootstrapped unless cached
+rootfs_ref() {
+  local suite packages
   suite=$(pin DEBIAN_SUITE)
-  packages=$(rootfs_packages "$flavor")
-  ref="$OFFLINE_REGISTRY/rootfs-$flavor:$suite-$(content_key "$suite" "$packages" "$(declare -f rootfs_build)")"
+  packages=$(rootfs_packages "$1")
+  printf '%s\n' "$OFFLINE_REGISTRY/rootfs-$1:$suite-$(content_key "$suite" "$packages" "$(declare -f rootfs_build)")"
+}
+
+rootfs_tarball() {
+  local flavor=$1 ref tarball dir
+  ref=$(rootfs_ref "$flavor") || exit 1
   tarball="$IMAGES_CACHE/$(basename "${ref/:/-}").tar"
-  if image_exists "$ref"; then
-    say "      $ref (cached)"
-  elif [[ -f "$tarball" ]]; then
-    docker import - "$ref" <"$tarball" >/dev/null || fail "docker import of $tarball failed"
-    say "      $ref (imported from $tarball)"
-  else
+  if [[ ! -f "$tarball" ]]; then
     command -v debootstrap >/dev/null || fail "debootstrap is missing: apt-get install debootstrap (make up installs it)"
+    say "      debootstrap: the $flavor root filesystem ($(pin DEBIAN_SUITE))"
     dir=$(mktemp -d "${TMPDIR:-/tmp}/otel-e2r-rootfs.XXXXXX")
-    rootfs_build "$dir" "$suite" "$packages" || { as_root rm -rf "$dir"; fail "debootstrap of the $flavor root filesystem failed"; }
+    rootfs_build "$dir" "$(pin DEBIAN_SUITE)" "$(rootfs_packages "$flavor")" ||
+      { as_root rm -rf "$dir"; fail "debootstrap of the $flavor root filesystem failed"; }
     mkdir -p "$IMAGES_CACHE"
     as_root tar -C "$dir" --numeric-owner -c . >"$tarball.tmp" && mv "$tarball.tmp" "$tarball" ||
       { rm -f "$tarball.tmp"; as_root rm -rf "$dir"; fail "could not archive the $flavor root filesystem"; }
     as_root rm -rf "$dir"
-    docker import - "$ref" <"$tarball" >/dev/null || fail "docker import of $ref failed"
-    say "      $ref (built)"
+  fi
+  printf '%s\n' "$tarball"
+}
+
+rootfs_image() {
+  local flavor=$1 ref tarball
+  ref=$(rootfs_ref "$flavor") || exit 1
+  if image_exists "$ref"; then
+    say "      $ref (cached)"
+  else
+    tarball=$(rootfs_tarball "$flavor") || exit 1
+    docker import - "$ref" <"$tarball" >/dev/null || fail "docker import of $tarball failed"
+    say "      $ref (imported from $tarball)"
   fi
   printf '%s\n' "$ref"
+}
+
+# Both root filesystems as tarballs, for `offline.sh rootfs`.
+rootfs_tarballs() {
+  local flavor
+  for flavor in slim kind-base; do rootfs_tarball "$flavor" >/dev/null || exit 1; done
 }
 
 rootfs_build() { # dir suite packages

@@ -12,7 +12,8 @@ import { bold, say, table } from "../cli/ui.ts";
 import { duration } from "../cli/progress.ts";
 import { ensureTools } from "../gobuild/build.ts";
 import { GO_TOOLS, type GoTool } from "../gobuild/recipes/index.ts";
-import { OFFLINE_TOOLS } from "../images/offline.ts";
+import { OFFLINE_TOOLS, prepareRootFilesystems } from "../images/offline.ts";
+import { registryUnreachable } from "../images/sources.ts";
 import { createInterface } from "node:readline";
 import { LOGS_DIR } from "../clusters/config.ts";
 import { Failure, exitCodes } from "../lib/exit-codes.ts";
@@ -98,6 +99,19 @@ async function setUpPackages(): Promise<void> {
     );
 }
 
+/**
+ * Whether the root filesystems should be made ahead: where the offline build will need them (no registry)
+ * and may make them (Linux, root, Debian). Installs debootstrap now, before any stage, so that apt's lock is
+ * free again when the tests run their own apt-get.
+ */
+async function rootFilesystemsWanted(): Promise<boolean> {
+  const facts = host();
+  if (facts.platform !== "linux" || !facts.root || !facts.debianLike) return false;
+  if ((await registryUnreachable()) === undefined) return false;
+  await ensurePackages({ debootstrap: "debootstrap" }, "the offline images", (line) => say(line));
+  return true;
+}
+
 if (import.meta.main)
   runMain(async () => {
     parseFlags(command, process.argv.slice(2));
@@ -110,17 +124,26 @@ if (import.meta.main)
     };
     // First what the clusters' images are built from (the clusters tier needs all of it), then the offline
     // tier's own tools; neither blocks lint, the type check and the unit tier. Two builds at a time: one
-    // compiles while the other links.
+    // compiles while the other links. The later tools build niced, beside the clusters tier, whose first
+    // `make up` (images, clusters) is on the run's critical path.
     const imagesTools = timed(
       "Go builds: what the images are made of",
       ensureTools(IMAGE_TOOLS, buildStream, 2),
     );
     const otherTools = imagesTools.then(() =>
-      timed("Go builds: the contract tools", ensureTools(OTHER_TOOLS, buildStream, 2)),
+      timed("Go builds: the contract tools", ensureTools(OTHER_TOOLS, buildStream, 2, true)),
     );
+    // Where the clusters tier's `make up` will build the images from source, their Debian root filesystems
+    // are made now, beside the Go builds (debootstrap mostly waits on the mirror): a cold run's first
+    // `make up` then spends its time on the images alone.
+    const rootfs = (await rootFilesystemsWanted())
+      ? timed(
+          "Debian root filesystems",
+          prepareRootFilesystems().then((seconds) => say(`[rootfs] ready in ${duration(seconds)}`)),
+        )
+      : Promise.resolve();
     // Unhandled until awaited below; a build failure must not crash the run before a stage reports it.
-    imagesTools.catch(() => {});
-    otherTools.catch(() => {});
+    for (const work of [imagesTools, otherTools, rootfs]) work.catch(() => {});
     // Lint, the type check and the unit tier need no Go tool: they run first, while the Go builds do. The
     // long tiers wait for them: run beside the clusters tier's first `make up`, the unit tier slowed that
     // past its 30 s second run and met its apt lock (a run of 2026-12-05 failed so).
@@ -131,7 +154,7 @@ if (import.meta.main)
     await stage("unit tier", ["vitest", "run", "--project", "unit"], { prefix: "[unit tier]" });
     // The two long tiers side by side: the clusters tier mostly waits on its clusters, the offline tier on
     // its loopback processes.
-    const clustersTier = imagesTools.then(() =>
+    const clustersTier = Promise.all([imagesTools, rootfs]).then(() =>
       stage("clusters tier", ["vitest", "run", "--project", "clusters"], { prefix: "[clusters tier]" }),
     );
     const offlineTier = otherTools.then(() =>

@@ -57,7 +57,13 @@ let cachedEnv: Promise<Record<string, string>> | undefined;
 /** The environment every Go build runs with. */
 export function goEnvironment(): Promise<Record<string, string>> {
   cachedEnv ??= (async () => {
-    const env: Record<string, string> = { CGO_ENABLED: "0", GOTOOLCHAIN: "local", GOFLAGS: "-trimpath" };
+    // No DWARF from the compiler: no one debugs these binaries (most are stripped at link time anyway), and
+    // not making it took 5 % off a build and 22 % off its build cache (crictl, empty cache, 2026-12-05).
+    const env: Record<string, string> = {
+      CGO_ENABLED: "0",
+      GOTOOLCHAIN: "local",
+      GOFLAGS: "-trimpath -gcflags=all=-dwarf=false",
+    };
     // A trailing ",direct" makes a proxy miss fall back to a git clone, which fails where only the module
     // proxy is reachable and hides the proxy's real answer.
     const proxy = String((await execa("go", ["env", "GOPROXY"])).stdout).trim();
@@ -74,10 +80,12 @@ export class GoCommandFailed extends Error {}
 export class GoSession {
   readonly logFile: string;
   private readonly onNote: (line: string) => void;
+  private readonly yielding: boolean;
 
-  constructor(logFile: string, onNote: (line: string) => void = () => {}) {
+  constructor(logFile: string, onNote: (line: string) => void = () => {}, yielding = false) {
     this.logFile = logFile;
     this.onNote = onNote;
+    this.yielding = yielding;
   }
 
   /** A line for the log and the progress display ("kubernetes: kube-apiserver"). */
@@ -93,7 +101,9 @@ export class GoSession {
     options: { cwd?: string; env?: Record<string, string> } = {},
   ): Promise<string> {
     appendFileSync(this.logFile, `$ ${[file, ...args].join(" ")}\n`);
-    const result = await execa(file, args, {
+    // The compiler and linker processes inherit go's niceness.
+    const [command, ...rest] = this.yielding ? ["nice", "-n", "10", file, ...args] : [file, ...args];
+    const result = await execa(command, rest, {
       cwd: options.cwd ?? tmpdir(),
       env: { ...(await goEnvironment()), ...options.env },
       reject: false,

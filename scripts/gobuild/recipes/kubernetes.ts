@@ -1,10 +1,10 @@
 // Kubernetes for the offline kind node image, and the two images kubeadm runs beside it, at the versions
 // that kubeadm asks for (read from its source, so they are never written down twice).
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { versions } from "../../lib/versions.ts";
 import { moduleDirOf } from "../go.ts";
-import { goInstall, parseGoMod, type Recipe } from "../recipe.ts";
+import { parseGoMod, requireArgs, type Recipe } from "../recipe.ts";
 
 const kubernetesVersion = () => `v${versions().OFFLINE_KUBERNETES_VERSION}`;
 
@@ -117,11 +117,45 @@ export const etcd: Recipe = {
   },
 };
 
-/** CoreDNS, as released, at the version kubeadm deploys. */
+/**
+ * The CoreDNS plugins the node image's DNS needs: those of the Corefile kubeadm writes (errors, health,
+ * ready, kubernetes, prometheus = the metrics plugin, forward, cache, loop, reload, loadbalance), and log
+ * for debugging. The rest of CoreDNS's plugins (cloud DNS providers, etcd, dnstap, QUIC…) are most of its
+ * build, and a kind cluster uses none of them.
+ */
+export const COREDNS_PLUGINS = Object.freeze([
+  "cache",
+  "errors",
+  "forward",
+  "health",
+  "kubernetes",
+  "loadbalance",
+  "log",
+  "loop",
+  "metrics",
+  "ready",
+  "reload",
+]);
+
+/**
+ * CoreDNS at the version kubeadm deploys, built as its README describes for a chosen set of plugins: a main
+ * package that imports coremain and the plugins, in a throwaway module with CoreDNS's own requirements and
+ * go.sum. The directive order stays CoreDNS's own (its plugin.cfg, compiled into dnsserver).
+ */
 export const coredns: Recipe = {
   group: "cluster",
   binaries: ["coredns"],
-  key: () => kubeadmConstant("CoreDNSVersion"),
-  build: async (out, go) =>
-    goInstall(go, out, [`github.com/coredns/coredns@${await kubeadmConstant("CoreDNSVersion")}`]),
+  key: async () => `${await kubeadmConstant("CoreDNSVersion")}-${COREDNS_PLUGINS.length}-plugins`,
+  async build(out, go) {
+    const spec = `github.com/coredns/coredns@${await kubeadmConstant("CoreDNSVersion")}`;
+    const work = join(out, "build");
+    const mod = parseGoMod(await go.throwawayLike(work, spec));
+    await go.go(["mod", "edit", ...requireArgs(mod.requires)], { cwd: work });
+    const imports = COREDNS_PLUGINS.map((p) => `\t_ "github.com/coredns/coredns/plugin/${p}"`);
+    writeFileSync(
+      join(work, "main.go"),
+      `package main\n\nimport (\n\t"github.com/coredns/coredns/coremain"\n${imports.join("\n")}\n)\n\nfunc main() { coremain.Run() }\n`,
+    );
+    await go.go(["build", "-mod=mod", "-ldflags", "-s -w", "-o", join(out, "coredns"), "."], { cwd: work });
+  },
 };
