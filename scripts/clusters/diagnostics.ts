@@ -33,6 +33,8 @@ export async function exportDiagnostics(failedStep: number, runLog: string, stam
   const folder = join(LOGS_DIR, `failure-${stamp}`);
   if (failedStep === 1) return folder;
   const existing = await existingClusters().catch(() => new Set<string>());
+  // Before step 5 (or when creating them failed) there are no clusters to inspect or to mention.
+  if (!clusterKeys.some((key) => existing.has(clusters[key].name))) return folder;
   for (const key of clusterKeys) {
     const cluster = clusters[key];
     if (!existing.has(cluster.name)) continue;

@@ -124,8 +124,8 @@ if (import.meta.main)
     };
     // First what the clusters' images are built from (the clusters tier needs all of it), then the offline
     // tier's own tools; neither blocks lint, the type check and the unit tier. Two builds at a time: one
-    // compiles while the other links. The later tools build niced, beside the clusters tier, whose first
-    // `make up` (images, clusters) is on the run's critical path.
+    // compiles while the other links. The later tools build beside the clusters tier on CPU it leaves idle
+    // (SCHED_IDLE): its `make up` runs are on the run's critical path, and one is timed.
     const imagesTools = timed(
       "Go builds: what the images are made of",
       ensureTools(IMAGE_TOOLS, buildStream, 2),

@@ -1,5 +1,6 @@
 // The check of a docs console block against its transcript, on hand-made inputs: what it lets a block
-// leave out, and what it reports (a changed, an added, a reordered line; another command).
+// leave out, and what it reports (a changed, an added, a reordered line; lines left out unmarked; another
+// command).
 import { describe, expect, it } from "vitest";
 import { blockProblems, consoleBlocks, needsTranscript } from "./console-blocks.ts";
 
@@ -17,7 +18,12 @@ describe("blockProblems", () => {
   it.each([
     ["every line, as printed", ["$ make down", "cluster edge: deleted", "cluster remote: deleted"], []],
     ["lines left out with …", ["$ make down", "…", "engine: stopped (<time>)"], []],
-    ["a time as a reader's run prints it", ["$ make down", "engine: stopped (2.1s)"], []],
+    ["a time as a reader's run prints it", ["$ make down", "…", "engine: stopped (2.1s)"], []],
+    [
+      "lines left out silently",
+      ["$ make down", "cluster edge: deleted", "engine: stopped (<time>)"],
+      ['lines are left out before "engine: stopped (<time>)" without a "…" line to say so'],
+    ],
     [
       "a changed line",
       ["$ make down", "cluster edge: removed"],
@@ -26,7 +32,10 @@ describe("blockProblems", () => {
     [
       "two lines swapped",
       ["$ make down", "cluster remote: deleted", "cluster edge: deleted"],
-      ['"cluster edge: deleted" is out of order (the transcript has it at line 2)'],
+      [
+        'lines are left out before "cluster remote: deleted" without a "…" line to say so',
+        '"cluster edge: deleted" is out of order (the transcript has it at line 2)',
+      ],
     ],
     [
       "another command",

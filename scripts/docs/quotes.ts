@@ -36,14 +36,35 @@ export const pieces = (message: string) =>
     )
     .filter((piece) => piece.length >= 12);
 
+/** Files under dir, skipping what other tests create and delete while this one reads (temp folders). */
 function files(dir: string, keep: (name: string) => boolean, out: string[] = []): string[] {
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+  for (const entry of readdirOrNone(dir)) {
     if (["node_modules", ".git", ".cache", ".logs", ".state"].includes(entry.name)) continue;
     const full = join(dir, entry.name);
     if (entry.isDirectory()) files(full, keep, out);
     else if (keep(entry.name)) out.push(full);
   }
   return out;
+}
+
+const gone = (error: unknown) => (error as NodeJS.ErrnoException).code === "ENOENT";
+
+function readdirOrNone(dir: string) {
+  try {
+    return readdirSync(dir, { withFileTypes: true });
+  } catch (error) {
+    if (gone(error)) return [];
+    throw error;
+  }
+}
+
+function readOrEmpty(file: string): string {
+  try {
+    return readFileSync(file, "utf8");
+  } catch (error) {
+    if (gone(error)) return "";
+    throw error;
+  }
 }
 
 /** All test files (the real-cluster suite's steps too) and transcripts, normalised, as one text to search. */
@@ -54,7 +75,7 @@ export function evidence(): string {
     ...files(join(REPO_ROOT, "apps"), (n) => n.endsWith(".test.ts")),
     ...files(TRANSCRIPTS_DIR, (n) => n.endsWith(".txt")),
   ]
-    .flatMap((file) => readFileSync(file, "utf8").split("\n"))
+    .flatMap((file) => readOrEmpty(file).split("\n"))
     .map(normaliseLine)
     .join("\n");
 }

@@ -37,7 +37,7 @@ export interface EnsureOptions {
   position?: { index: number; total: number };
   /** Where progress goes (default stdout); null for none (the log's tail is still in any error). */
   stream?: NodeJS.WriteStream | null;
-  /** Run niced: the build takes only the CPU that more urgent work leaves (make test's later tools). */
+  /** Yield the CPU: the build takes only what more urgent work leaves (make test's later tools). */
   yielding?: boolean;
 }
 

@@ -35,7 +35,7 @@ export const exitCodes = Object.freeze({
   checksumMismatch: 25,
   /** The state folder is on a filesystem that ignores file modes (WSL's /mnt/c): keys would be world-readable. */
   stateDirNotPrivate: 26,
-  /** Interrupted (Ctrl-C, SIGTERM): what was half-done is removed; a re-run continues. */
+  /** Interrupted (Ctrl-C; a SIGTERM exits 143): what was half-done is removed; a re-run continues. */
   interrupted: 130,
 });
 

@@ -70,6 +70,8 @@ export interface MakeOptions {
   readonly prefix?: readonly string[];
   /** Keeps the output, normalised, as docs/transcripts/<name>.txt: the docs show and check it. */
   readonly transcript?: string;
+  /** What this run wrote that a reader would see otherwise (`[value, as the docs show it]`). */
+  readonly replacements?: ReadonlyArray<readonly [string, string]>;
 }
 
 /** The transcripts this run wrote, for the docs step that checks the docs against them. */
@@ -107,8 +109,10 @@ export async function make(
   saveTranscript(args, outcome);
   if (options.transcript !== undefined) {
     // The suite's own state folder reads as the user's.
-    writeTranscript(options.transcript, `make ${args.join(" ")}`, outcome, {
-      replacements: [[SUITE_STATE_DIR, "<repo>/.state"]],
+    // Quoted as a user types it in a shell: ARGS="--count 50 …".
+    const typed = args.map((arg) => arg.replace(/^(\w+)=(.*\s.*)$/, '$1="$2"'));
+    writeTranscript(options.transcript, `make ${typed.join(" ")}`, outcome, {
+      replacements: [...(options.replacements ?? []), [SUITE_STATE_DIR, "<repo>/.state"]],
     });
     writtenTranscripts.add(options.transcript);
     transcriptSeconds.set(options.transcript, outcome.seconds);

@@ -148,6 +148,16 @@ function sendStep(context: SuiteContext): void {
         dropped: number;
       };
       expect(summary.dropped).toBe(0);
+      // Lab 8's command, for its transcript (the sender's name as the lab writes it).
+      const lab = await make(
+        "send",
+        { ARGS: "--count 50 --attribute workshop.sender=workshop-user" },
+        {
+          transcript: "make-send",
+          replacements: [["workshop.sender=workshop-user", "workshop.sender=$USER"]],
+        },
+      );
+      expect(lab.exitCode, lab.stderr).toBe(0);
       await pollUntil(
         "make send's spans in Jaeger",
         async () => ((await context.jaeger!.spansOfRun(runId)) === summary.spans ? true : undefined),
