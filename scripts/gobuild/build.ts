@@ -37,8 +37,6 @@ export interface EnsureOptions {
   position?: { index: number; total: number };
   /** Where progress goes (default stdout); null for none (the log's tail is still in any error). */
   stream?: NodeJS.WriteStream | null;
-  /** Yield the CPU: the build takes only what more urgent work leaves (make test's later tools). */
-  yielding?: boolean;
 }
 
 /** The tool's cache folder, building it first if needed. */
@@ -86,7 +84,7 @@ async function build(tool: GoTool, dir: string, options: EnsureOptions): Promise
   process.once("SIGINT", onSignal).once("SIGTERM", onSignal);
   const started = performance.now();
   try {
-    await recipes[tool].build(tmp, new GoSession(log, (line) => progress?.detail(line), options.yielding));
+    await recipes[tool].build(tmp, new GoSession(log, (line) => progress?.detail(line)));
     const missing = recipes[tool].binaries.filter((b) => !existsSync(join(tmp, b)));
     if (missing.length > 0) throw new GoCommandFailed(`the build left no ${missing.join(", ")}`);
   } catch (error) {
@@ -158,7 +156,6 @@ export async function ensureTools(
   tools: readonly GoTool[],
   stream?: NodeJS.WriteStream | null,
   parallel = 1,
-  yielding = false,
 ): Promise<GoTool[]> {
   const missing: GoTool[] = [];
   for (const tool of tools) if (!(await isCached(tool))) missing.push(tool);
@@ -166,7 +163,7 @@ export async function ensureTools(
   const worker = async () => {
     for (let next = queue.shift(); next !== undefined; next = queue.shift()) {
       const [i, tool] = next;
-      await ensureTool(tool, { position: { index: i + 1, total: missing.length }, stream, yielding });
+      await ensureTool(tool, { position: { index: i + 1, total: missing.length }, stream });
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, parallel) }, worker));

@@ -3,7 +3,7 @@
 // operations the recipes need. A recipe runs `go` only through a GoSession, whose output goes to the
 // build's log file instead of the terminal (the progress line stays readable; the log's tail is shown on
 // failure).
-import { appendFileSync, chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync } from "node:fs";
+import { appendFileSync, chmodSync, copyFileSync, mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { tmpdir } from "node:os";
 import { execa } from "execa";
@@ -73,16 +73,6 @@ export function goEnvironment(): Promise<Record<string, string>> {
   return cachedEnv;
 }
 
-/**
- * How a yielding build runs: on Linux in SCHED_IDLE, so that it gets only the CPU nothing else wants (niced
- * to 10, make test's later builds still slowed the clusters tier's second `make up` past its 30 s in a cold
- * run of 2026-12-05: 32.9 s); elsewhere at the lowest niceness.
- */
-const YIELDING: readonly string[] =
-  process.platform === "linux" && existsSync("/usr/bin/chrt")
-    ? ["chrt", "--idle", "0"]
-    : ["nice", "-n", "19"];
-
 /** A failed go command: the message names it; the output is in the build's log. */
 export class GoCommandFailed extends Error {}
 
@@ -90,12 +80,10 @@ export class GoCommandFailed extends Error {}
 export class GoSession {
   readonly logFile: string;
   private readonly onNote: (line: string) => void;
-  private readonly yielding: boolean;
 
-  constructor(logFile: string, onNote: (line: string) => void = () => {}, yielding = false) {
+  constructor(logFile: string, onNote: (line: string) => void = () => {}) {
     this.logFile = logFile;
     this.onNote = onNote;
-    this.yielding = yielding;
   }
 
   /** A line for the log and the progress display ("kubernetes: kube-apiserver"). */
@@ -111,9 +99,7 @@ export class GoSession {
     options: { cwd?: string; env?: Record<string, string> } = {},
   ): Promise<string> {
     appendFileSync(this.logFile, `$ ${[file, ...args].join(" ")}\n`);
-    // The compiler and linker processes inherit go's scheduling class.
-    const [command = file, ...rest] = this.yielding ? [...YIELDING, file, ...args] : [file, ...args];
-    const result = await execa(command, rest, {
+    const result = await execa(file, args, {
       cwd: options.cwd ?? tmpdir(),
       env: { ...(await goEnvironment()), ...options.env },
       reject: false,
