@@ -10,8 +10,7 @@ import { LOGS_DIR } from "../clusters/config.ts";
 import { Failure, exitCodes } from "../lib/exit-codes.ts";
 import { machineDescription } from "../lib/machine.ts";
 import { RESULTS_DIR } from "../docs/figures.ts";
-import { README_BLOCKS, fileOf, replaceBlocks } from "../docs/readme-blocks.ts";
-import { REPO_ROOT } from "../lib/topology.ts";
+import { writeRegenerated } from "../docs/readme-blocks.ts";
 
 const command = {
   name: "ci-record",
@@ -52,7 +51,7 @@ export function ciRun(
 }
 
 if (import.meta.main)
-  runMain(() => {
+  runMain(async () => {
     parseFlags(command, process.argv.slice(2));
     const total = Number(process.env.CI_RUN_SECONDS);
     if (!Number.isInteger(total) || total <= 0)
@@ -73,10 +72,6 @@ if (import.meta.main)
       CI_RUNS,
       `${JSON.stringify({ ...results, machine: machineDescription(), runs }, null, 2)}\n`,
     );
-    for (const file of new Set(README_BLOCKS.map(fileOf))) {
-      const path = join(REPO_ROOT, file);
-      writeFileSync(path, replaceBlocks(readFileSync(path, "utf8"), file));
-    }
+    await writeRegenerated();
     say(`${CI_RUNS}: this ${run.kind} run (${total} s) recorded; the README's table regenerated`);
-    return Promise.resolve();
   });

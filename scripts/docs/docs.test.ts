@@ -13,7 +13,8 @@ import {
   relativeLinks,
   repoPaths,
 } from "./markdown.ts";
-import { currentBlock, fileOf, README_BLOCKS } from "./readme-blocks.ts";
+import * as prettier from "prettier";
+import { currentBlock, fileOf, README_BLOCKS, regenerated } from "./readme-blocks.ts";
 import { consoleBlocks, needsTranscript, transcriptProblems } from "./console-blocks.ts";
 import { handTypedBaseline, handTypedFigures } from "./figures.ts";
 import { evidence, pieces, quotedMessages } from "./quotes.ts";
@@ -57,6 +58,18 @@ describe("docs", () => {
       const text = readFileSync(join(REPO_ROOT, fileOf(block)), "utf8");
       expect(currentBlock(text, block), `${fileOf(block)} lacks the block's markers`).toBeDefined();
       expect(currentBlock(text, block)).toBe(block.render());
+    },
+  );
+
+  // ci-record and the suite's results regenerate these after lint has run: what they write must pass it.
+  it.each([...new Set(README_BLOCKS.map(fileOf))])(
+    "make docs writes %s as Prettier formats it",
+    async (file) => {
+      const path = join(REPO_ROOT, file);
+      const text = await regenerated(file);
+      expect(await prettier.check(text, { ...(await prettier.resolveConfig(path)), filepath: path })).toBe(
+        true,
+      );
     },
   );
 

@@ -1,9 +1,10 @@
 // The README's generated blocks — the versions table (from manifests/versions/versions.env), the make
 // targets table (from the Makefile) and the auth modes (from scripts/lib/auth-modes.ts) — so none can
-// disagree with its source. `make docs` rewrites them;
-// the docs test fails when the README differs from what this renders.
+// disagree with its source. `make docs` rewrites them, through Prettier so that lint passes on what it
+// wrote; the docs test fails when the README differs from what this renders.
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import * as prettier from "prettier";
 import { AUTH_MODES, authModes, DEFAULT_AUTH_MODE } from "../lib/auth-modes.ts";
 import { REPO_ROOT } from "../lib/topology.ts";
 import { type Versions, versions } from "../lib/versions.ts";
@@ -240,9 +241,19 @@ export function replaceBlocks(text: string, file = "README.md"): string {
   return out;
 }
 
+/** A file with its generated blocks regenerated, formatted as `make lint` expects it. */
+export async function regenerated(file: string): Promise<string> {
+  const path = join(REPO_ROOT, file);
+  const options = await prettier.resolveConfig(path);
+  return prettier.format(replaceBlocks(readFileSync(path, "utf8"), file), { ...options, filepath: path });
+}
+
+/** Rewrites every file that holds a generated block; returns their names. */
+export async function writeRegenerated(): Promise<string[]> {
+  const files = [...new Set(README_BLOCKS.map(fileOf))];
+  for (const file of files) writeFileSync(join(REPO_ROOT, file), await regenerated(file));
+  return files;
+}
+
 if (import.meta.main)
-  for (const file of new Set(README_BLOCKS.map(fileOf))) {
-    const path = join(REPO_ROOT, file);
-    writeFileSync(path, replaceBlocks(readFileSync(path, "utf8"), file));
-    console.log(`${file}: generated blocks regenerated`);
-  }
+  for (const file of await writeRegenerated()) console.log(`${file}: generated blocks regenerated`);
