@@ -5,6 +5,11 @@ import { REPO_ROOT } from "../lib/topology.ts";
 
 /** Exported kind logs and the run log of every command go here (git-ignored). */
 export const LOGS_DIR = process.env.OTEL_E2R_LOGS_DIR ?? join(REPO_ROOT, ".logs");
+/**
+ * A file the real-cluster suite creates once its timed second `make up` is over: `make test` runs nothing
+ * else beside that measurement (scripts/commands/test.ts).
+ */
+export const TIMED_UP_SIGNAL = "OTEL_E2R_TIMED_UP_OVER";
 
 /** Generous bounds for a laptop pulling images for the first time; `kubectl wait` returns as soon as ready. */
 export const timeouts = Object.freeze({

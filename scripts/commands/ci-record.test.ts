@@ -5,7 +5,7 @@ import { ciRun } from "./ci-record.ts";
 
 const stages = (goImages: number, goOther: number) => ({
   "Go builds: what the images are made of": goImages,
-  "Go builds: the contract tools": goOther,
+  "Go build: kube-linter": goOther,
   lint: 27,
   "clusters tier": 1308,
 });

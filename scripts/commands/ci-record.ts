@@ -37,7 +37,7 @@ export function ciRun(
   totalSeconds: number,
 ): CiRun {
   const built = Object.entries(timings.stages).some(
-    ([stage, seconds]) => stage.startsWith("Go builds") && seconds > BUILT_SECONDS,
+    ([stage, seconds]) => /^Go builds?:/.test(stage) && seconds > BUILT_SECONDS,
   );
   return {
     kind: built ? "cold" : "warm",

@@ -1,10 +1,11 @@
 // `make test`: the whole suite, with the set-up it needs done the way `make up` does it for a newcomer. The
-// Go builds run in the background from the start, because lint, the type check and the unit tier need none
-// of them; the two long tiers (the clusters tier's first step is `make up` from nothing) wait for all of
-// them, and run side by side. Each stage prints its time,
-// and the run ends with the table of them (also written to .logs/test-timings.json, where the README's CI
-// figures are taken from).
-import { mkdirSync, writeFileSync } from "node:fs";
+// images' Go builds run in the background from the start, because lint, the type check and the unit tier
+// need none of them. The clusters tier (its first step is `make up` from nothing) starts when they are done;
+// once it has timed its second `make up`, the contract tools build and the offline tier runs beside it. Each
+// stage prints its time, and the run ends with the table of them (also written to .logs/test-timings.json,
+// where the README's CI figures are taken from).
+import { existsSync, mkdirSync, rmSync, watch, writeFileSync } from "node:fs";
+import { dirname } from "node:path";
 import { join } from "node:path";
 import { execa } from "execa";
 import { parseFlags, runMain } from "../cli/command.ts";
@@ -15,7 +16,7 @@ import { GO_TOOLS, type GoTool } from "../gobuild/recipes/index.ts";
 import { OFFLINE_TOOLS, prepareRootFilesystems } from "../images/offline.ts";
 import { registryUnreachable } from "../images/sources.ts";
 import { createInterface } from "node:readline";
-import { LOGS_DIR } from "../clusters/config.ts";
+import { LOGS_DIR, TIMED_UP_SIGNAL } from "../clusters/config.ts";
 import { Failure, exitCodes } from "../lib/exit-codes.ts";
 import { REPO_ROOT } from "../lib/topology.ts";
 import { ensurePackages, missingPackages } from "../provision/apt.ts";
@@ -58,7 +59,7 @@ const OTHER_TOOLS: readonly GoTool[] = GO_TOOLS.filter(
 async function stage(
   name: string,
   command: readonly string[],
-  options: { prefix?: string; yielding?: boolean } = {},
+  options: { prefix?: string; yielding?: boolean; env?: Record<string, string> } = {},
 ): Promise<void> {
   const prefix = options.prefix ?? "";
   say(bold(`\n== ${name}`));
@@ -68,6 +69,7 @@ async function stage(
     cwd: REPO_ROOT,
     reject: false,
     stdin: "ignore",
+    env: options.env,
     stdout: prefix === "" ? "inherit" : "pipe",
     stderr: prefix === "" ? "inherit" : "pipe",
   });
@@ -99,6 +101,23 @@ async function setUpPackages(): Promise<void> {
     );
 }
 
+/** The offline tier's files that run kube-linter or kubectl-validate (the contract tools). */
+const CONTRACT_TOOL_TESTS = ["scripts/contract/manifests.test.ts", "scripts/contract/fixtures.test.ts"];
+
+/** Resolves once `path` exists: fs.watch on its folder, no polling. */
+function fileAppears(path: string): Promise<void> {
+  mkdirSync(dirname(path), { recursive: true });
+  return new Promise((resolve) => {
+    const check = () => {
+      if (!existsSync(path)) return;
+      watcher.close();
+      resolve();
+    };
+    const watcher = watch(dirname(path), check);
+    check();
+  });
+}
+
 /**
  * Whether the root filesystems should be made ahead: where the offline build will need them (no registry)
  * and may make them (Linux, root, Debian). Installs debootstrap now, before any stage, so that apt's lock is
@@ -122,17 +141,11 @@ if (import.meta.main)
       await work;
       times.push([name, (performance.now() - t) / 1000]);
     };
-    // First what the clusters' images are built from (the clusters tier needs all of it), then the offline
-    // tier's own tools; neither blocks lint, the type check and the unit tier. Two builds at a time: one
-    // compiles while the other links. Both long tiers wait for all of them: any build beside the clusters
-    // tier's second `make up`, even niced or in SCHED_IDLE, slowed it past its 30 s (32.9 s and 33.6 s in
-    // two cold runs of 2026-12-05).
+    // First what the clusters' images are built from, two builds at a time (one compiles while the other
+    // links); they block neither lint, the type check nor the unit tier.
     const imagesTools = timed(
       "Go builds: what the images are made of",
       ensureTools(IMAGE_TOOLS, buildStream, 2),
-    );
-    const otherTools = imagesTools.then(() =>
-      timed("Go builds: the contract tools", ensureTools(OTHER_TOOLS, buildStream, 2)),
     );
     // Where the clusters tier's `make up` will build the images from source, their Debian root filesystems
     // are made now, beside the Go builds (debootstrap mostly waits on the mirror): a cold run's first
@@ -144,7 +157,7 @@ if (import.meta.main)
         )
       : Promise.resolve();
     // Unhandled until awaited below; a build failure must not crash the run before a stage reports it.
-    for (const work of [imagesTools, otherTools, rootfs]) work.catch(() => {});
+    for (const work of [imagesTools, rootfs]) work.catch(() => {});
     // Lint, the type check and the unit tier need no Go tool: they run first, while the Go builds do. The
     // long tiers wait for them: run beside the clusters tier's first `make up`, the unit tier slowed that
     // past its 30 s second run and met its apt lock (a run of 2026-12-05 failed so).
@@ -153,17 +166,46 @@ if (import.meta.main)
     // Not niced: its tests start real processes against timeouts, and on a cold machine the Go builds
     // starved a niced unit tier past them (a cold run of 2026-12-05 failed so).
     await stage("unit tier", ["vitest", "run", "--project", "unit"], { prefix: "[unit tier]" });
-    // The two long tiers side by side: the clusters tier mostly waits on its clusters, the offline tier on
-    // its loopback processes.
-    const clustersTier = Promise.all([imagesTools, otherTools, rootfs]).then(() =>
-      stage("clusters tier", ["vitest", "run", "--project", "clusters"], { prefix: "[clusters tier]" }),
-    );
-    const offlineTier = otherTools.then(() =>
-      stage("offline tier", ["vitest", "run", "--project", "offline"], {
-        prefix: "[offline tier]",
-        yielding: true,
+    // The clusters tier starts as soon as its images can be made. Nothing else runs while it times its
+    // second `make up` (≤ 30 s): any build beside it, even niced or in SCHED_IDLE, slowed it to 33 s in two
+    // cold runs of 2026-12-05. Then the contract tools build, and the offline tier runs, beside the rest of
+    // the suite, which mostly waits on its clusters.
+    const signal = join(LOGS_DIR, "timed-up-over");
+    rmSync(signal, { force: true });
+    const clustersTier = Promise.all([imagesTools, rootfs]).then(() =>
+      stage("clusters tier", ["vitest", "run", "--project", "clusters"], {
+        prefix: "[clusters tier]",
+        env: { [TIMED_UP_SIGNAL]: signal },
       }),
     );
+    const quiet = Promise.race([fileAppears(signal), clustersTier.catch(() => {})]);
+    // Niced like the offline tier, so that both take what the clusters tier leaves, and share it.
+    const otherTools = quiet.then(() =>
+      Promise.all(
+        OTHER_TOOLS.map((tool) =>
+          stage(`Go build: ${tool}`, ["node", "scripts/commands/tools.ts", "dir", tool], {
+            prefix: "[go builds]",
+            yielding: true,
+          }),
+        ),
+      ),
+    );
+    otherTools.catch(() => {});
+    const offline = ["vitest", "run", "--project", "offline"];
+    const offlineTier = quiet
+      .then(() =>
+        stage("offline tier", [...offline, ...CONTRACT_TOOL_TESTS.flatMap((f) => ["--exclude", f])], {
+          prefix: "[offline tier]",
+          yielding: true,
+        }),
+      )
+      .then(() => otherTools)
+      .then(() =>
+        stage("offline tier: kube-linter and kubectl-validate", [...offline, ...CONTRACT_TOOL_TESTS], {
+          prefix: "[contracts]",
+          yielding: true,
+        }),
+      );
     const outcomes = await Promise.allSettled([offlineTier, clustersTier]);
     const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === "rejected");
     if (failed) throw failed.reason;

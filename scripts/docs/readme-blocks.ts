@@ -194,7 +194,7 @@ export const ciRunsBlock: GeneratedBlock = {
     );
     const cell = (seconds: number | undefined) => (seconds === undefined ? "–" : duration(seconds));
     return [
-      `\`bash .ci/run\` from a fresh clone on ${results.machine}. The stages overlap (the Go builds run behind the first three, the offline and clusters tiers side by side), so they do not add up to the whole:`,
+      `\`bash .ci/run\` from a fresh clone on ${results.machine}. The stages overlap, so they do not add up to the whole: the images' Go builds run behind lint, the type check and the unit tier; the contract tools' builds and the offline tier run beside the clusters tier once it has timed its second \`make up\`.`,
       "",
       `| stage | ${results.runs.map((run) => `${run.kind} (${run.date})`).join(" | ")} |`,
       `|---|${results.runs.map(() => "---:").join("|")}|`,
