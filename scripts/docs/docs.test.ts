@@ -16,7 +16,7 @@ import {
 import * as prettier from "prettier";
 import { currentBlock, fileOf, README_BLOCKS, regenerated } from "./readme-blocks.ts";
 import { consoleBlocks, needsTranscript, transcriptProblems } from "./console-blocks.ts";
-import { handTypedBaseline, handTypedFigures } from "./figures.ts";
+import { handTypedBaseline, handTypedFigures, settingFiles } from "./figures.ts";
 import { evidence, pieces, quotedMessages } from "./quotes.ts";
 
 const docs = projectMarkdown();
@@ -98,10 +98,19 @@ describe("docs", () => {
         if (at < 0) added.push(figure);
         else listed.splice(at, 1);
       }
-      expect(added, "generate it from a results file, or mark an upstream fact <!-- external: … -->").toEqual(
-        [],
-      );
+      expect(
+        added,
+        "generate it from a results file, or mark an upstream fact <!-- external: … --> or a setting <!-- setting: file -->",
+      ).toEqual([]);
       expect(listed, "gone from the prose: remove from scripts/docs/hand-typed-figures.json").toEqual([]);
+    },
+  );
+
+  it.each(docs.map((d) => [d.path, d] as const))(
+    "%s: every <!-- setting: file --> names a file of the repository",
+    (_path, doc) => {
+      const missing = settingFiles(doc.text).filter((file) => !existsSync(join(REPO_ROOT, file)));
+      expect(missing).toEqual([]);
     },
   );
 

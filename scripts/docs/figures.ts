@@ -2,8 +2,9 @@
 // them, and reach the prose through generated blocks (`make docs`). A figure typed by hand fails the docs
 // test: handTypedFigures() finds them. The ones written before this rule are listed, each by its figure
 // and the words around it, in hand-typed-figures.json, until they move into a generated block; a new one
-// is not on that list and fails. A figure that is not a measurement (an upstream default) is marked
-// `<!-- external: where it comes from -->` on its line.
+// is not on that list and fails. A figure that is not a measurement is marked on its line: an upstream
+// default `<!-- external: where it comes from -->`, one of the project's own settings
+// `<!-- setting: the file that sets it -->` (the docs test checks that the file exists).
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { machineDescription } from "../lib/machine.ts";
@@ -112,6 +113,13 @@ const UNIT =
   "(?:ms|s|sec|seconds?|min|minutes?|h|hours?|MiB|MB|GiB|GB|KiB|kB|%|spans/s|traces/s|req/s|×|cores?|v?CPUs?)";
 const FIGURE = new RegExp(`(?<![\\w.\\-/:#<])\\d+(?:[.,–-]\\d+)*\\s?${UNIT}(?![\\w/])`, "g");
 
+const NOT_MEASURED = /<!-- (?:external|setting):/;
+
+/** The files named by `<!-- setting: path -->` markers, as written. */
+export function settingFiles(markdown: string): string[] {
+  return [...markdown.matchAll(/<!-- setting: (\S+?) -->/g)].map((m) => m[1]!);
+}
+
 /** Prose with code, generated blocks and comments blanked out, line numbers kept. */
 function prose(markdown: string): string[] {
   const blank = (m: string) => "\n".repeat(m.split("\n").length - 1);
@@ -119,7 +127,7 @@ function prose(markdown: string): string[] {
     .replace(/<!-- ([\w-]+):start[\s\S]*?<!-- \1:end -->/g, blank)
     .replace(/```[\s\S]*?```/g, blank)
     .split("\n")
-    .map((line) => (line.includes("<!-- external:") ? "" : line.replace(/`[^`\n]+`|<!--.*?-->/g, "")));
+    .map((line) => (NOT_MEASURED.test(line) ? "" : line.replace(/`[^`\n]+`|<!--.*?-->/g, "")));
 }
 
 /** Every figure typed into a document's prose, as "figure ‹ words around it ›", which stays put when lines move. */
