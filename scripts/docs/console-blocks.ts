@@ -54,9 +54,10 @@ const isElision = (line: string) => /^\s*(…|\.\.\.)\s*$/.test(line);
 
 /**
  * What is wrong with the block against its transcript: the command differs, or a shown line is not in
- * the transcript after the previous shown one. Empty when the block is faithful.
+ * the transcript after the previous shown one; with `strictOmissions`, also lines left out without a "…".
+ * Empty when the block is faithful.
  */
-export function blockProblems(block: ConsoleBlock, transcript: string, marked = true): string[] {
+export function blockProblems(block: ConsoleBlock, transcript: string, strictOmissions = true): string[] {
   const lines = transcript.split("\n").map(normaliseLine);
   const problems: string[] = [];
   const command = block.commands[0];
@@ -83,7 +84,7 @@ export function blockProblems(block: ConsoleBlock, transcript: string, marked = 
       continue;
     }
     // Skipped transcript lines (other than blank ones) must be marked, so the reader knows.
-    if (marked && !elided && lines.slice(at, found).some((line) => line.trim() !== ""))
+    if (strictOmissions && !elided && lines.slice(at, found).some((line) => line.trim() !== ""))
       problems.push(`lines are left out before "${shown.trim()}" without a "…" line to say so`);
     elided = false;
     at = found + 1;

@@ -154,7 +154,10 @@ function sendStep(context: SuiteContext): void {
         { ARGS: "--count 50 --attribute workshop.sender=workshop-user" },
         {
           transcript: "make-send",
-          replacements: [["workshop.sender=workshop-user", "workshop.sender=$USER"]],
+          replacements: [
+            ["workshop.sender=workshop-user", "workshop.sender=$USER"],
+            ['"workshop.sender":"workshop-user"', '"workshop.sender":"<your user name>"'],
+          ],
         },
       );
       expect(lab.exitCode, lab.stderr).toBe(0);
