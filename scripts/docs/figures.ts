@@ -27,6 +27,8 @@ interface SuiteResults {
   readonly seconds: Readonly<Record<string, number>>;
   readonly nodeMemoryMiB: Readonly<Partial<Record<"edge" | "remote", number>>>;
   readonly nodeMemoryNote?: string;
+  /** Spans sent and found in Jaeger per load run of the suite ("rotate-ca"). */
+  readonly spanCounts?: Readonly<Record<string, { sent: number; inJaeger: number }>>;
 }
 
 export const SUITE_RESULTS = join(RESULTS_DIR, "clusters-suite.json");
@@ -42,6 +44,7 @@ export function suiteResults(): SuiteResults {
 export function recordSuiteResults(
   times: ReadonlyMap<string, number>,
   nodeMemoryMiB: Readonly<Partial<Record<"edge" | "remote", number>>>,
+  spanCounts: ReadonlyMap<string, { sent: number; inJaeger: number }> = new Map(),
 ): void {
   if (!times.has("make-up-first")) return;
   const results: SuiteResults = {
@@ -50,6 +53,7 @@ export function recordSuiteResults(
     machine: machineDescription(),
     seconds: Object.fromEntries([...times].map(([name, s]) => [name, Math.round(s * 10) / 10])),
     nodeMemoryMiB,
+    spanCounts: Object.fromEntries(spanCounts),
   };
   writeFileSync(SUITE_RESULTS, `${JSON.stringify(results, null, 2)}\n`);
 }
@@ -83,6 +87,38 @@ export const modeSwitchBlock: GeneratedBlock = {
       return `${duration(seconds(r, `make-up-auth-${mode}`))} to \`${mode}\` (${rows} rows)`;
     });
     return `Switching the mode of running clusters (\`make up AUTH=…\`, then its \`make verify\` rows) took ${switches[0]}, ${switches[1]} and ${switches[2]} back (the real-cluster suite, ${r.date}).`;
+  },
+};
+
+/** What each kind of rotation restarts: the design, not a measurement (docs/architecture.md#rotation). */
+const ROTATION_RESTARTS = {
+  server: "none",
+  client: "none",
+  credentials: "remote collector ×2, rolling",
+  ca: "edge collector ×2 (queue on disk)",
+} as const;
+
+/** `make rotate` per kind in the suite's last run: its time, and the spans of the load it ran under. */
+export const rotationsBlock: GeneratedBlock = {
+  start: "<!-- rotations:start (generated from docs/results/clusters-suite.json: make docs) -->",
+  end: "<!-- rotations:end -->",
+  render() {
+    const r = suiteResults();
+    const rows = Object.entries(ROTATION_RESTARTS).map(([kind, restarts]) => {
+      const time = r.seconds[`make-rotate-${kind}`];
+      const load = r.spanCounts?.[`rotate-${kind}`];
+      const spans = load ? `${load.sent} = ${load.inJaeger}` : "–";
+      return `| \`${kind}\` | ${time === undefined ? "–" : duration(time)} | ${spans} | ${restarts} |`;
+    });
+    return [
+      `The real-cluster suite's last run (${r.date}, on ${r.machine}), \`AUTH=both\`:`,
+      "",
+      "| `WHAT=` | `make rotate` | spans sent = in Jaeger | restarts |",
+      "|---|---:|---|---|",
+      ...rows,
+      "",
+      "A dash: no load ran during that rotation, or the run kept no count of it.",
+    ].join("\n");
   },
 };
 

@@ -14,6 +14,7 @@ import {
   modeSwitchBlock,
   nodeMemoryReadmeBlock,
   nodeMemoryTroubleshootingBlock,
+  rotationsBlock,
   upTimesBlock,
 } from "./figures.ts";
 
@@ -216,6 +217,7 @@ export const README_BLOCKS: readonly GeneratedBlock[] = [
   ciRunsBlock,
   upTimesBlock,
   modeSwitchBlock,
+  rotationsBlock,
   nodeMemoryReadmeBlock,
   nodeMemoryTroubleshootingBlock,
 ];

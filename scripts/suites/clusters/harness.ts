@@ -78,6 +78,8 @@ export interface MakeOptions {
 export const writtenTranscripts = new Set<string>();
 /** The kind nodes' memory after the monitoring step: docs/results/clusters-suite.json. */
 export const nodeMemoryMiB: Partial<Record<"edge" | "remote", number>> = {};
+/** Spans sent and found in Jaeger per load run ("rotate-ca"): docs/results/clusters-suite.json. */
+export const spanCounts = new Map<string, { sent: number; inJaeger: number }>();
 /** How long each transcribed call took: docs/results/clusters-suite.json, which the docs quote. */
 export const transcriptSeconds = new Map<string, number>();
 

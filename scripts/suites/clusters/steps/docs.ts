@@ -5,12 +5,12 @@ import { expect, it } from "vitest";
 import { transcriptProblems } from "../../../docs/console-blocks.ts";
 import { projectMarkdown } from "../../../docs/markdown.ts";
 import { recordSuiteResults } from "../../../docs/figures.ts";
-import { nodeMemoryMiB, transcriptSeconds, writtenTranscripts } from "../harness.ts";
+import { nodeMemoryMiB, spanCounts, transcriptSeconds, writtenTranscripts } from "../harness.ts";
 
 export function docsSteps(): void {
   it("8. the docs' console blocks show what this run's make targets printed", () => {
     expect(writtenTranscripts.size, "transcripts written by this run").toBeGreaterThan(0);
     expect(transcriptProblems(projectMarkdown(), writtenTranscripts)).toEqual([]);
-    recordSuiteResults(transcriptSeconds, nodeMemoryMiB);
+    recordSuiteResults(transcriptSeconds, nodeMemoryMiB, spanCounts);
   });
 }

@@ -10,7 +10,7 @@ import { pollUntil } from "../../../lib/poll.ts";
 import { namespaces, ports, workloads } from "../../../lib/topology.ts";
 import { startPortForward } from "../../../clusters/port-forward.ts";
 import { MINUTES, type SuiteContext } from "../context.ts";
-import { figures, kubectl } from "../harness.ts";
+import { figures, kubectl, spanCounts } from "../harness.ts";
 import { finishLoad, startLoad } from "../load.ts";
 
 const MiB = 1024 * 1024;
@@ -47,6 +47,7 @@ export async function noSpanLost(
   expect(summary.dropped).toBe(0);
   const found = await everySpan(context, runId, summary.spans);
   figures(load.figure, { sent: summary.spans, in_jaeger: found, ...extra });
+  spanCounts.set(load.name, { sent: summary.spans, inJaeger: found });
   expect(found).toBe(summary.spans);
 }
 
