@@ -115,7 +115,7 @@ describe("docs", () => {
   );
 
   const troubleshooting = readFileSync(join(REPO_ROOT, "docs", "troubleshooting.md"), "utf8");
-  it.each(["make up stops at its first step", "content digest not found"])(
+  it.each(["make up stops with an exit code", "content digest not found"])(
     "troubleshooting, %s: every quoted message is in a transcript or a test",
     (section) => {
       const quoted = quotedMessages(troubleshooting, section);
