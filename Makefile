@@ -14,7 +14,7 @@ setup: ## Install the pinned toolchain (Node 24, pnpm) and the workspace depende
 	@$(RUN) node scripts/commands/setup.ts
 
 ##@ Clusters (make up sets up what is missing: a Docker engine on Debian, kind, kubectl, the images)
-.PHONY: up verify jaeger traces prometheus status logs send down rotate regenerate-credentials
+.PHONY: up verify jaeger traces prometheus status logs send down rotate regenerate-credentials path
 up: ## Set up what is missing, create both kind clusters, deploy the pipeline and prove traces cross (safe to re-run; AUTH=basic|mtls|both, IMAGES_ARCHIVE=file, PIN_OVERRIDES=file)
 	@$(RUN) node scripts/commands/up.ts $(if $(AUTH),--auth $(AUTH))
 verify: ## Prove traces crossed edge → remote and the gateway rejects bad clients (pass/fail table)
@@ -37,6 +37,8 @@ rotate: ## Renew what expires within 30 days and roll it out with nothing refuse
 	@$(RUN) node scripts/commands/rotate.ts $(if $(WHAT),--what $(WHAT))
 regenerate-credentials: ## New basic-auth credentials, rolled out if the clusters run (CERTS=1: new CA and certificate too)
 	@$(RUN) node scripts/commands/regenerate-credentials.ts $(if $(CERTS),--certificates)
+path: ## Print the export line that puts make up's own kind and kubectl first on PATH, for the labs (eval its output in your shell)
+	@$(RUN) node scripts/commands/path.ts
 
 ##@ Images (make up needs no pulls inside the clusters)
 .PHONY: images images-save images-offline

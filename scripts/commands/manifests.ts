@@ -12,6 +12,7 @@ import { chooseAuthMode, STATE_DIR } from "../lib/state.ts";
 import { overrides } from "../lib/pinned.ts";
 import { REPO_ROOT, appImages, clusterKeys, type ClusterKey } from "../lib/topology.ts";
 import { useClusterTools } from "../provision/cluster-tools.ts";
+import { useEarlierOfflineBuild } from "../images/sources.ts";
 
 const usage = (message: string) => {
   console.error(`make manifests: ${message}`);
@@ -40,15 +41,18 @@ async function main(args: readonly string[]): Promise<number> {
     return usage(
       `unknown cluster(s) ${unknown.map((a) => `"${a}"`).join(", ")}; expected any of: ${clusterKeys.join(", ")}`,
     );
-  let mode, subs;
+  let mode;
   try {
     mode = chooseAuthMode(process.env.AUTH, STATE_DIR);
-    subs = overrides();
+    overrides();
   } catch (error) {
     return usage((error as Error).message);
   }
   const chosen = (args.length > 0 ? args : clusterKeys) as readonly ClusterKey[];
   await useClusterTools();
+  // The stand-ins make up chose where no registry answered, so that the images are the ones it applied.
+  await useEarlierOfflineBuild();
+  const subs = overrides();
   const built = await appImageRefs();
   console.log(
     `AUTH=${mode.mode} (${mode.from === "AUTH" ? "from AUTH" : mode.from === "state folder" ? "the last make up's" : "the default"}); ` +

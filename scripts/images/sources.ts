@@ -110,6 +110,18 @@ async function loadArchive(file: string, note: (line: string) => void): Promise<
   }
 }
 
+/**
+ * Without PIN_OVERRIDES, and where the pinned images are not on this machine, the images built here from
+ * source earlier stand in, as `make up` chose them (and `make manifests` must render the same).
+ */
+export async function useEarlierOfflineBuild(): Promise<boolean> {
+  if ((process.env.PIN_OVERRIDES ?? "") !== "" || (await missingImages()).length === 0) return false;
+  const reuse = await reusableOfflineBuild();
+  if (reuse === undefined) return false;
+  useOverridesFile(reuse);
+  return true;
+}
+
 export interface EnsureImagesOptions {
   readonly archive?: string;
   /** Build from source where no registry answers (make up); false: say so instead (make images). */
@@ -122,14 +134,8 @@ export async function ensurePinnedImages(
   note: (line: string) => void,
 ): Promise<string> {
   if (options.archive) await loadArchive(options.archive, note);
-  const explicit = (process.env.PIN_OVERRIDES ?? "") !== "";
-  if (!explicit && !options.archive && (await missingImages()).length > 0) {
-    const reuse = await reusableOfflineBuild();
-    if (reuse !== undefined) {
-      useOverridesFile(reuse);
-      note("using the images built here from source earlier (no registry answered then)");
-    }
-  }
+  if (!options.archive && (await useEarlierOfflineBuild()))
+    note("using the images built here from source earlier (no registry answered then)");
   let missing = await missingImages();
   const subs = overrides();
   const standIn = missing.find((ref) => [...subs.values()].includes(ref));

@@ -1,13 +1,15 @@
 // Steps 3–5 of the real-cluster suite: what a workshop does with running clusters — status, logs,
 // Jaeger, sending from the laptop (by name and by IP), and rotating the credentials.
 import { readFileSync } from "node:fs";
-import { join } from "node:path";
+import { delimiter, join } from "node:path";
 import { execa } from "execa";
 import { expect, it } from "vitest";
 import { probeRoute, runGatewayChecks } from "../../../lib/verify/gateway-checks.ts";
 import { pollUntil } from "../../../lib/poll.ts";
 import { freePort } from "../../../lib/ports.ts";
-import { gateway } from "../../../lib/topology.ts";
+import { REPO_ROOT, clusterKeys, gateway, namespaces } from "../../../lib/topology.ts";
+import { allContainers, parseObjects } from "../../../kube/objects.ts";
+import { CACHE_DIR } from "../../../lib/cache.ts";
 import { MINUTES, type SuiteContext } from "../context.ts";
 import { SUITE_STATE_DIR, kubectl, make, spawnMake, transcribe } from "../harness.ts";
 import { finishLoad, remoteJaeger, startLoad } from "../load.ts";
@@ -16,10 +18,61 @@ import { stateFiles } from "../../../lib/state.ts";
 const readState = (name: string) => readFileSync(join(SUITE_STATE_DIR, name), "utf8").trim();
 
 export function operateSteps(context: SuiteContext): void {
+  pathStep();
+  manifestsStep();
   statusLogsJaegerStep();
   tracesStep();
   sendStep(context);
   regenerateCredentialsStep(context);
+}
+
+/** Lab 2's first kubectl command runs after `eval "$(make -s path)"` in a terminal that has only the user's PATH. */
+function pathStep(): void {
+  it("3p. make path gives a shell the very kind and kubectl that make up used", async () => {
+    // This process has the project's copies first (useClusterTools); a user's terminal has not.
+    const projects = join(CACHE_DIR, "bin");
+    const users = (process.env.PATH ?? "")
+      .split(delimiter)
+      .filter((entry) => !entry.startsWith(projects))
+      .join(delimiter);
+    const where = async (script: string, PATH: string) =>
+      (
+        await execa("sh", ["-c", `${script}\ncommand -v kind; command -v kubectl`], {
+          cwd: REPO_ROOT,
+          env: { PATH },
+        })
+      ).stdout
+        .split("\n")
+        .slice(-2);
+    const used = await where("", process.env.PATH ?? "");
+    expect(await where('eval "$(make -s path)"', users)).toEqual(used);
+  });
+}
+
+/** Lab 4: `make manifests` writes what `make up` applied, the images included (stand-ins where it built them). */
+function manifestsStep(): void {
+  it("3m. make manifests renders the very images that make up applied", async () => {
+    const rendered = await make("manifests");
+    expect(rendered.exitCode, `${rendered.stdout}\n${rendered.stderr}`).toBe(0);
+    for (const cluster of clusterKeys) {
+      const file = join(REPO_ROOT, ".cache", "manifests", `${cluster}.yaml`);
+      const images = new Set(allContainers(parseObjects(readFileSync(file, "utf8"))).map((c) => c.image));
+      const running: string[] = [];
+      for (const namespace of Object.values(namespaces)) {
+        const listed = await kubectl(cluster, [
+          "get",
+          "deployments,daemonsets",
+          "-n",
+          namespace,
+          "-o",
+          "jsonpath={..image}",
+        ]);
+        running.push(...listed.split(/\s+/).filter((image) => image !== ""));
+      }
+      expect(running.length).toBeGreaterThan(0);
+      expect(running.filter((image) => !images.has(image))).toEqual([]);
+    }
+  });
 }
 
 function statusLogsJaegerStep(): void {
@@ -155,7 +208,7 @@ function sendStep(context: SuiteContext): void {
         {
           transcript: "make-send",
           replacements: [
-            ["workshop.sender=workshop-user", "workshop.sender=$USER"],
+            ["workshop.sender=workshop-user", "workshop.sender=$(id -un)"],
             ['"workshop.sender":"workshop-user"', '"workshop.sender":"<your user name>"'],
           ],
         },
