@@ -9,14 +9,14 @@ RUN := hack/run
 ##@ Getting started
 .PHONY: help setup
 help: ## Show this help: every target, grouped, with what it does
-	@awk -f scripts/lib/make-help.awk $(MAKEFILE_LIST)
+	@awk -f hack/lib/make-help.awk $(MAKEFILE_LIST)
 setup: ## Install the pinned toolchain (Node 24, pnpm) and the workspace dependencies
 	@$(RUN) node scripts/commands/setup.ts
 
 ##@ Clusters (make up sets up what is missing: a Docker engine on Debian, kind, kubectl, the images)
 .PHONY: up verify jaeger traces prometheus status logs send down rotate regenerate-credentials path
 up: ## Set up what is missing, create both kind clusters, deploy the pipeline and prove traces cross (safe to re-run; AUTH=basic|mtls|both, IMAGES_ARCHIVE=file, PIN_OVERRIDES=file)
-	@$(RUN) node scripts/commands/up.ts $(if $(AUTH),--auth $(AUTH))
+	@$(RUN) node scripts/commands/up.ts $(if $(AUTH),--auth $(AUTH)) $(if $(IMAGES_ARCHIVE),--images-archive '$(IMAGES_ARCHIVE)')
 verify: ## Prove traces crossed edge → remote and the gateway rejects bad clients (pass/fail table)
 	@$(RUN) node scripts/commands/verify.ts
 jaeger: ## Open Jaeger: port-forward its UI to http://localhost:16686 (Ctrl-C to stop; PORT=n for another port)
@@ -45,7 +45,7 @@ path: ## Print the export line that puts make up's own kind and kubectl first on
 images: ## Pull every image the pins name onto this machine, once (make up loads them into both clusters)
 	@$(RUN) node scripts/commands/images.ts pull
 images-save: ## Save the pinned images and the Gateway API CRDs into one archive for an offline workshop, one platform per image (IMAGES_ARCHIVE=file, PLATFORM=linux/arm64; then IMAGES_ARCHIVE=file make up)
-	@$(RUN) node scripts/commands/images.ts save
+	@$(RUN) node scripts/commands/images.ts save $(if $(IMAGES_ARCHIVE),--archive '$(IMAGES_ARCHIVE)') $(if $(PLATFORM),--platform $(PLATFORM))
 images-offline: ## Build every image from source, as make up does where no registry answers; prints the PIN_OVERRIDES file
 	@$(RUN) node scripts/commands/images.ts offline
 
@@ -62,9 +62,9 @@ tools: ## Build the Go binaries (collector, Jaeger, Traefik, kube-linter, Kubern
 .PHONY: test test-unit test-offline test-clusters lint format typecheck contract manifests bench-sample-service bench-trace-generator bench-pipeline docs
 test: ## Run the whole suite, setting up what it needs as make up does: lint, type check, the unit, offline and clusters tiers (Go builds in the background)
 	@$(RUN) node scripts/commands/test.ts
-test-unit: ## The fast tier alone: apps, packages and scripts, no Go-built binaries (seconds)
+test-unit: ## The fast tier alone: apps, packages and scripts, no real binaries (seconds)
 	@$(RUN) pnpm exec vitest run --project unit
-test-offline: ## The offline tier alone: contract tests and the local end-to-end suites, with the real collector, Traefik, Jaeger and Prometheus
+test-offline: ## The offline tier alone: the integration tests (real processes: our commands, the apps, ESLint), contract tests and the local end-to-end suites, with the real collector, Traefik, Jaeger and Prometheus
 	@$(RUN) pnpm exec vitest run --project offline
 test-clusters: ## The real-cluster suite alone: make up from nothing, verify, status, logs, traces, send, rotation, outages, the offline archive, down
 	@$(RUN) pnpm exec vitest run --project clusters
@@ -77,7 +77,7 @@ typecheck: ## Type-check apps, scripts and tests (strict TypeScript)
 contract: ## Offline contract tests of clusters/ and manifests/: schemas, cross-references, kube-linter, real collector and Jaeger
 	@$(RUN) pnpm exec vitest run scripts/contract
 manifests: ## Render exactly what make up applies to each cluster, the auth mode's overlays included, into .cache/manifests/ (AUTH=basic|mtls|both)
-	@$(RUN) node scripts/commands/manifests.ts
+	@$(RUN) node scripts/commands/manifests.ts $(if $(AUTH),--auth $(AUTH))
 bench-sample-service: ## Benchmark the sample service with tracing off, on and 10% sampled (req/s, p99, CPU/request, RSS)
 	@$(RUN) pnpm --filter @otel-e2r/sample-service bench
 bench-trace-generator: ## Benchmark the trace generator on one core against telemetrygen (spans/s with zero drops, RSS)
@@ -85,4 +85,4 @@ bench-trace-generator: ## Benchmark the trace generator on one core against tele
 bench-pipeline: ## Benchmark the secured hop on this machine: max spans/s with zero loss per security layer, CPU/span, RSS, p99 latency (ARGS="--configs tls-basic")
 	@$(RUN) node scripts/commands/bench-pipeline.ts $(ARGS)
 docs: ## Regenerate the docs' generated tables (versions, make targets, auth modes, the cold set-up's costs)
-	@$(RUN) node scripts/docs/readme-blocks.ts
+	@$(RUN) node scripts/commands/docs.ts

@@ -2,8 +2,8 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { authModes } from "../lib/auth-modes.ts";
-import { modeOverlays } from "../local/processes.ts";
+import { modeOverlays } from "../lib/auth-modes.ts";
+import { modeOverlayPaths } from "../local/processes.ts";
 import { REPO_ROOT } from "../lib/topology.ts";
 import { CONFIGURATIONS, JAEGER_OVERLAYS, selectConfigurations } from "./configurations.ts";
 
@@ -24,13 +24,13 @@ describe("the benchmark's configurations", () => {
   });
 
   it("start from the auth modes' own overlays, so the secured runs are exactly what make up deploys", () => {
-    expect(byId("tls-basic").overlays).toEqual({ edge: modeOverlays("edge", "basic"), remote: [] });
+    expect(byId("tls-basic").overlays).toEqual({ edge: modeOverlayPaths("edge", "basic"), remote: [] });
     expect(byId("mtls").overlays).toEqual({
-      edge: modeOverlays("edge", "mtls"),
-      remote: modeOverlays("remote", "mtls"),
+      edge: modeOverlayPaths("edge", "mtls"),
+      remote: modeOverlayPaths("remote", "mtls"),
     });
-    expect(byId("mtls-basic").overlays.remote).toEqual(modeOverlays("remote", "both"));
-    expect(authModes.both.remoteOverlays).toHaveLength(2);
+    expect(byId("mtls-basic").overlays.remote).toEqual(modeOverlayPaths("remote", "both"));
+    expect(modeOverlays("remote", "both")).toHaveLength(2);
   });
 
   it("strip credentials and TLS only in the runs that measure their absence", () => {

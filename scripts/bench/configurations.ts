@@ -7,7 +7,7 @@
 import { join } from "node:path";
 import { type AuthMode } from "../lib/auth-modes.ts";
 import { REPO_ROOT } from "../lib/topology.ts";
-import { modeOverlays } from "../local/processes.ts";
+import { modeOverlayPaths } from "../local/processes.ts";
 
 const OVERLAYS = join(REPO_ROOT, "scripts/bench/overlays");
 const bench = (file: string) => join(OVERLAYS, file);
@@ -40,11 +40,11 @@ const configuration = (
     auth,
     overlays: Object.freeze({
       edge: Object.freeze([
-        ...(extra.withoutModeOverlays ? [] : modeOverlays("edge", auth)),
+        ...(extra.withoutModeOverlays ? [] : modeOverlayPaths("edge", auth)),
         ...(extra.edge ?? []).map(bench),
       ]),
       remote: Object.freeze([
-        ...(extra.withoutModeOverlays ? [] : modeOverlays("remote", auth)),
+        ...(extra.withoutModeOverlays ? [] : modeOverlayPaths("remote", auth)),
         ...(extra.remote ?? []).map(bench),
       ]),
     }),

@@ -35,7 +35,7 @@ export function parseFlags<O extends ParseArgsOptionsConfig>(command: Command<O>
   try {
     parsed = parseArgs({
       args: argv,
-      options: { ...command.options, help: { type: "boolean" as const } },
+      options: { ...command.options, help: { type: "boolean" as const, short: "h" } },
       allowPositionals: command.allowPositionals ?? false,
       strict: true,
     });
@@ -63,4 +63,22 @@ export function runMain(main: () => Promise<void>): void {
       process.exit(exitCodes.stepFailed);
     },
   );
+}
+
+/** A command that takes no option: --help and the strict check of argv, then `main` under runMain. */
+export function runWithoutOptions(name: string, summary: string, main: () => Promise<void>): void {
+  const command = { name, summary, options: {}, help: {} } as const;
+  runMain(async () => {
+    parseFlags(command, process.argv.slice(2));
+    await main();
+  });
+}
+
+/**
+ * For commands whose every failure is a step that did not work, not a bug in the command (`make local`'s
+ * processes, `make manifests`'s kustomize): the error prints as its message, exit 1, never a stack trace.
+ */
+export function stepFailure(error: unknown): never {
+  if (error instanceof Failure) throw error;
+  throw new Failure(error instanceof Error ? error.message : String(error), exitCodes.stepFailed);
 }

@@ -1,7 +1,9 @@
 // `make jaeger` and `make prometheus`: one port-forward from the remote cluster to a fixed local port,
 // held until Ctrl-C. The port is checked first, so a second `make jaeger` says why instead of failing in
 // kubectl.
+import { parseFlags, runMain } from "../cli/command.ts";
 import { bold, say } from "../cli/ui.ts";
+import { useClusterTools } from "../provision/cluster-tools.ts";
 import { Failure, exitCodes } from "../lib/exit-codes.ts";
 import { portIsFree } from "../lib/ports.ts";
 import { startPortForward, type PortForwardOptions } from "./port-forward.ts";
@@ -47,4 +49,33 @@ export async function forwardUntilInterrupted(
       `kubectl port-forward stopped (exit ${code}); is the remote cluster still up? Try \`make status\`.`,
       exitCodes.stepFailed,
     );
+}
+
+export interface ForwardCommand {
+  /** The make target, and the command's name. */
+  readonly make: string;
+  /** What answers there, for the printed lines ("Jaeger"). */
+  readonly what: string;
+  readonly summary: string;
+  readonly target: PortForwardOptions;
+  readonly defaultPort: number;
+  readonly path?: string;
+  readonly caveat?: (url: string) => Promise<string | undefined>;
+}
+
+/** A whole port-forward command: its --port flag (PORT=n), the project's kubectl, the forward until Ctrl-C. */
+export function runForwardCommand(spec: ForwardCommand): void {
+  const command = {
+    name: spec.make,
+    summary: spec.summary,
+    options: { port: { type: "string" } },
+    help: { port: `the local port (default ${spec.defaultPort}; make ${spec.make} PORT=<n>)` },
+  } as const;
+  runMain(async () => {
+    const { values } = parseFlags(command, process.argv.slice(2));
+    // The project's kind and kubectl (make up provided them) where the user's will not do.
+    await useClusterTools();
+    const port = parsePort(values.port, spec.defaultPort);
+    await forwardUntilInterrupted(spec.make, spec.what, spec.target, port, spec.path, spec.caveat);
+  });
 }

@@ -3,7 +3,7 @@
 // the gateway really routes. Traefik sets Programmed=True as soon as one listener is valid, even while it
 // serves nothing, so readiness is a real call through the listener to the collector behind it.
 import { authModes, type AuthMode } from "../lib/auth-modes.ts";
-import { probeRoute } from "../lib/verify/gateway-checks.ts";
+import { probeRoute } from "../verify/gateway-checks.ts";
 import { ensureGatewayApiCrds } from "../provision/gateway-api-crds.ts";
 import { pollUntil } from "../lib/poll.ts";
 import { clusters, gateway, namespaces, workloads } from "../lib/topology.ts";

@@ -1,4 +1,4 @@
-// A rotation's rollout in the clusters (scripts/lib/rotation.ts): the state folder's files become the
+// A rotation's rollout in the clusters (scripts/rotation/rotate.ts): the state folder's files become the
 // Secrets again; a restart is a rolling one (the remote Deployment surges a new pod before the old one
 // goes; the edge DaemonSet replaces its pod, whose queue is on disk). "The edge sees the files" is
 // observed, not assumed: after every publish the kubelet is nudged to re-project the Secret volumes (a pod
@@ -6,7 +6,7 @@
 // the kubelet wrote it on the node (kind's nodes are containers on this machine; no content is printed).
 import { createHash } from "node:crypto";
 import { execa } from "execa";
-import type { Rollout } from "../lib/rotation.ts";
+import type { Rollout } from "../rotation/types.ts";
 import { pollUntil } from "../lib/poll.ts";
 import { readPrivateFile, stateFiles } from "../lib/state.ts";
 import { clusters, collectorTargets, namespaces, workloads, type ClusterKey } from "../lib/topology.ts";

@@ -1,14 +1,14 @@
-// The verify sequence (scripts/lib/verify/run.ts) against the clusters: a port-forward to Jaeger's query
+// The verify sequence (scripts/verify/run.ts) against the clusters: a port-forward to Jaeger's query
 // API on the remote cluster and the gateway's host port, then the pass/fail table. `make verify` and
 // `make up`'s last step run it.
 import { createJaegerClient } from "../lib/jaeger-client.ts";
-import { expectations, formatRows, type CheckRow } from "../lib/verify/pipeline-checks.ts";
-import { runVerify } from "../lib/verify/run.ts";
+import { expectations, formatRows } from "../verify/pipeline-checks.ts";
+import { runVerify } from "../verify/run.ts";
 import { gateway } from "../lib/topology.ts";
 import { deployedAuthMode, readClientState, readPrivateFile, STATE_DIR, stateFiles } from "../lib/state.ts";
 import { authModes } from "../lib/auth-modes.ts";
 import { Failure, exitCodes } from "../lib/exit-codes.ts";
-import type { GatewayTarget } from "../lib/verify/gateway-checks.ts";
+import type { CheckRow, GatewayTarget } from "../verify/types.ts";
 import { bold, green, red, say } from "../cli/ui.ts";
 import { jaegerQuery, startPortForward } from "./port-forward.ts";
 

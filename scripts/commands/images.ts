@@ -28,8 +28,11 @@ const command = {
   name: "images",
   summary:
     "pull: every pinned image onto this machine. save: those images into one archive (IMAGES_ARCHIVE, PLATFORM). offline: build them from source.",
-  options: {},
-  help: {},
+  options: { archive: { type: "string" }, platform: { type: "string" } },
+  help: {
+    archive: "save: the archive to write (make's IMAGES_ARCHIVE; default .cache/otel-e2r-images.tar)",
+    platform: "save: the platform of every image, os/arch (make's PLATFORM; default the engine's)",
+  },
   allowPositionals: true,
 } as const;
 
@@ -74,16 +77,22 @@ async function save(archive: string, wanted: Platform | undefined): Promise<void
 
 if (import.meta.main)
   runMain(async () => {
-    const { positionals } = parseFlags(command, process.argv.slice(2));
-    const platform = platformFrom(process.env.PLATFORM);
+    const { positionals, values } = parseFlags(command, process.argv.slice(2));
+    const platform = platformFrom(values.platform);
     try {
       overrides();
     } catch (error) {
       throw new Failure((error as Error).message, exitCodes.usage);
     }
-    const [action] = positionals;
+    const [action, ...extra] = positionals;
+    // An unquoted path with a space would arrive as two words: say so rather than use the first.
+    if (extra.length > 0)
+      throw new Failure(
+        `unexpected ${extra.map((word) => JSON.stringify(word)).join(", ")} after "${action}"; quote a path with spaces`,
+        exitCodes.usage,
+      );
     if (action === "pull") say(await ensurePinnedImages({ buildOffline: false }, (line) => say(`  ${line}`)));
-    else if (action === "save") await save(process.env.IMAGES_ARCHIVE || DEFAULT_ARCHIVE, platform);
+    else if (action === "save") await save(values.archive || DEFAULT_ARCHIVE, platform);
     else if (action === "offline") {
       // Only the overrides file goes to stdout (`PIN_OVERRIDES=$(make images-offline)`); progress to stderr.
       const file = await buildOfflineImages(

@@ -1,9 +1,7 @@
 // `make jaeger`: port-forward Jaeger's UI (remote cluster) to http://localhost:16686 until Ctrl-C.
 import { ports } from "../lib/topology.ts";
-import { parseFlags, runMain } from "../cli/command.ts";
-import { forwardUntilInterrupted, parsePort } from "../clusters/forward-command.ts";
+import { runForwardCommand } from "../clusters/forward-command.ts";
 import { jaegerQuery } from "../clusters/port-forward.ts";
-import { useClusterTools } from "../provision/cluster-tools.ts";
 
 /**
  * A Jaeger built from its Go module (the offline images) serves a placeholder page where the UI would be:
@@ -19,24 +17,12 @@ async function uiCaveat(url: string): Promise<string | undefined> {
 /** The placeholder page's own words (cmd/query/app/ui/placeholder/index.html in Jaeger's module). */
 const PLACEHOLDER = /This is a placeholder for the Jaeger UI home page/;
 
-const command = {
-  name: "jaeger",
-  summary: `Port-forwards Jaeger's UI from the remote cluster to http://localhost:${ports.jaegerQuery} (Ctrl-C to stop).`,
-  options: { port: { type: "string" } },
-  help: { port: `the local port (default ${ports.jaegerQuery}; make jaeger PORT=<n>)` },
-} as const;
-
 if (import.meta.main)
-  runMain(async () => {
-    const { values } = parseFlags(command, process.argv.slice(2));
-    // The project's kind and kubectl (make up provided them) where the user's will not do.
-    await useClusterTools();
-    await forwardUntilInterrupted(
-      "jaeger",
-      "Jaeger",
-      jaegerQuery,
-      parsePort(values.port, ports.jaegerQuery),
-      "",
-      uiCaveat,
-    );
+  runForwardCommand({
+    make: "jaeger",
+    what: "Jaeger",
+    summary: `Port-forwards Jaeger's UI from the remote cluster to http://localhost:${ports.jaegerQuery} (Ctrl-C to stop).`,
+    target: jaegerQuery,
+    defaultPort: ports.jaegerQuery,
+    caveat: uiCaveat,
   });

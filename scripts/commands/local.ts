@@ -4,10 +4,9 @@
 // the time from start to the first trace in Jaeger. Ctrl-C (or SIGTERM) stops every process and removes
 // the run's private folder.
 //
-//   scripts/run node scripts/commands/local.ts [--port-base N] [--rate N] [--no-traffic] [--auth MODE]
+//   hack/run node scripts/commands/local.ts [--port-base N] [--rate N] [--no-traffic] [--auth MODE]
 import { join } from "node:path";
 import { rmSync } from "node:fs";
-import { parseArgs } from "node:util";
 import { AUTH_MODES, authModes, DEFAULT_AUTH_MODE, parseAuthMode, type AuthMode } from "../lib/auth-modes.ts";
 import { pollUntil } from "../lib/poll.ts";
 import { resolveBinaries } from "../local/binaries.ts";
@@ -16,46 +15,35 @@ import { startLocalPipeline } from "../local/pipeline.ts";
 import { portPlan } from "../local/ports.ts";
 import { sessionInfo } from "../local/session-file.ts";
 import { writePrivateFile, STATE_DIR, stateFiles } from "../lib/state.ts";
-import { exitCodes } from "../lib/exit-codes.ts";
+import { Failure, exitCodes } from "../lib/exit-codes.ts";
+import { parseFlags, runMain, stepFailure, usage } from "../cli/command.ts";
 import { bold, say as sayLine, seconds, useColour } from "../cli/ui.ts";
 
 const color = useColour();
 const say = (text: string) => sayLine(`${bold("[local]")} ${text}`);
 const elapsed = (since: number) => seconds(performance.now() - since);
 
-function usageError(problems: string[]): never {
-  process.stderr.write(
-    `make local: ${problems.join("; ")}\nusage: scripts/run node scripts/commands/local.ts [--port-base N] [--rate N] [--no-traffic] [--auth MODE]\n`,
-  );
-  process.exit(exitCodes.usage);
-}
+const command = {
+  name: "local",
+  summary:
+    "Runs the whole pipeline on loopback in the foreground (collectors, Traefik, Jaeger, Prometheus, both apps); Ctrl-C stops it.",
+  options: {
+    "port-base": { type: "string" },
+    rate: { type: "string", default: "5" },
+    "no-traffic": { type: "boolean", default: false },
+    auth: { type: "string" },
+  },
+  help: {
+    "port-base": "first port of the plan (default LOCAL_PORT_BASE or 24300; see scripts/local/README.md)",
+    rate: "traces per second of each generator (default 5)",
+    "no-traffic": "start the pipeline and the sample service, but no generators",
+    auth: `how the edge proves itself: ${AUTH_MODES.join(", ")} (default ${DEFAULT_AUTH_MODE})`,
+  },
+} as const;
 
+/** Every option checked at once: all problems are reported together, before anything starts. */
 function parseOptions() {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      options: {
-        "port-base": { type: "string" },
-        rate: { type: "string", default: "5" },
-        "no-traffic": { type: "boolean", default: false },
-        auth: { type: "string" },
-        help: { type: "boolean", short: "h", default: false },
-      },
-      allowPositionals: false,
-    }).values;
-  } catch (error) {
-    usageError([(error as Error).message]);
-  }
-  if (parsed.help) {
-    process.stdout.write(
-      "usage: scripts/run node scripts/commands/local.ts [--port-base N] [--rate N] [--no-traffic] [--auth MODE]\n" +
-        "  --port-base N  first port of the plan (default LOCAL_PORT_BASE or 24300; see scripts/local/README.md)\n" +
-        "  --rate N       traces per second of each generator (default 5)\n" +
-        "  --no-traffic   start the pipeline and the sample service, but no generators\n" +
-        `  --auth MODE    how the edge proves itself: ${AUTH_MODES.join(", ")} (default AUTH or ${DEFAULT_AUTH_MODE})\n`,
-    );
-    process.exit(0);
-  }
+  const parsed = parseFlags(command, process.argv.slice(2)).values;
   const problems: string[] = [];
   let base: number | undefined;
   try {
@@ -70,11 +58,12 @@ function parseOptions() {
     );
   let auth: AuthMode = DEFAULT_AUTH_MODE;
   try {
-    auth = parseAuthMode(parsed.auth ?? process.env.AUTH, parsed.auth === undefined ? "AUTH" : "--auth");
+    auth = parseAuthMode(parsed.auth);
   } catch (error) {
     problems.push((error as Error).message);
   }
-  if (problems.length > 0) usageError(problems);
+  if (problems.length > 0)
+    throw new Failure(`make local: ${problems.join("; ")}\n\n${usage(command)}`, exitCodes.usage);
   return { base: base!, rate, traffic: !parsed["no-traffic"], auth };
 }
 
@@ -151,8 +140,14 @@ async function main(): Promise<void> {
   say("Check it like `make verify` does: make local-verify   ·   Stop: Ctrl-C");
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`[local] error: ${(error as Error).message}\n`);
-  rmSync(join(STATE_DIR, stateFiles.localSession), { force: true });
-  process.exit(1);
-});
+if (import.meta.main)
+  runMain(async () => {
+    try {
+      await main();
+    } catch (error) {
+      rmSync(join(STATE_DIR, stateFiles.localSession), { force: true });
+      stepFailure(error);
+    }
+    // The processes keep running until a signal stops them (stop() exits): never resolve.
+    await new Promise<never>(() => {});
+  });

@@ -1,4 +1,4 @@
-// `make logs`: the edge collector's and the remote gateway collector's logs (both single-node clusters,
+// `make logs`: the edge collector's and the remote collector's logs (both single-node clusters,
 // so one pod each). --follow streams both at once, each line prefixed by its pod.
 import { spawn } from "node:child_process";
 import { clusters, collectorTargets, namespaces, type ClusterKey } from "../lib/topology.ts";
@@ -10,7 +10,7 @@ import { useClusterTools } from "../provision/cluster-tools.ts";
 
 const command = {
   name: "logs",
-  summary: "Prints the edge collector's and the remote gateway collector's logs.",
+  summary: "Prints the edge collector's and the remote collector's logs.",
   options: { follow: { type: "boolean" }, tail: { type: "string" } },
   help: {
     follow: "keep streaming new lines (Ctrl-C to stop)",

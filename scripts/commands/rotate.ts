@@ -1,6 +1,6 @@
 // `make rotate [WHAT=client,server,ca,credentials]`: renews what expires within 30 days, or what WHAT
 // names, and rolls it out to the running clusters phase by phase with nothing refused on the way
-// (scripts/lib/rotation.ts says what each phase does and waits for). Ends by showing that the old
+// (scripts/rotation/rotate.ts says what each phase does and waits for). Ends by showing that the old
 // credential or certificate is retired; `make verify` afterwards proves the whole path again.
 import { parseFlags, runMain } from "../cli/command.ts";
 import { bold, green, say } from "../cli/ui.ts";
@@ -10,18 +10,12 @@ import { clusterRollout } from "../clusters/rollout.ts";
 import { authModes } from "../lib/auth-modes.ts";
 import { Failure, exitCodes } from "../lib/exit-codes.ts";
 import { pollUntil } from "../lib/poll.ts";
-import {
-  dueKinds,
-  parseRotationKinds,
-  rotate,
-  ROTATION_KINDS,
-  type RotationContext,
-  type RotationKind,
-  type RotationResult,
-} from "../lib/rotation.ts";
+import { dueKinds, parseRotationKinds, ROTATION_KINDS, type RotationKind } from "../rotation/kinds.ts";
+import { rotationProbes } from "../rotation/probes.ts";
+import { rotate } from "../rotation/rotate.ts";
+import type { RotationContext, RotationResult } from "../rotation/types.ts";
 import { deployedAuthMode, STATE_DIR } from "../lib/state.ts";
 import { clusterKeys, clusters, gateway } from "../lib/topology.ts";
-import { rotationProbes } from "../lib/verify/rotation-probes.ts";
 import { useClusterTools } from "../provision/cluster-tools.ts";
 
 const command = {
@@ -55,7 +49,7 @@ if (import.meta.main)
     const { values } = parseFlags(command, process.argv.slice(2));
     // The project's kind and kubectl (make up provided them) where the user's will not do.
     await useClusterTools();
-    const named = parseRotationKinds(values.what ?? process.env.WHAT);
+    const named = parseRotationKinds(values.what);
     const existing = await existingClusters().catch(() => new Set<string>());
     if (!clusterKeys.every((key) => existing.has(clusters[key].name)))
       throw new Failure("the clusters are not both running; `make up` first", exitCodes.notReady);

@@ -3,7 +3,7 @@
 // credentials are (never the credentials themselves).
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { describeCertificate } from "../../packages/testkit/src/pki.ts";
+import { describeCertificate } from "@otel-e2r/pki/inspect.ts";
 import { clusters, gateway, namespaces, clusterKeys } from "../lib/topology.ts";
 import { parseFlags, runMain } from "../cli/command.ts";
 import { existingClusters } from "../clusters/clusters.ts";

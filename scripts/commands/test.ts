@@ -1,9 +1,9 @@
 // `make test`: the whole suite, with the set-up it needs done the way `make up` does it for a newcomer. The
-// images' Go builds run in the background from the start, because lint, the type check and the unit tier
-// need none of them. The clusters tier (its first step is `make up` from nothing) starts when they are done;
-// once it has timed its second `make up`, the contract tools build and the offline tier runs beside it. Each
-// stage prints its time, and the run ends with the table of them (also written to .logs/test-timings.json,
-// where the README's CI figures are taken from).
+// images' Go builds run in the background from the start, because lint, the type check, the unit tier and
+// the offline tier's integration tests need none of them. The clusters tier (its first step is `make up`
+// from nothing) starts when they are done; once it has timed its second `make up`, the contract tools build
+// and the rest of the offline tier runs beside it. Each stage prints its time, and the run ends with the
+// table of them (also written to .logs/test-timings.json, where the README's CI figures are taken from).
 import { existsSync, mkdirSync, rmSync, watch, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { join } from "node:path";
@@ -104,6 +104,22 @@ async function setUpPackages(): Promise<void> {
 /** The offline tier's files that run kube-linter or kubectl-validate (the contract tools). */
 const CONTRACT_TOOL_TESTS = ["scripts/contract/manifests.test.ts", "scripts/contract/fixtures.test.ts"];
 
+/**
+ * The offline tier's three stages, each of its files in exactly one (checked by
+ * scripts/commands/test-stages.integration.test.ts): the integration tests (real processes, no Go tool),
+ * then the rest but the contract tools' files, then those. vitest applies --exclude only to a project with
+ * no `exclude` of its own, as the offline project is (vitest.config.ts).
+ */
+const OFFLINE = ["vitest", "run", "--project", "offline"];
+export const OFFLINE_STAGES = Object.freeze({
+  integration: [...OFFLINE, ".integration.test.ts"],
+  rest: [
+    ...OFFLINE,
+    ...["**/*.integration.test.ts", ...CONTRACT_TOOL_TESTS].flatMap((f) => ["--exclude", f]),
+  ],
+  contractTools: [...OFFLINE, ...CONTRACT_TOOL_TESTS],
+});
+
 /** Resolves once `path` exists: fs.watch on its folder, no polling. */
 function fileAppears(path: string): Promise<void> {
   mkdirSync(dirname(path), { recursive: true });
@@ -142,7 +158,7 @@ if (import.meta.main)
       times.push([name, (performance.now() - t) / 1000]);
     };
     // First what the clusters' images are built from, two builds at a time (one compiles while the other
-    // links); they block neither lint, the type check nor the unit tier.
+    // links); they block neither lint, the type check, the unit tier nor the integration tests.
     const imagesTools = timed(
       "Go builds: what the images are made of",
       ensureTools(IMAGE_TOOLS, buildStream, 2),
@@ -158,18 +174,23 @@ if (import.meta.main)
       : Promise.resolve();
     // Unhandled until awaited below; a build failure must not crash the run before a stage reports it.
     for (const work of [imagesTools, rootfs]) work.catch(() => {});
-    // Lint, the type check and the unit tier need no Go tool: they run first, while the Go builds do. The
-    // long tiers wait for them: run beside the clusters tier's first `make up`, the unit tier slowed that
-    // past its 30 s second run and met its apt lock (a run of 2026-12-05 failed so).
+    // Lint, the type check, the unit tier and the integration tests need no Go tool: they run first, while
+    // the Go builds do. The long tiers wait for them: run beside the clusters tier's first `make up`, the
+    // unit tier (the integration tests were part of it then) slowed that past its 30 s second run and met
+    // its apt lock (a run of 2026-12-05 failed so).
     await stage("lint", ["node", "scripts/commands/lint.ts"], { prefix: "[lint]", yielding: true });
     await stage("typecheck", ["tsc", "-p", "tsconfig.json"], { prefix: "[typecheck]", yielding: true });
-    // Not niced: its tests start real processes against timeouts, and on a cold machine the Go builds
-    // starved a niced unit tier past them (a cold run of 2026-12-05 failed so).
+    // Not niced: the integration tests start real processes against timeouts, and on a cold machine the
+    // Go builds starved a niced unit tier past them when they were part of it (a cold run of 2026-12-05
+    // failed so).
     await stage("unit tier", ["vitest", "run", "--project", "unit"], { prefix: "[unit tier]" });
+    await stage("offline tier: integration tests (no Go tools)", OFFLINE_STAGES.integration, {
+      prefix: "[integration]",
+    });
     // The clusters tier starts as soon as its images can be made. Nothing else runs while it times its
     // second `make up` (≤ 30 s): any build beside it, even niced or in SCHED_IDLE, slowed it to 33 s in two
-    // cold runs of 2026-12-05. Then the contract tools build, and the offline tier runs, beside the rest of
-    // the suite, which mostly waits on its clusters.
+    // cold runs of 2026-12-05. Then the contract tools build, and the rest of the offline tier runs, beside
+    // the rest of the suite, which mostly waits on its clusters.
     const signal = join(LOGS_DIR, "timed-up-over");
     rmSync(signal, { force: true });
     const clustersTier = Promise.all([imagesTools, rootfs]).then(() =>
@@ -191,17 +212,16 @@ if (import.meta.main)
       ),
     );
     otherTools.catch(() => {});
-    const offline = ["vitest", "run", "--project", "offline"];
     const offlineTier = quiet
       .then(() =>
-        stage("offline tier", [...offline, ...CONTRACT_TOOL_TESTS.flatMap((f) => ["--exclude", f])], {
+        stage("offline tier", OFFLINE_STAGES.rest, {
           prefix: "[offline tier]",
           yielding: true,
         }),
       )
       .then(() => otherTools)
       .then(() =>
-        stage("offline tier: kube-linter and kubectl-validate", [...offline, ...CONTRACT_TOOL_TESTS], {
+        stage("offline tier: kube-linter and kubectl-validate", OFFLINE_STAGES.contractTools, {
           prefix: "[contracts]",
           yielding: true,
         }),

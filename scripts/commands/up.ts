@@ -25,6 +25,7 @@ import { provisionClusterTools, useClusterTools } from "../provision/cluster-too
 import { startEngine } from "../provision/engine.ts";
 import { applySecrets, secretMaterial, type SecretMaterial } from "../clusters/secrets.ts";
 import { runSteps, type Step } from "../cli/steps.ts";
+import { removeRetired } from "../clusters/retired.ts";
 import { bold, cyan, say } from "../cli/ui.ts";
 import { defaultVerifyOptions, verify } from "../clusters/verify.ts";
 import { type ImageRefs } from "../kube/render.ts";
@@ -122,6 +123,8 @@ export const upSteps: readonly Step<UpContext>[] = [
     async run(context, note) {
       await installGatewayApiCrds(note);
       await deployManifests("remote", context.images!, note, context.auth);
+      // An older release's objects, once their successors run (an upgrade in place).
+      await removeRetired("remote", note);
       await proveGatewayRoutes(context.material!.caCertPem, context.auth, note);
       await deployManifests("edge", context.images!, note, context.auth);
       return `both clusters rolled out (AUTH=${context.auth}: ${authModes[context.auth].summary})`;
@@ -164,23 +167,31 @@ const command = {
   name: "up",
   summary:
     "Creates both kind clusters, deploys the pipeline and verifies that traces cross from edge to remote.",
-  options: { "no-verify": { type: "boolean" }, auth: { type: "string" } },
+  options: {
+    "no-verify": { type: "boolean" },
+    auth: { type: "string" },
+    "images-archive": { type: "string" },
+  },
   help: {
     "no-verify": "skip the last step (run `make verify` later)",
+    "images-archive":
+      "load the pinned images from this archive (make's IMAGES_ARCHIVE; written by make images-save)",
     auth: `how the edge proves itself: ${AUTH_MODES.join(", ")} (default: the last one deployed, else ${DEFAULT_AUTH_MODE})`,
   },
 } as const;
 
-/** Reads the environment the command takes (IMAGES_ARCHIVE, PIN_OVERRIDES, AUTH) before doing anything. */
-function environment(auth: string | undefined): { archive?: string; auth: AuthMode } {
+/** Checks what the command takes (AUTH, IMAGES_ARCHIVE, PIN_OVERRIDES) before doing anything. */
+function environment(
+  auth: string | undefined,
+  archive: string | undefined,
+): { archive?: string; auth: AuthMode } {
   let mode: AuthMode;
   try {
     overrides();
-    mode = chooseAuthMode(auth ?? process.env.AUTH, STATE_DIR).mode;
+    mode = chooseAuthMode(auth, STATE_DIR).mode;
   } catch (error) {
     throw new Failure((error as Error).message, exitCodes.usage);
   }
-  const archive = process.env.IMAGES_ARCHIVE;
   if (archive !== undefined && archive !== "" && !existsSync(archive))
     throw new Failure(
       `IMAGES_ARCHIVE is ${JSON.stringify(archive)}, which does not exist; expected an archive written by \`make images-save\``,
@@ -192,7 +203,7 @@ function environment(auth: string | undefined): { archive?: string; auth: AuthMo
 if (import.meta.main)
   runMain(async () => {
     const { values } = parseFlags(command, process.argv.slice(2));
-    const env = environment(values.auth);
+    const env = environment(values.auth, values["images-archive"]);
     const stamp = new Date().toISOString().replace(/[:.]/g, "-");
     mkdirSync(LOGS_DIR, { recursive: true });
     const runLog = join(LOGS_DIR, `up-${stamp}.log`);

@@ -4,8 +4,7 @@ import { describe, expect, it } from "vitest";
 import { parseConfig as parseGeneratorConfig } from "../../apps/trace-generator/src/config.ts";
 import { parseConfig as parseServiceConfig } from "../../apps/sample-service/src/config.ts";
 import { ports, workloads as names } from "../lib/topology.ts";
-import { containerEnvironment } from "./checks/env.ts";
-import { containersOf, workloads } from "../kube/objects.ts";
+import { containerEnvironment, workloadEnvironment } from "./checks/env.ts";
 import { render } from "./render.ts";
 
 /** Stand-ins for what the downward API fills in at run time. */
@@ -18,11 +17,7 @@ const FIELDS = Object.freeze({
 });
 
 async function environmentOf(name: string) {
-  const { objects } = await render("edge");
-  const workload = workloads(objects).find((w) => w.object.metadata.name === name);
-  const container = workload && containersOf(workload.pod).find((c) => c.name === name);
-  if (container === undefined) throw new Error(`no container ${name} in manifests/edge`);
-  return containerEnvironment(container, FIELDS);
+  return workloadEnvironment((await render("edge")).objects, name, name, FIELDS);
 }
 
 const IDENTITY =

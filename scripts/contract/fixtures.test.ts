@@ -53,7 +53,7 @@ describe("negative fixtures are rejected", () => {
       const problems = await validateSchemas(fixture("unknown-field.yaml"));
       expect(problems).toEqual([
         expect.stringMatching(/^Deployment demo\/sample-service: .*readinesProbe: .*unknown field/),
-        expect.stringMatching(/^GRPCRoute observability\/otel-gateway: .*weigth: .*unknown field/),
+        expect.stringMatching(/^GRPCRoute observability\/remote-collector: .*weigth: .*unknown field/),
       ]);
     },
     SLOW,
@@ -129,7 +129,7 @@ describe("negative fixtures are rejected", () => {
         /attaches to listener otlp-grpc of Gateway observability\/otlp-gateway, which has listeners otlp-grpc-tls/,
       ),
       expect.stringMatching(
-        /sends to port 4318 of Service observability\/otel-gateway, which has port\(s\) 4317/,
+        /sends to port 4318 of Service observability\/remote-collector, which has port\(s\) 4317/,
       ),
     ]);
   });
@@ -156,16 +156,17 @@ describe("negative fixtures are rejected", () => {
 
   it("NetworkPolicy that protects nothing, admits a peer that does not exist, on a port nobody listens on", () => {
     expect(checkNetworkPolicies(objects("broken-network-policy.yaml"))).toEqual([
-      "NetworkPolicy observability/otel-gateway-ingress selects no pod in namespace observability: it protects nothing",
-      'NetworkPolicy observability/jaeger-ingress ingress[0] admits pods labelled {"app.kubernetes.io/name":"otel-collector"}, but no pod in namespace observability has those labels',
+      "NetworkPolicy observability/remote-collector-ingress selects no pod in namespace observability: it protects nothing",
+      'NetworkPolicy observability/jaeger-ingress ingress[0] admits pods labelled {"matchLabels":{"app.kubernetes.io/name":"otel-collector"}}, but no pod in namespace observability has those labels',
       "NetworkPolicy observability/jaeger-ingress ingress[0] admits port 4318, on which no container of Deployment observability/jaeger listens",
+      'NetworkPolicy observability/jaeger-ingress ingress[1] admits pods labelled {"matchExpressions":[{"key":"app.kubernetes.io/name","operator":"In","values":["otel-gateway"]}]}, but no pod in namespace observability has those labels',
     ]);
   });
 
   it("GOMEMLIMIT at the memory limit, and a memory_limiter above it", () => {
     expect(checkGoMemoryLimits(objects("memory-limits.yaml"))).toEqual([
-      "Deployment observability/otel-gateway container otelcol: GOMEMLIMIT=512MiB is 100% of the 512 MiB limit; expected about 80%",
-      "Deployment observability/otel-gateway container otelcol: memory_limiter's MEMORY_LIMIT_MIB=600 is above GOMEMLIMIT=512MiB",
+      "Deployment observability/remote-collector container otelcol: GOMEMLIMIT=512MiB is 100% of the 512 MiB limit; expected about 80%",
+      "Deployment observability/remote-collector container otelcol: memory_limiter's MEMORY_LIMIT_MIB=600 is above GOMEMLIMIT=512MiB",
     ]);
   });
 

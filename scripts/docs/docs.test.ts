@@ -1,18 +1,11 @@
 // Docs are part of the product: every make target and repository path they name exists, links between
-// them resolve, the README's versions table matches the pins, and offline lab commands really run.
-import { execFileSync } from "node:child_process";
+// them resolve, the README's versions table matches the pins (the offline lab commands run in
+// offline-blocks.integration.test.ts).
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join, normalize } from "node:path";
 import { describe, expect, it } from "vitest";
 import { REPO_ROOT } from "../lib/topology.ts";
-import {
-  headingAnchors,
-  makeTargets,
-  offlineBlocks,
-  projectMarkdown,
-  relativeLinks,
-  repoPaths,
-} from "./markdown.ts";
+import { headingAnchors, makeTargets, projectMarkdown, relativeLinks, repoPaths } from "./markdown.ts";
 import * as prettier from "prettier";
 import { currentBlock, fileOf, README_BLOCKS, regenerated } from "./readme-blocks.ts";
 import { consoleBlocks, needsTranscript, transcriptProblems } from "./console-blocks.ts";
@@ -124,17 +117,4 @@ describe("docs", () => {
       expect(quoted.flatMap(pieces).filter((piece) => !known.includes(piece))).toEqual([]);
     },
   );
-
-  const runnable = docs.flatMap((d) =>
-    offlineBlocks(d.text).map((b, i) => [`${d.path} #${i + 1}`, b] as const),
-  );
-  it.each(runnable)("offline command block %s runs", (_name, block) => {
-    const output = execFileSync("bash", ["-euo", "pipefail", "-c", block.script], {
-      cwd: REPO_ROOT,
-      encoding: "utf8",
-      env: { ...process.env, NO_COLOR: "1" },
-      timeout: 120_000,
-    });
-    for (const line of block.expected) expect(output).toContain(line.trim());
-  });
 });

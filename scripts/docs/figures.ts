@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { machineDescription } from "../lib/machine.ts";
 import { REPO_ROOT } from "../lib/topology.ts";
 import { readTranscript } from "./transcripts.ts";
-import type { GeneratedBlock } from "./readme-blocks.ts";
+import type { GeneratedBlock } from "./generated-block.ts";
 
 export const RESULTS_DIR = join(REPO_ROOT, "docs", "results");
 

@@ -76,7 +76,7 @@ export function makeTargets(text: string): string[] {
 export function repoPaths(text: string): string[] {
   const found = new Set<string>();
   const pattern =
-    /(?<![\w./~-])((?:apps|clusters|manifests|scripts|docs|hack|\.ci|\.github)\/[^\s`'"()|,;]*)/g;
+    /(?<![\w./~-])((?:apps|clusters|manifests|packages|scripts|docs|hack|\.ci|\.github)\/[^\s`'"()|,;]*)/g;
   for (const code of codeSegments(text)) {
     for (const match of code.matchAll(pattern)) {
       const path = (match[1] ?? "").replace(/[.:]+$/, "");
@@ -116,8 +116,9 @@ export function headingAnchors(text: string): Set<string> {
 }
 
 /**
- * Code blocks fenced as ```bash offline — commands a reader can run without Docker. The docs test runs
- * them; an immediately following ```text expected block lists lines the output must contain.
+ * Code blocks fenced as ```bash offline — commands a reader can run without Docker.
+ * offline-blocks.integration.test.ts runs them; an immediately following ```text expected block lists
+ * lines the output must contain.
  */
 export function offlineBlocks(text: string): Array<{ script: string; expected: string[] }> {
   const blocks: Array<{ script: string; expected: string[] }> = [];

@@ -5,7 +5,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import * as prettier from "prettier";
-import { AUTH_MODES, authModes, DEFAULT_AUTH_MODE } from "../lib/auth-modes.ts";
+import { AUTH_MODES, authModes, DEFAULT_AUTH_MODE, modeOverlays, tlsEndsAt } from "../lib/auth-modes.ts";
 import { REPO_ROOT } from "../lib/topology.ts";
 import { type Versions, versions } from "../lib/versions.ts";
 import { coldSetUpResults } from "../gobuild/costs.ts";
@@ -17,14 +17,7 @@ import {
   rotationsBlock,
   upTimesBlock,
 } from "./figures.ts";
-
-export interface GeneratedBlock {
-  /** The file holding the block, relative to the repository root (default README.md). */
-  readonly file?: string;
-  readonly start: string;
-  readonly end: string;
-  render(): string;
-}
+import type { GeneratedBlock } from "./generated-block.ts";
 
 const VERSION_ROWS: ReadonlyArray<readonly [string, (v: Versions) => string, string]> = [
   ["Node.js (toolchain)", (v) => v.NODE_VERSION, "from the npm registry when the system Node is older"],
@@ -137,7 +130,7 @@ export const authModesBlock: GeneratedBlock = {
       list.length > 0 ? list.map((f) => `\`${f}\``).join(", ") : "none";
     const rows = AUTH_MODES.map((mode) => {
       const spec = authModes[mode];
-      return `| \`${mode}\`${mode === DEFAULT_AUTH_MODE ? " (default)" : ""} | ${yes(spec.password)} | ${yes(spec.clientCertificate)} | ${spec.tlsEndsAt} | ${files(spec.edgeOverlays)} | ${files(spec.remoteOverlays)} |`;
+      return `| \`${mode}\`${mode === DEFAULT_AUTH_MODE ? " (default)" : ""} | ${yes(spec.password)} | ${yes(spec.clientCertificate)} | ${tlsEndsAt(mode)} | ${files(modeOverlays("edge", mode))} | ${files(modeOverlays("remote", mode))} |`;
     });
     return [
       "| `AUTH=` | password | client certificate | TLS ends at | edge overlays | remote overlays |",
@@ -195,7 +188,7 @@ export const ciRunsBlock: GeneratedBlock = {
     );
     const cell = (seconds: number | undefined) => (seconds === undefined ? "–" : duration(seconds));
     return [
-      `\`bash .ci/run\` from a fresh clone on ${results.machine}. The stages overlap, so they do not add up to the whole: the images' Go builds run behind lint, the type check and the unit tier; the contract tools' builds and the offline tier run beside the clusters tier once it has timed its second \`make up\`.`,
+      `\`bash .ci/run\` from a fresh clone on ${results.machine}. The stages overlap, so they do not add up to the whole: the images' Go builds run behind lint, the type check, the unit tier and the integration tests; the contract tools' builds and the rest of the offline tier run beside the clusters tier once it has timed its second \`make up\`.`,
       "",
       `| stage | ${results.runs.map((run) => `${run.kind} (${run.date})`).join(" | ")} |`,
       `|---|${results.runs.map(() => "---:").join("|")}|`,
@@ -256,6 +249,3 @@ export async function writeRegenerated(): Promise<string[]> {
   for (const file of files) writeFileSync(join(REPO_ROOT, file), await regenerated(file));
   return files;
 }
-
-if (import.meta.main)
-  for (const file of await writeRegenerated()) console.log(`${file}: generated blocks regenerated`);

@@ -1,5 +1,5 @@
 // `make up`'s images, none pulled inside a cluster: the pinned ones are on this machine first
-// (scripts/provision/images.ts), the app images are built here from a context prepared on the host, and
+// (scripts/images/sources.ts), the app images are built here from a context prepared on the host, and
 // then all of them are loaded into the nodes of the clusters that run them, one platform per image, so that
 // every Docker image store works (image-archive.ts). App image tags are a hash of their inputs: an
 // unchanged app is neither rebuilt nor reloaded. Never `:latest` (it forces pulls).

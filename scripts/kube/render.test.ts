@@ -101,7 +101,7 @@ describe("setAuthMode", () => {
     ["mtls", ["mtls.yaml"], ["mtls.yaml"]],
     ["both", ["basic-auth.yaml", "mtls.yaml"], ["mtls.yaml", "mtls-basic-auth.yaml"]],
   ] as const)("AUTH=%s adds its overlays to each collector's --config list", (mode, edge, remote) => {
-    const input = [collector("otel-collector"), collector("otel-gateway"), deployment("other", ["y"])];
+    const input = [collector("otel-collector"), collector("remote-collector"), deployment("other", ["y"])];
     const base = "--config=/etc/otelcol-e2r/config/config.yaml";
     const at = (file: string) => `--config=/etc/otelcol-e2r/config/${file}`;
     expect(argsOf(setAuthMode(input, mode))).toEqual([

@@ -4,7 +4,7 @@
 import { join } from "node:path";
 import { stringify } from "yaml";
 import { overrides, type Overrides } from "../lib/pinned.ts";
-import { authModes, DEFAULT_AUTH_MODE, type AuthMode } from "../lib/auth-modes.ts";
+import { DEFAULT_AUTH_MODE, modeOverlays, type AuthMode } from "../lib/auth-modes.ts";
 import {
   REPO_ROOT,
   appImages,
@@ -63,8 +63,8 @@ export function substitutePinnedImages(objects: readonly K8sObject[], subs: Over
  */
 export function setAuthMode(objects: readonly K8sObject[], mode: AuthMode): K8sObject[] {
   const overlays: Record<string, readonly string[]> = {
-    [names.edgeCollector]: authModes[mode].edgeOverlays,
-    [names.remoteCollector]: authModes[mode].remoteOverlays,
+    [names.edgeCollector]: modeOverlays("edge", mode),
+    [names.remoteCollector]: modeOverlays("remote", mode),
   };
   const result = structuredClone(objects) as K8sObject[];
   const base = `--config=${collectorConfigDir}/config.yaml`;

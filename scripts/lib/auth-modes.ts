@@ -12,52 +12,66 @@ export const DEFAULT_AUTH_MODE: AuthMode = "basic";
 export interface AuthModeSpec {
   /** One line for `make status`, the README and the lab. */
   readonly summary: string;
-  /** Where TLS from the edge ends: at the gateway (Terminate), or at the remote collector (Passthrough). */
-  readonly tlsEndsAt: "gateway" | "remote collector";
-  /** The edge presents its client certificate. */
+  /** The edge presents its client certificate (the remote collector checks it, so TLS passes through). */
   readonly clientCertificate: boolean;
   /** The edge sends its basic-auth credentials. */
   readonly password: boolean;
-  /** Overlay files merged over manifests/edge/collector/config.yaml, in order. */
-  readonly edgeOverlays: readonly string[];
-  /** Overlay files merged over manifests/remote/collector/config.yaml, in order. */
-  readonly remoteOverlays: readonly string[];
 }
 
 export const authModes: Readonly<Record<AuthMode, AuthModeSpec>> = Object.freeze({
   basic: Object.freeze({
     summary: "basic auth over TLS; TLS ends at the gateway",
-    tlsEndsAt: "gateway",
     clientCertificate: false,
     password: true,
-    edgeOverlays: Object.freeze(["basic-auth.yaml"]),
-    remoteOverlays: Object.freeze([]),
   }),
   mtls: Object.freeze({
     summary: "mutual TLS; the gateway passes TLS through to the remote collector",
-    tlsEndsAt: "remote collector",
     clientCertificate: true,
     password: false,
-    edgeOverlays: Object.freeze(["mtls.yaml"]),
-    remoteOverlays: Object.freeze(["mtls.yaml"]),
   }),
   both: Object.freeze({
     summary: "mutual TLS and basic auth; the gateway passes TLS through",
-    tlsEndsAt: "remote collector",
     clientCertificate: true,
     password: true,
-    edgeOverlays: Object.freeze(["basic-auth.yaml", "mtls.yaml"]),
-    remoteOverlays: Object.freeze(["mtls.yaml", "mtls-basic-auth.yaml"]),
   }),
 });
 
+/**
+ * Where TLS from the edge ends. A client certificate can only be checked by the party that ends TLS, and
+ * the gateway does not check it: so with one, TLS passes through to the remote collector.
+ */
+export const tlsEndsAt = (mode: AuthMode): "gateway" | "remote collector" =>
+  authModes[mode].clientCertificate ? "remote collector" : "gateway";
+
+export type Collector = "edge" | "remote";
+
+/**
+ * The one table of which config overlay each mode merges over which collector's config.yaml, in order.
+ * In basic mode the remote collector needs none: the gateway ends TLS and the collector's default config
+ * checks the password.
+ */
+const OVERLAYS: ReadonlyArray<{
+  readonly collector: Collector;
+  readonly file: string;
+  readonly when: (spec: AuthModeSpec) => boolean;
+}> = Object.freeze([
+  { collector: "edge", file: "basic-auth.yaml", when: (spec) => spec.password },
+  { collector: "edge", file: "mtls.yaml", when: (spec) => spec.clientCertificate },
+  { collector: "remote", file: "mtls.yaml", when: (spec) => spec.clientCertificate },
+  {
+    collector: "remote",
+    file: "mtls-basic-auth.yaml",
+    when: (spec) => spec.clientCertificate && spec.password,
+  },
+]);
+
+/** The overlay files (names beside the collector's config.yaml) that `mode` merges over it, in order. */
+export const modeOverlays = (collector: Collector, mode: AuthMode = DEFAULT_AUTH_MODE): string[] =>
+  OVERLAYS.filter((row) => row.collector === collector && row.when(authModes[mode])).map((row) => row.file);
+
 /** Every overlay file a collector's folder must hold (the ConfigMaps carry all of them). */
-export const overlayFiles = (collector: "edge" | "remote"): string[] => [
-  ...new Set(
-    AUTH_MODES.flatMap((mode) =>
-      collector === "edge" ? authModes[mode].edgeOverlays : authModes[mode].remoteOverlays,
-    ),
-  ),
+export const overlayFiles = (collector: Collector): string[] => [
+  ...new Set(OVERLAYS.filter((row) => row.collector === collector).map((row) => row.file)),
 ];
 
 /** The mode named by `value` (AUTH=…), or a usage error naming the bad value and the choices. */

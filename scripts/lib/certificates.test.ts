@@ -2,7 +2,9 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { isSignedBy, issueServerCertificate, loadCa } from "../../packages/testkit/src/pki.ts";
+import { loadCa } from "@otel-e2r/pki/ca.ts";
+import { issueServerCertificate } from "@otel-e2r/pki/issue.ts";
+import { isSignedBy } from "@otel-e2r/pki/inspect.ts";
 import { gateway } from "./topology.ts";
 import { ensureCertificates, writeTrustBundles } from "./certificates.ts";
 import { stateFiles } from "./state.ts";
@@ -15,6 +17,36 @@ describe("the gateway certificate in the state folder", () => {
   afterEach(() => rmSync(join(dir, ".."), { recursive: true, force: true }));
 
   const read = (name: string) => readFileSync(join(dir, name), "utf8");
+  // The certificates make up issues, each with the CA that signs it.
+  const pairs = {
+    server: {
+      ca: [stateFiles.caCert, stateFiles.caKey],
+      pair: [stateFiles.serverCert, stateFiles.serverKey],
+    },
+    client: {
+      ca: [stateFiles.clientCaCert, stateFiles.clientCaKey],
+      pair: [stateFiles.clientCert, stateFiles.clientKey],
+    },
+  } as const;
+
+  /** Makes the certificates, then overwrites one pair with what its CA issues with `options`: a pair gone stale. */
+  async function replacePair(
+    role: keyof typeof pairs,
+    options: Parameters<typeof issueServerCertificate>[1],
+  ): Promise<void> {
+    const { ca, pair } = pairs[role];
+    await ensureCertificates(dir);
+    const replacement = await issueServerCertificate(await loadCa(read(ca[0]), read(ca[1])), options);
+    writeFileSync(join(dir, pair[0]), replacement.certPem);
+    writeFileSync(join(dir, pair[1]), replacement.keyPem);
+  }
+
+  /** ensureCertificates, with the notes it writes joined into one text. */
+  async function ensureNoting() {
+    const notes: string[] = [];
+    const result = await ensureCertificates(dir, { note: (line) => notes.push(line) });
+    return { result, notes: notes.join("\n") };
+  }
 
   it("is made once and then reused untouched", async () => {
     const first = await ensureCertificates(dir);
@@ -35,31 +67,22 @@ describe("the gateway certificate in the state folder", () => {
   });
 
   it("is reissued (same CA) when its SANs are not the gateway's names", async () => {
-    await ensureCertificates(dir);
-    const ca = await loadCa(read(stateFiles.caCert), read(stateFiles.caKey));
-    const wrong = await issueServerCertificate(ca, { dnsNames: ["old-name"], validityDays: 30 });
-    writeFileSync(join(dir, stateFiles.serverCert), wrong.certPem);
-    writeFileSync(join(dir, stateFiles.serverKey), wrong.keyPem);
-    const notes: string[] = [];
-    const fixed = await ensureCertificates(dir, { note: (line) => notes.push(line) });
+    await replacePair("server", { dnsNames: ["old-name"], validityDays: 30 });
+    const { result: fixed, notes } = await ensureNoting();
     expect(fixed.outcome).toEqual({ ca: "reused", server: "issued", clientCa: "reused", client: "reused" });
     expect(fixed.server.dnsNames).toEqual([...gateway.dnsNames]);
-    expect(notes.join("\n")).toContain("its SANs (old-name) differ from the gateway's names");
+    expect(notes).toContain("its SANs (old-name) differ from the gateway's names");
   });
 
   it("is reissued when it expires within 30 days", async () => {
-    await ensureCertificates(dir);
-    const ca = await loadCa(read(stateFiles.caCert), read(stateFiles.caKey));
-    const soon = await issueServerCertificate(ca, {
+    await replacePair("server", {
       dnsNames: gateway.dnsNames,
       ipAddresses: gateway.ipAddresses,
       validityDays: 10,
     });
-    writeFileSync(join(dir, stateFiles.serverCert), soon.certPem);
-    writeFileSync(join(dir, stateFiles.serverKey), soon.keyPem);
-    const notes: string[] = [];
-    expect((await ensureCertificates(dir, { note: (l) => notes.push(l) })).outcome.server).toBe("issued");
-    expect(notes.join("\n")).toMatch(/it expires on \d{4}-/);
+    const { result, notes } = await ensureNoting();
+    expect(result.outcome.server).toBe("issued");
+    expect(notes).toMatch(/it expires on \d{4}-/);
   });
 
   it("with regenerate, gets a new CA and a certificate signed by it", async () => {
@@ -84,16 +107,11 @@ describe("the gateway certificate in the state folder", () => {
   });
 
   it("reissues the client certificate when it is a server certificate, and only that one", async () => {
-    await ensureCertificates(dir);
-    const clientCa = await loadCa(read(stateFiles.clientCaCert), read(stateFiles.clientCaKey));
-    const wrong = await issueServerCertificate(clientCa, { dnsNames: ["edge"], validityDays: 30 });
-    writeFileSync(join(dir, stateFiles.clientCert), wrong.certPem);
-    writeFileSync(join(dir, stateFiles.clientKey), wrong.keyPem);
-    const notes: string[] = [];
-    const fixed = await ensureCertificates(dir, { note: (line) => notes.push(line) });
+    await replacePair("client", { dnsNames: ["edge"], validityDays: 30 });
+    const { result: fixed, notes } = await ensureNoting();
     expect(fixed.outcome).toEqual({ ca: "reused", server: "reused", clientCa: "reused", client: "issued" });
     expect(fixed.client.extendedKeyUsages).toEqual(["clientAuth"]);
-    expect(notes.join("\n")).toContain(
+    expect(notes).toContain(
       "issuing the edge's client certificate: its subject (CN=edge) or usage (serverAuth) is not the edge's",
     );
     expect(statSync(join(dir, stateFiles.clientKey)).mode & 0o777).toBe(0o600);
@@ -121,12 +139,9 @@ describe("the gateway certificate in the state folder", () => {
   it("reissues a certificate whose key file holds another key (a pair written half-way)", async () => {
     const first = await ensureCertificates(dir);
     writeFileSync(join(dir, stateFiles.clientKey), read(stateFiles.serverKey));
-    const notes: string[] = [];
-    const fixed = await ensureCertificates(dir, { note: (line) => notes.push(line) });
+    const { result: fixed, notes } = await ensureNoting();
     expect(fixed.outcome.client).toBe("issued");
     expect(fixed.clientCertPem).not.toBe(first.clientCertPem);
-    expect(notes.join("\n")).toContain(
-      "issuing the edge's client certificate: its key file holds another key",
-    );
+    expect(notes).toContain("issuing the edge's client certificate: its key file holds another key");
   });
 });

@@ -5,17 +5,9 @@
 // each side trusts. Reused on re-runs; reissued when the names changed, an issuer changed or expiry is near.
 // `make rotate` (rotation.ts) replaces them on purpose.
 import { join } from "node:path";
-import {
-  createCa,
-  describeCertificate,
-  isSignedBy,
-  keyMatches,
-  issueClientCertificate,
-  issueServerCertificate,
-  loadCa,
-  type CertificateAuthority,
-  type CertificateInfo,
-} from "../../packages/testkit/src/pki.ts";
+import { createCa, loadCa, type CertificateAuthority } from "@otel-e2r/pki/ca.ts";
+import { issueClientCertificate, issueServerCertificate } from "@otel-e2r/pki/issue.ts";
+import { describeCertificate, isSignedBy, keyMatches, type CertificateInfo } from "@otel-e2r/pki/inspect.ts";
 import { edgeClientSubject as CLIENT_SUBJECT, gateway } from "./topology.ts";
 import { ensurePrivateDir, readPrivateFile, writePrivateFile, stateFiles } from "./state.ts";
 

@@ -111,7 +111,18 @@ export function createJaegerClient(baseUrl: string, options: JaegerClientOptions
 
   async function get<T>(path: string, schema: z.ZodType<T>): Promise<{ status: number; body?: T }> {
     const url = new URL(path, root);
-    const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
+    let response: Response;
+    try {
+      response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
+    } catch (error) {
+      // fetch's own error names neither the request nor the reason ("fetch failed"): its cause does.
+      const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+      const reason =
+        (error as Error).name === "TimeoutError"
+          ? `no answer within ${timeoutMs} ms`
+          : (cause?.code ?? cause?.message ?? (error as Error).message);
+      throw new Error(`GET ${url.href} failed: ${reason}`, { cause: error });
+    }
     if (response.status === 404) return { status: 404 };
     const text = await response.text();
     if (!response.ok)

@@ -20,8 +20,8 @@ describe("healthLine", () => {
       "edge queue 4% full · 2 refused calls in 5 min · nearest expiry in 89 days (CN=edge, edge) · no alert firing",
     ],
     [
-      { ...healthy, refusals5m: 1, firing: ["EdgeQueueFilling", "GatewayRefusalsRising"] },
-      "edge queue 4% full · 1 refused call in 5 min · nearest expiry in 89 days (CN=edge, edge) · firing: EdgeQueueFilling, GatewayRefusalsRising",
+      { ...healthy, refusals5m: 1, firing: ["EdgeQueueFilling", "RemoteCollectorRefusalsRising"] },
+      "edge queue 4% full · 1 refused call in 5 min · nearest expiry in 89 days (CN=edge, edge) · firing: EdgeQueueFilling, RemoteCollectorRefusalsRising",
     ],
     [
       { ...healthy, queueFill: undefined, nearestExpiry: { days: -3, subject: "CN=gw", cluster: "remote" } },

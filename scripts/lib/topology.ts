@@ -101,11 +101,11 @@ export const workloads = Object.freeze({
   /** DaemonSet and its node-local Service, edge cluster, namespace observability. */
   edgeCollector: "otel-collector",
   /**
-   * Deployment and Service behind the Gateway, remote cluster, namespace observability. Named for the
-   * collector's "gateway" deployment pattern; in code it is the remote collector, so that "gateway" means
-   * only the Gateway API entry point.
+   * Deployment and Service behind the Gateway, remote cluster, namespace observability. Not "gateway":
+   * that word means only the Gateway API entry point (until 2026-12 this was `otel-gateway`, one letter from
+   * the Gateway `otlp-gateway`; scripts/clusters/retired.ts removes those objects from older clusters).
    */
-  remoteCollector: "otel-gateway",
+  remoteCollector: "remote-collector",
   /** Deployment and Service, remote cluster, namespace observability. */
   jaeger: "jaeger",
   /** Deployment and Service, remote cluster, namespace observability: the pipeline's metrics and alerts. */

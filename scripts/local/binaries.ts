@@ -1,6 +1,7 @@
 // Where the local topology's programs are: the Go-built collector, Jaeger, Traefik, Prometheus and
 // telemetrygen, built and cached by scripts/gobuild at the pinned versions.
 import { toolPath } from "../gobuild/build.ts";
+import { Failure, exitCodes } from "../lib/exit-codes.ts";
 
 export interface Binaries {
   readonly otelcol: string;
@@ -8,7 +9,7 @@ export interface Binaries {
   readonly traefik: string;
   readonly prometheus: string;
   readonly telemetrygen: string;
-  /** The Node running this script (the pinned Node 24 under scripts/run): runs the two apps. */
+  /** The Node running this script (the pinned Node 24 under hack/run): runs the two apps. */
   readonly node: string;
 }
 
@@ -24,7 +25,7 @@ export async function resolveBinaries(): Promise<Binaries> {
     }
   }
   if (problems.length > 0)
-    throw new Error(`the local topology cannot start:\n  - ${problems.join("\n  - ")}`);
+    throw new Failure(`the local topology cannot start:\n  - ${problems.join("\n  - ")}`, exitCodes.notReady);
   return Object.freeze({
     otelcol: tools.otelcol!,
     jaeger: tools.jaeger!,

@@ -1,4 +1,4 @@
-// Starts the whole local pipeline — Prometheus, Jaeger, the gateway collector, Traefik, the edge collector,
+// Starts the whole local pipeline — Prometheus, Jaeger, the remote collector, Traefik, the edge collector,
 // the certificate-expiry reporters and (unless told not to) the two apps — in dependency order, each one ready before the next starts. `make local`,
 // `make local-verify`'s target and the end-to-end tests all start it through here.
 import { writeFileSync } from "node:fs";
@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { DEFAULT_AUTH_MODE, type AuthMode } from "../lib/auth-modes.ts";
 import type { JaegerClient } from "../lib/jaeger-client.ts";
 import { createJaegerClient } from "../lib/jaeger-client.ts";
+import { Failure, exitCodes } from "../lib/exit-codes.ts";
 import { createPrometheusClient, type PrometheusClient } from "../lib/prometheus-client.ts";
 import type { Binaries } from "./binaries.ts";
 import { resolveBinaries } from "./binaries.ts";
@@ -75,14 +76,19 @@ function pinned(spec: ProcessSpec, cpus: string | undefined): ProcessSpec {
   return { ...spec, command: "taskset", args: ["--cpu-list", cpus, spec.command, ...spec.args] };
 }
 
-export async function startLocalPipeline(options: PipelineOptions = {}): Promise<LocalPipeline> {
-  const plan = portPlan(options.base);
-  // A leftover process on one of these ports would answer the readiness probes in place of ours.
+/** A leftover process on one of the plan's ports would answer the readiness probes in place of ours. */
+async function ensurePortsFree(plan: PortPlan): Promise<void> {
   const busy = await busyPorts(plan);
   if (busy.length > 0)
-    throw new Error(
+    throw new Failure(
       `ports of the local topology are already in use: ${busy.join(", ")}. Stop what uses them (another \`make local\`?) or choose another base: LOCAL_PORT_BASE=<n>`,
+      exitCodes.portTaken,
     );
+}
+
+export async function startLocalPipeline(options: PipelineOptions = {}): Promise<LocalPipeline> {
+  const plan = portPlan(options.base);
+  await ensurePortsFree(plan);
   const binaries = options.binaries ?? (await resolveBinaries());
   const session = await createSession();
   const supervisor = createSupervisor(options);

@@ -19,7 +19,7 @@ const OFFSETS = Object.freeze({
   edgeSelfHttp: 5, // 4328
   gateway: 10, // Traefik's NodePort 30443: TLS + HTTP/2, basic auth checked behind it
   gatewayPing: 11, // Traefik's ping entry point (probes only)
-  remoteOtlpGrpc: 20, // gateway collector, 4317 (h2c behind the gateway)
+  remoteOtlpGrpc: 20, // remote collector, 4317 (h2c behind the gateway)
   remoteOtlpMtls: 21, // 4319: its mTLS receiver (AUTH=mtls|both), passed through by the gateway
   remoteHealth: 22, // 13133
   remoteMetrics: 23, // 8888

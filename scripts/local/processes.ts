@@ -1,10 +1,10 @@
 // The local topology's processes, in start order (each depends only on those before it):
-//   jaeger → remote (gateway collector) → gateway (Traefik) → edge (DaemonSet collector) → sample-service →
+//   jaeger → remote (remote collector) → gateway (Traefik) → edge (DaemonSet collector) → sample-service →
 //   generator-live (real HTTP calls into sample-service) and generator-shop (synthetic multi-service).
 // The collectors and Jaeger run the very config files in manifests/; only ${env:…} values differ from the
 // clusters, plus the one documented variation: k8s_attributes in passthrough mode (no Kubernetes API here).
 import { dirname, join } from "node:path";
-import { authModes, DEFAULT_AUTH_MODE, type AuthMode } from "../lib/auth-modes.ts";
+import { DEFAULT_AUTH_MODE, modeOverlays, type AuthMode, type Collector } from "../lib/auth-modes.ts";
 import { REPO_ROOT, gateway } from "../lib/topology.ts";
 import type { Binaries } from "./binaries.ts";
 import type { PortPlan } from "./ports.ts";
@@ -36,7 +36,7 @@ export interface ProcessOptions {
   prometheusConfig?: string;
   /**
    * The collectors' overlay files (absolute paths) in place of the auth mode's: the pipeline benchmark's
-   * variants (scripts/bench/), built from modeOverlays() plus its own files.
+   * variants (scripts/bench/), built from modeOverlayPaths() plus its own files.
    */
   overlays?: Readonly<Record<"edge" | "remote", readonly string[]>>;
   /** Overlay files merged over Jaeger's config (absolute paths): the benchmark's. */
@@ -44,11 +44,8 @@ export interface ProcessOptions {
 }
 
 /** A collector's overlay files in an auth mode, as absolute paths (merged over its config.yaml, in order). */
-export function modeOverlays(collector: "edge" | "remote", mode: AuthMode = DEFAULT_AUTH_MODE): string[] {
-  const spec = authModes[mode];
-  return (collector === "edge" ? spec.edgeOverlays : spec.remoteOverlays).map((file) =>
-    join(dirname(CONFIGS[collector]), file),
-  );
+export function modeOverlayPaths(collector: Collector, mode: AuthMode = DEFAULT_AUTH_MODE): string[] {
+  return modeOverlays(collector, mode).map((file) => join(dirname(CONFIGS[collector]), file));
 }
 
 /** Where the collectors and Jaeger push their own metrics: Prometheus's OTLP receiver. */
@@ -127,7 +124,7 @@ function collectorSpec(
   options: ProcessOptions,
   env: Record<string, string>,
 ): ProcessSpec {
-  const overlays = options.overlays?.[name] ?? modeOverlays(name, options.auth);
+  const overlays = options.overlays?.[name] ?? modeOverlayPaths(name, options.auth);
   return {
     name,
     command: bin.otelcol,

@@ -1,7 +1,7 @@
-// A rotation's rollout on loopback (scripts/lib/rotation.ts): the collectors read the session folder's
+// A rotation's rollout on loopback (scripts/rotation/rotate.ts): the collectors read the session folder's
 // files themselves, so publishing is only Traefik's reload of its certificate; a restart stops and starts
 // the process (the edge keeps its persistent queue, and the remote drains its queue on SIGTERM).
-import type { Rollout } from "../lib/rotation.ts";
+import type { Rollout } from "../rotation/types.ts";
 import type { LocalPipeline } from "./pipeline.ts";
 
 export function localRollout(pipeline: LocalPipeline): Rollout {

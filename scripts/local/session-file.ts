@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { z } from "zod";
 import type { LocalPipeline } from "./pipeline.ts";
 import { AUTH_MODES } from "../lib/auth-modes.ts";
+import { Failure, exitCodes } from "../lib/exit-codes.ts";
 import { STATE_DIR, stateFiles } from "../lib/state.ts";
 
 const sessionInfoSchema = z.object({
@@ -54,10 +55,19 @@ export function alive(pid: number): boolean {
 export function readSessionInfo(stateDir = STATE_DIR): SessionInfo {
   const file = join(stateDir, stateFiles.localSession);
   const notRunning = `the local topology is not running (no live ${file}); start it with \`make local\` in another terminal`;
-  if (!existsSync(file)) throw new Error(notRunning);
-  const parsed = sessionInfoSchema.safeParse(JSON.parse(readFileSync(file, "utf8")));
+  if (!existsSync(file)) throw new Failure(notRunning, exitCodes.notReady);
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(file, "utf8"));
+  } catch {
+    json = undefined;
+  }
+  const parsed = sessionInfoSchema.safeParse(json);
   if (!parsed.success)
-    throw new Error(`${file} is not a local-topology session file; restart \`make local\``);
-  if (!alive(parsed.data.pid)) throw new Error(notRunning);
+    throw new Failure(
+      `${file} is not a local-topology session file; restart \`make local\``,
+      exitCodes.notReady,
+    );
+  if (!alive(parsed.data.pid)) throw new Failure(notRunning, exitCodes.notReady);
   return parsed.data;
 }

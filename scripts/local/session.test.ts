@@ -3,7 +3,7 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { htpasswdVerifies } from "../lib/credentials.ts";
-import { describeCertificate, isSignedBy } from "../../packages/testkit/src/pki.ts";
+import { describeCertificate, isSignedBy } from "@otel-e2r/pki/inspect.ts";
 import { gateway } from "../lib/topology.ts";
 import { createSession } from "./session.ts";
 

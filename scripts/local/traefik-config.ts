@@ -142,12 +142,12 @@ export function renderDynamicConfig(options: LocalTraefikOptions, manifest?: str
         [passthrough.name]: {
           entryPoints: ["websecure"],
           rule: passthrough.sniRule,
-          service: "otel-gateway-mtls",
+          service: "remote-collector-mtls",
           tls: { passthrough: true },
         },
       },
       services: {
-        "otel-gateway-mtls": {
+        "remote-collector-mtls": {
           loadBalancer: { servers: [{ address: `127.0.0.1:${options.mtlsUpstreamPort}` }] },
         },
       },
@@ -157,12 +157,14 @@ export function renderDynamicConfig(options: LocalTraefikOptions, manifest?: str
         [listener.name]: {
           entryPoints: ["websecure"],
           rule: rules.join(" || "),
-          service: "otel-gateway",
+          service: "remote-collector",
           ...(options.plaintext === true ? {} : { tls: {} }),
         },
       },
       services: {
-        "otel-gateway": { loadBalancer: { servers: [{ url: `h2c://127.0.0.1:${options.upstreamPort}` }] } },
+        "remote-collector": {
+          loadBalancer: { servers: [{ url: `h2c://127.0.0.1:${options.upstreamPort}` }] },
+        },
       },
     },
     // The certificate inline, not by path: Traefik re-reads the files only when this configuration changes,

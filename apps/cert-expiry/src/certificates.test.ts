@@ -2,7 +2,8 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createCa, issueClientCertificate } from "@otel-e2r/testkit/pki.ts";
+import { createCa } from "@otel-e2r/pki/ca.ts";
+import { issueClientCertificate } from "@otel-e2r/pki/issue.ts";
 import { readLifetimes } from "./certificates.ts";
 import { exportRequest } from "./otlp-json.ts";
 

@@ -2,32 +2,24 @@
 // guarantees — every kind of bad input is a 4xx JSON answer, unknown routes are JSON 404s, and
 // injection applies to the API routes only. Each route group's own behaviour: routes/*.test.ts.
 import { describe, expect, it } from "vitest";
-import { testApp } from "./test-app.ts";
-
-const app = testApp;
-
-const json = (body: unknown, headers: Record<string, string> = {}) => ({
-  method: "POST",
-  headers: { "content-type": "application/json", ...headers },
-  body: typeof body === "string" ? body : JSON.stringify(body),
-});
+import { postJson, testApp as app } from "./test-app.ts";
 
 const order = { customerId: "cust-1", items: [{ sku: "SKU-42", quantity: 2, unitPrice: 10.25 }] };
 
 describe("bad input is always a 4xx with a JSON body", () => {
   it.each([
-    ["malformed JSON", json("{not json"), 400, "invalid_json"],
-    ["wrong types", json({ customerId: 7, items: "many" }), 400, "invalid_body"],
-    ["unknown fields", json({ ...order, admin: true }), 400, "invalid_body"],
-    ["empty items", json({ customerId: "c", items: [] }), 400, "invalid_body"],
+    ["malformed JSON", postJson("{not json"), 400, "invalid_json"],
+    ["wrong types", postJson({ customerId: 7, items: "many" }), 400, "invalid_body"],
+    ["unknown fields", postJson({ ...order, admin: true }), 400, "invalid_body"],
+    ["empty items", postJson({ customerId: "c", items: [] }), 400, "invalid_body"],
     [
       "not JSON at all",
       { method: "POST", headers: { "content-type": "text/plain" }, body: "hi" },
       415,
       "unsupported_media_type",
     ],
-    ["an oversize body", json({ ...order, customerId: "x".repeat(2000) }), 413, "body_too_large"],
-    ["a bad injection header", json(order, { "x-inject-latency-ms": "soon" }), 400, "invalid_injection"],
+    ["an oversize body", postJson({ ...order, customerId: "x".repeat(2000) }), 413, "body_too_large"],
+    ["a bad injection header", postJson(order, { "x-inject-latency-ms": "soon" }), 400, "invalid_injection"],
   ])("%s", async (_name, init, status, error) => {
     const res = await app().request("/api/orders", init);
     expect(res.status).toBe(status);
@@ -38,7 +30,7 @@ describe("bad input is always a 4xx with a JSON body", () => {
   it("lists every problem of an invalid body", async () => {
     const res = await app().request(
       "/api/orders",
-      json({ customerId: "", items: [{ sku: "bad sku", quantity: 0, unitPrice: -1 }] }),
+      postJson({ customerId: "", items: [{ sku: "bad sku", quantity: 0, unitPrice: -1 }] }),
     );
     const body = (await res.json()) as { problems: { path: string }[] };
     expect(body.problems.map((p) => p.path)).toEqual([
@@ -76,9 +68,9 @@ describe("where injection applies", () => {
     const failing = app({ injectFailureRate: 1 }, () => 0);
     for (const [path, init] of [
       ["/api/orders/ord-1001", undefined],
-      ["/api/orders", json(order)],
-      ["/api/checkout", json({ orderId: "ord-1001", paymentMethod: "card" })],
-      ["/api/inventory/reserve", json({ orderId: "ord-1001", items: [{ sku: "SKU-1", quantity: 1 }] })],
+      ["/api/orders", postJson(order)],
+      ["/api/checkout", postJson({ orderId: "ord-1001", paymentMethod: "card" })],
+      ["/api/inventory/reserve", postJson({ orderId: "ord-1001", items: [{ sku: "SKU-1", quantity: 1 }] })],
     ] as const) {
       const res = await failing.request(path, init);
       expect(res.status, path).toBe(500);

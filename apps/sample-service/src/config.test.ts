@@ -89,40 +89,55 @@ describe("parseConfig", () => {
     expect(result.ok && result.config.otel.tracesEndpoint).toBe("https://b:4317");
   });
 
+  // The service's order, which is the order of the problems; the environment is given in reverse, so the
+  // problems cannot simply follow it.
+  const bad: [name: string, value: string, expected: string][] = [
+    ["PORT", "80a", "a TCP port from 1 to 65535 (0: any free port)"],
+    [
+      "UPSTREAM_URL",
+      "ftp://inventory",
+      "an http:// or https:// URL without credentials, e.g. http://inventory:8080/api/inventory/reserve",
+    ],
+    ["INJECT_LATENCY_MS", "-3", "milliseconds from 0 to 60000"],
+    ["INJECT_FAILURE_RATE", "1.5", "a probability from 0 to 1, e.g. 0.1"],
+    ["K8S_POD_IP", "10.244.1", "the pod's IP address (downward API status.podIP)"],
+    ["K8S_POD_UID", "not-a-uid", "the pod's UID (downward API metadata.uid)"],
+    ["OTEL_SDK_DISABLED", "yes", '"true" or "false"'],
+    [
+      "OTEL_RESOURCE_ATTRIBUTES",
+      "k8s.pod.ip",
+      'comma-separated key=value pairs ("=" and "," percent-encoded), e.g. k8s.pod.ip=10.0.0.7,deployment.environment.name=workshop',
+    ],
+    [
+      "OTEL_EXPORTER_OTLP_ENDPOINT",
+      "otel-collector:4317",
+      "the collector's OTLP gRPC URL with scheme and port, e.g. http://otel-collector:4317",
+    ],
+    [
+      "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT",
+      "http://otel-collector",
+      "the collector's OTLP gRPC URL with scheme and port, e.g. http://otel-collector:4317",
+    ],
+    [
+      "OTEL_EXPORTER_OTLP_PROTOCOL",
+      "http/protobuf",
+      '"grpc" (this service exports traces over OTLP/gRPC only)',
+    ],
+    [
+      "OTEL_EXPORTER_OTLP_CERTIFICATE",
+      "/missing/ca.crt",
+      "a readable PEM file (the CA that signed the collector's certificate)",
+    ],
+  ];
+
   it("reports every bad variable at once, naming the value and what was expected", () => {
-    const result = parseConfig(
-      {
-        PORT: "80a",
-        UPSTREAM_URL: "ftp://inventory",
-        INJECT_FAILURE_RATE: "1.5",
-        INJECT_LATENCY_MS: "-3",
-        K8S_POD_IP: "10.244.1",
-        K8S_POD_UID: "not-a-uid",
-        OTEL_EXPORTER_OTLP_ENDPOINT: "otel-collector:4317",
-        OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: "http://otel-collector",
-        OTEL_EXPORTER_OTLP_PROTOCOL: "http/protobuf",
-        OTEL_EXPORTER_OTLP_CERTIFICATE: "/missing/ca.crt",
-        OTEL_RESOURCE_ATTRIBUTES: "k8s.pod.ip",
-        OTEL_SDK_DISABLED: "yes",
-      },
-      canRead,
-    );
+    const env = Object.fromEntries(bad.map(([name, value]): [string, string] => [name, value]).reverse());
+    const result = parseConfig(env, canRead);
     expect(result.ok).toBe(false);
     if (result.ok) return;
-    expect(result.problems).toEqual([
-      'PORT="80a": expected a TCP port from 1 to 65535 (0: any free port)',
-      'UPSTREAM_URL="ftp://inventory": expected an http:// or https:// URL without credentials, e.g. http://inventory:8080/api/inventory/reserve',
-      'INJECT_LATENCY_MS="-3": expected milliseconds from 0 to 60000',
-      'INJECT_FAILURE_RATE="1.5": expected a probability from 0 to 1, e.g. 0.1',
-      'K8S_POD_IP="10.244.1": expected the pod\'s IP address (downward API status.podIP)',
-      'K8S_POD_UID="not-a-uid": expected the pod\'s UID (downward API metadata.uid)',
-      'OTEL_SDK_DISABLED="yes": expected "true" or "false"',
-      'OTEL_RESOURCE_ATTRIBUTES="k8s.pod.ip": expected comma-separated key=value pairs ("=" and "," percent-encoded), e.g. k8s.pod.ip=10.0.0.7,deployment.environment.name=workshop',
-      'OTEL_EXPORTER_OTLP_ENDPOINT="otel-collector:4317": expected the collector\'s OTLP gRPC URL with scheme and port, e.g. http://otel-collector:4317',
-      'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT="http://otel-collector": expected the collector\'s OTLP gRPC URL with scheme and port, e.g. http://otel-collector:4317',
-      'OTEL_EXPORTER_OTLP_PROTOCOL="http/protobuf": expected "grpc" (this service exports traces over OTLP/gRPC only)',
-      'OTEL_EXPORTER_OTLP_CERTIFICATE="/missing/ca.crt": expected a readable PEM file (the CA that signed the collector\'s certificate)',
-    ]);
+    expect(result.problems).toEqual(
+      bad.map(([name, value, expected]) => `${name}="${value}": expected ${expected}`),
+    );
   });
 
   it("never echoes header values, which may carry credentials", () => {

@@ -1,5 +1,5 @@
 // The middleware: injection through the composed app (it depends on the matched route), the body limit
-// and the draining behaviour on their own. (Span naming needs the SDK: main.test.ts checks it.)
+// and the draining behaviour on their own. (Span naming needs the SDK: main.integration.test.ts checks it.)
 import { Hono } from "hono";
 import { describe, expect, it } from "vitest";
 import { limitBody, nameServerSpan } from "./middleware.ts";

@@ -50,7 +50,7 @@ const span = (name: string) => {
 describe("the service's own spans", () => {
   it("checkout produces three internal child spans of the request's span with business attributes", async () => {
     // app.request() has no http server, so this span stands in for the instrumentation's server span
-    // (main.test.ts shows the real one).
+    // (main.integration.test.ts shows the real one).
     const parent = await trace.getTracer("test").startActiveSpan("request", async (request) => {
       expect((await checkout(createApp({ config: TEST_CONFIG }))).status).toBe(200);
       request.end();

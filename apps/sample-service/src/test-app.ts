@@ -1,6 +1,6 @@
 // Test support for the app's tests: the app with a quiet, deterministic configuration (no upstream, no
 // injected latency or failures, a small body limit), and what a test overrides. In-process only
-// (app.request(), no socket, no instrumentation).
+// (app.request(), no socket, no instrumentation); the request helper serves fetch() as well.
 import { createApp, type AppConfig } from "./app.ts";
 
 export const TEST_CONFIG: AppConfig = Object.freeze({
@@ -18,3 +18,10 @@ export function testApp(
 ): ReturnType<typeof createApp> {
   return createApp({ config: { ...TEST_CONFIG, ...overrides }, random });
 }
+
+/** A JSON POST; a string body is sent as it is, so that a test can send malformed JSON. */
+export const postJson = (body: unknown, headers: Record<string, string> = {}): RequestInit => ({
+  method: "POST",
+  headers: { "content-type": "application/json", ...headers },
+  body: typeof body === "string" ? body : JSON.stringify(body),
+});

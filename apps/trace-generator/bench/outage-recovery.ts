@@ -3,7 +3,7 @@
 // it. Starts a generator against a closed port, opens a real OTLP receiver there after --outage seconds,
 // and prints the lag between the receiver coming up and the generator's "recovered" log line.
 //
-//   scripts/run node apps/trace-generator/bench/outage-recovery.ts [--outage 150]
+//   hack/run node apps/trace-generator/bench/outage-recovery.ts [--outage 150]
 import { parseArgs } from "node:util";
 import { startOtlpReceiver } from "@otel-e2r/testkit/otlp-receiver.ts";
 import { parseConfig } from "../src/config.ts";

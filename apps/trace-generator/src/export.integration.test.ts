@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startOtlpReceiver } from "@otel-e2r/testkit/otlp-receiver.ts";
 import type { OtlpReceiver } from "@otel-e2r/testkit/otlp-receiver.ts";
-import { loopbackPki } from "@otel-e2r/testkit/pki.ts";
+import { loopbackPki } from "@otel-e2r/pki/loopback.ts";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { parseConfig } from "./config.ts";
 import { RUN_ID_ATTRIBUTE } from "./config/options.ts";
@@ -27,26 +27,35 @@ afterEach(async () => {
   await Promise.all(receivers.splice(0).map((r) => r.close()));
 });
 
+/** A receiver that is closed after the test. */
+async function receiverFor(options?: Parameters<typeof startOtlpReceiver>[0]): Promise<OtlpReceiver> {
+  const receiver = await startOtlpReceiver(options);
+  receivers.push(receiver);
+  return receiver;
+}
+
+/** One run to its end, with its log as one text. */
+async function generate(argv: string[], env: Env = {}) {
+  const lines: string[] = [];
+  const summary = await run({ config: config(argv, env), log: (l) => lines.push(l) });
+  return { summary, log: lines.join("\n") };
+}
+
 describe("export over OTLP/gRPC to a real receiver", () => {
   it("plaintext: every span arrives, tagged with the run id, one resource per service", async () => {
-    const receiver = await startOtlpReceiver();
-    receivers.push(receiver);
-    const lines: string[] = [];
-    const summary = await run({
-      config: config([
-        "--count",
-        "50",
-        "--rate",
-        "0",
-        "--seed",
-        "11",
-        "--run-id",
-        "plain-1",
-        "--otlp-endpoint",
-        receiver.endpoint,
-      ]),
-      log: (l) => lines.push(l),
-    });
+    const receiver = await receiverFor();
+    const { summary, log } = await generate([
+      "--count",
+      "50",
+      "--rate",
+      "0",
+      "--seed",
+      "11",
+      "--run-id",
+      "plain-1",
+      "--otlp-endpoint",
+      receiver.endpoint,
+    ]);
     expect(summary).toMatchObject({
       traces: 50,
       dropped: 0,
@@ -61,7 +70,7 @@ describe("export over OTLP/gRPC to a real receiver", () => {
     expect(new Set(mine.map((s) => s.resource["service.name"]))).toEqual(
       new Set(["frontend", "checkout", "payment", "inventory", "database"]),
     );
-    expect(lines.join("\n")).toContain(`exporting OTLP/gRPC to ${receiver.endpoint} (plaintext)`);
+    expect(log).toContain(`exporting OTLP/gRPC to ${receiver.endpoint} (plaintext)`);
   });
 
   describe("TLS with a generated CA and basic auth (the edge→remote hop)", () => {
@@ -84,18 +93,14 @@ describe("export over OTLP/gRPC to a real receiver", () => {
 
     it("sends every span through TLS with the standard OTEL_EXPORTER_OTLP_* variables", async () => {
       const password = `pw-${Math.random().toString(36).slice(2)}`;
-      const receiver = await startOtlpReceiver({ tls, basicAuth: { username: "edge", password } });
-      receivers.push(receiver);
+      const receiver = await receiverFor({ tls, basicAuth: { username: "edge", password } });
       const env: Env = {
         OTEL_EXPORTER_OTLP_ENDPOINT: `https://localhost:${receiver.port}`,
         OTEL_EXPORTER_OTLP_CERTIFICATE: caFile,
         OTEL_EXPORTER_OTLP_HEADERS: `authorization=${basic("edge", password)}`,
         OTEL_RESOURCE_ATTRIBUTES: "k8s.pod.ip=10.244.0.7,deployment.environment.name=lab",
       };
-      const summary = await run({
-        config: config(["--count", "20", "--rate", "0", "--run-id", "tls-1"], env),
-        log: () => undefined,
-      });
+      const { summary } = await generate(["--count", "20", "--rate", "0", "--run-id", "tls-1"], env);
       expect(summary).toMatchObject({ dropped: 0, failedExports: 0, complete: true });
       const mine = receiver.spans.filter((s) => s.attributes[RUN_ID_ATTRIBUTE] === "tls-1");
       expect(mine).toHaveLength(summary.spans);
@@ -104,55 +109,45 @@ describe("export over OTLP/gRPC to a real receiver", () => {
     });
 
     it("a wrong password is refused by the receiver: counted as failed and dropped, no crash", async () => {
-      const receiver = await startOtlpReceiver({ tls, basicAuth: { username: "edge", password: "right" } });
-      receivers.push(receiver);
-      const lines: string[] = [];
-      const summary = await run({
-        config: config(
-          [
-            "--count",
-            "5",
-            "--rate",
-            "0",
-            "--shutdown-timeout",
-            "1500ms",
-            "--otlp-header",
-            `authorization=${basic("edge", "wrong")}`,
-          ],
-          {
-            OTEL_EXPORTER_OTLP_ENDPOINT: `https://localhost:${receiver.port}`,
-            OTEL_EXPORTER_OTLP_CERTIFICATE: caFile,
-          },
-        ),
-        log: (l) => lines.push(l),
-      });
-      expect(summary.exported).toBe(0);
-      expect(summary.dropped).toBe(summary.spans);
-      expect(summary.failedExports).toBeGreaterThan(0);
-      expect(lines.join("\n")).toMatch(/failed \(16 UNAUTHENTICATED/);
-      expect(receiver.spans).toHaveLength(0);
-    });
-
-    it("without the CA the server certificate is not trusted: nothing is sent in the clear", async () => {
-      const receiver = await startOtlpReceiver({ tls });
-      receivers.push(receiver);
-      const lines: string[] = [];
-      const summary = await run({
-        config: config([
+      const receiver = await receiverFor({ tls, basicAuth: { username: "edge", password: "right" } });
+      const { summary, log } = await generate(
+        [
           "--count",
-          "3",
+          "5",
           "--rate",
           "0",
           "--shutdown-timeout",
           "1500ms",
-          "--otlp-endpoint",
-          `https://localhost:${receiver.port}`,
-        ]),
-        log: (l) => lines.push(l),
-      });
+          "--otlp-header",
+          `authorization=${basic("edge", "wrong")}`,
+        ],
+        {
+          OTEL_EXPORTER_OTLP_ENDPOINT: `https://localhost:${receiver.port}`,
+          OTEL_EXPORTER_OTLP_CERTIFICATE: caFile,
+        },
+      );
+      expect(summary.exported).toBe(0);
+      expect(summary.dropped).toBe(summary.spans);
+      expect(summary.failedExports).toBeGreaterThan(0);
+      expect(log).toMatch(/failed \(16 UNAUTHENTICATED/);
+      expect(receiver.spans).toHaveLength(0);
+    });
+
+    it("without the CA the server certificate is not trusted: nothing is sent in the clear", async () => {
+      const receiver = await receiverFor({ tls });
+      const { summary, log } = await generate([
+        "--count",
+        "3",
+        "--rate",
+        "0",
+        "--shutdown-timeout",
+        "1500ms",
+        "--otlp-endpoint",
+        `https://localhost:${receiver.port}`,
+      ]);
       expect(summary.exported).toBe(0);
       expect(receiver.requests).toHaveLength(0);
-      expect(lines.join("\n")).toMatch(/failed \(14 UNAVAILABLE/);
+      expect(log).toMatch(/failed \(14 UNAVAILABLE/);
     });
   });
 
@@ -180,8 +175,7 @@ describe("export over OTLP/gRPC to a real receiver", () => {
     await expect
       .poll(() => lines.some((l) => l.includes("failed (14 UNAVAILABLE")), { timeout: 4000, interval: 50 })
       .toBe(true);
-    const receiver = await startOtlpReceiver({ port });
-    receivers.push(receiver);
+    const receiver = await receiverFor({ port });
     const summary = await running;
     const log = lines.join("\n");
     expect(log).toMatch(/export to http:\/\/127\.0\.0\.1:\d+ recovered after/);
@@ -196,23 +190,19 @@ describe("export over OTLP/gRPC to a real receiver", () => {
 
   it("a receiver that fails calls (UNAVAILABLE) and then recovers: retried, nothing lost", async () => {
     const grpcUnavailable = 14;
-    const receiver = await startOtlpReceiver({
+    const receiver = await receiverFor({
       respond: ({ index }) => (index < 3 ? { code: grpcUnavailable, details: "overloaded" } : undefined),
     });
-    receivers.push(receiver);
-    const summary = await run({
-      config: config([
-        "--count",
-        "30",
-        "--rate",
-        "0",
-        "--run-id",
-        "flaky-1",
-        "--otlp-endpoint",
-        receiver.endpoint,
-      ]),
-      log: () => undefined,
-    });
+    const { summary } = await generate([
+      "--count",
+      "30",
+      "--rate",
+      "0",
+      "--run-id",
+      "flaky-1",
+      "--otlp-endpoint",
+      receiver.endpoint,
+    ]);
     expect(summary).toMatchObject({ dropped: 0, complete: true });
     expect(summary.failedExports).toBeGreaterThanOrEqual(1);
     expect(receiver.spans.filter((s) => s.attributes[RUN_ID_ATTRIBUTE] === "flaky-1")).toHaveLength(
@@ -224,23 +214,20 @@ describe("export over OTLP/gRPC to a real receiver", () => {
     const probe = await startOtlpReceiver();
     const port = probe.port;
     await probe.close();
-    const summary = await run({
-      config: config([
-        "--count",
-        "400",
-        "--rate",
-        "2000",
-        "--max-queue-size",
-        "100",
-        "--batch-size",
-        "50",
-        "--shutdown-timeout",
-        "500ms",
-        "--otlp-endpoint",
-        `http://127.0.0.1:${port}`,
-      ]),
-      log: () => undefined,
-    });
+    const { summary } = await generate([
+      "--count",
+      "400",
+      "--rate",
+      "2000",
+      "--max-queue-size",
+      "100",
+      "--batch-size",
+      "50",
+      "--shutdown-timeout",
+      "500ms",
+      "--otlp-endpoint",
+      `http://127.0.0.1:${port}`,
+    ]);
     expect(summary.exported).toBe(0);
     expect(summary.dropped).toBe(summary.spans);
     expect(summary.spans).toBeGreaterThan(100);

@@ -1,21 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { fakeClock } from "./fake-clock.ts";
 import { Pacer } from "./rate.ts";
 import type { Clock } from "./rate.ts";
-
-/** A clock that only moves when someone sleeps (or work is simulated): no real time passes. */
-function fakeClock(): Clock & { advance(ms: number): void } {
-  let now = 1_000;
-  return {
-    now: () => now,
-    sleep: (ms: number) => {
-      now += ms;
-      return Promise.resolve();
-    },
-    advance: (ms: number) => {
-      now += ms;
-    },
-  };
-}
 
 async function drive(
   pacer: Pacer,
@@ -39,13 +25,13 @@ async function drive(
 // Tolerance: within 1 % of rate × time (plus one item) over the measured span.
 describe("Pacer", () => {
   it.each([1, 10, 333, 5000, 50_000])("holds %d units/s over 60 s of fake time within 1 %%", async (rate) => {
-    const clock = fakeClock();
+    const clock = fakeClock(1_000);
     const units = await drive(new Pacer(rate, clock), clock, 60, () => 1);
     expect(Math.abs(units - rate * 60)).toBeLessThanOrEqual(rate * 60 * 0.01 + 1);
   });
 
   it("counts spans, not traces, when traces vary in size", async () => {
-    const clock = fakeClock();
+    const clock = fakeClock(1_000);
     const sizes = [1, 7, 3, 12, 5];
     let i = 0;
     const spans = await drive(new Pacer(2000, clock), clock, 30, () => sizes[i++ % sizes.length]!);
@@ -53,7 +39,7 @@ describe("Pacer", () => {
   });
 
   it("catches up at most burstMs after a stall instead of flooding", () => {
-    const clock = fakeClock();
+    const clock = fakeClock(1_000);
     const pacer = new Pacer(100, clock, 100);
     pacer.reserve(1);
     clock.advance(5_000); // a 5 s stall: 500 units "owed"
@@ -63,7 +49,7 @@ describe("Pacer", () => {
   });
 
   it("goes no faster than the rate when work takes time", async () => {
-    const clock = fakeClock();
+    const clock = fakeClock(1_000);
     const units = await drive(new Pacer(100, clock), clock, 10, () => 1, 5);
     expect(Math.abs(units - 1000)).toBeLessThanOrEqual(11);
   });

@@ -5,7 +5,7 @@ import type { ReadableSpan, SpanExporter } from "@opentelemetry/sdk-trace";
 import { describe, expect, it } from "vitest";
 import { parseConfig } from "./config.ts";
 import type { Config } from "./config.ts";
-import type { Clock } from "./rate.ts";
+import { fakeClock } from "./fake-clock.ts";
 import { run } from "./runner.ts";
 
 function config(argv: string[]): Config {
@@ -24,18 +24,6 @@ function collectingExporter(): SpanExporter & { spans: ReadableSpan[] } {
       done({ code: ExportResultCode.SUCCESS });
     },
     shutdown: () => Promise.resolve(),
-  };
-}
-
-/** Virtual time: sleeping advances it at once, so a 60 s run takes milliseconds. */
-function fakeClock(): Clock {
-  let now = 0;
-  return {
-    now: () => now,
-    sleep: (ms: number) => {
-      now += ms;
-      return Promise.resolve();
-    },
   };
 }
 

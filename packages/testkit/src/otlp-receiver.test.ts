@@ -16,7 +16,9 @@ import {
   type ReadableSpan,
 } from "@opentelemetry/sdk-trace";
 import { startOtlpReceiver, type OtlpReceiver } from "./otlp-receiver.ts";
-import { createCa, issueServerCertificate, loopbackPki } from "./pki.ts";
+import { createCa } from "@otel-e2r/pki/ca.ts";
+import { issueServerCertificate } from "@otel-e2r/pki/issue.ts";
+import { loopbackPki } from "@otel-e2r/pki/loopback.ts";
 
 /** One attribute of each OTLP value type the receiver decodes. */
 const ORDER_ATTRIBUTES = {
@@ -231,7 +233,11 @@ describe("startOtlpReceiver", () => {
       new OTLPTraceExporter({ url: `http://${otlp.address}`, timeoutMillis: 2_000 }),
       finishedSpans(),
     );
-    expect(result.error).toBeDefined();
+    // The TLS listener ends the plaintext HTTP/2 session: no connection, rather than a refused port
+    // ("connect ECONNREFUSED") or a call that was answered.
+    expect(result.error?.message).toMatch(
+      /^14 UNAVAILABLE: No connection established\. Last error: Failed to connect\b/,
+    );
     expect(otlp.requests).toHaveLength(0);
   });
 

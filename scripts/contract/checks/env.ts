@@ -1,7 +1,7 @@
 // A container's environment as the kubelet builds it: downward-API fields filled in, then $(NAME)
 // references expanded, but only to variables defined EARLIER in the list (a later or unknown one stays
 // literally "$(NAME)", which would reach the app as garbage). "$$" escapes a dollar sign.
-import type { Container } from "../../kube/objects.ts";
+import { containersOf, workloads, type Container, type K8sObject } from "../../kube/objects.ts";
 
 export function containerEnvironment(
   container: Container,
@@ -37,4 +37,17 @@ export function containerEnvironment(
     );
   }
   return { env, problems };
+}
+
+/** The environment of `workload`'s container `container` in a rendering, as the kubelet builds it. */
+export function workloadEnvironment(
+  objects: readonly K8sObject[],
+  workload: string,
+  container: string,
+  fields: Readonly<Record<string, string>>,
+): { env: Record<string, string>; problems: string[] } {
+  const found = workloads(objects).find((w) => w.object.metadata.name === workload);
+  const spec = found && containersOf(found.pod).find((c) => c.name === container);
+  if (spec === undefined) throw new Error(`no container ${container} in workload ${workload}`);
+  return containerEnvironment(spec, fields);
 }

@@ -6,6 +6,11 @@ import { describe, ofKind, workloads } from "../../kube/objects.ts";
 
 interface LabelSelector {
   readonly matchLabels?: Readonly<Record<string, string>>;
+  readonly matchExpressions?: readonly {
+    readonly key: string;
+    readonly operator: "In" | "NotIn" | "Exists" | "DoesNotExist";
+    readonly values?: readonly string[];
+  }[];
 }
 interface Peer {
   readonly podSelector?: LabelSelector;
@@ -16,8 +21,16 @@ interface Rule {
   readonly ports?: readonly { readonly port?: number | string }[];
 }
 
+/** Kubernetes's label selector semantics: every matchLabels pair and every expression must hold. */
 const selects = (selector: LabelSelector | undefined, labels: Readonly<Record<string, string>>) =>
-  Object.entries(selector?.matchLabels ?? {}).every(([key, value]) => labels[key] === value);
+  Object.entries(selector?.matchLabels ?? {}).every(([key, value]) => labels[key] === value) &&
+  (selector?.matchExpressions ?? []).every(({ key, operator, values = [] }) => {
+    const value = labels[key];
+    if (operator === "Exists") return value !== undefined;
+    if (operator === "DoesNotExist") return value === undefined;
+    const listed = value !== undefined && values.includes(value);
+    return operator === "In" ? listed : !listed;
+  });
 
 export function checkNetworkPolicies(objects: readonly K8sObject[]): string[] {
   const all = workloads(objects);
@@ -37,7 +50,7 @@ export function checkNetworkPolicies(objects: readonly K8sObject[]): string[] {
         if (peer.namespaceSelector !== undefined || peer.podSelector === undefined) continue;
         if (!all.some((w) => inNamespace(w) && selects(peer.podSelector, w.labels)))
           problems.push(
-            `${describe(policy)} ingress[${i}] admits pods labelled ${JSON.stringify(peer.podSelector.matchLabels ?? {})}, but no pod in namespace ${namespace} has those labels`,
+            `${describe(policy)} ingress[${i}] admits pods labelled ${JSON.stringify(peer.podSelector)}, but no pod in namespace ${namespace} has those labels`,
           );
       }
       for (const { port } of rule.ports ?? []) {

@@ -2,44 +2,45 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { REPO_ROOT } from "../../lib/topology.ts";
-import { versions } from "../../lib/versions.ts";
+import { type VersionKey, versions } from "../../lib/versions.ts";
 import { goInstall, sha256, type Recipe } from "../recipe.ts";
 
 const pin = versions;
 const strip = ["-ldflags", "-s -w"] as const;
 
+/** One binary, named as its package's last path element, `go install`ed from its module at the pin. */
+function installed(
+  group: Recipe["group"],
+  version: VersionKey,
+  pkg: string,
+  flags: readonly string[],
+): Recipe {
+  return {
+    group,
+    binaries: [pkg.slice(pkg.lastIndexOf("/") + 1)],
+    key: () => pin()[version],
+    build: (out, go) => goInstall(go, out, [`${pkg}@v${pin()[version]}`], flags),
+  };
+}
+
 /** kind itself, for machines that have none at the pin and no release download (the project's CI). */
-export const kind: Recipe = {
-  group: "cluster",
-  binaries: ["kind"],
-  key: () => pin().KIND_VERSION,
-  build: (out, go) => goInstall(go, out, [`sigs.k8s.io/kind@v${pin().KIND_VERSION}`], []),
-};
+export const kind = installed("cluster", "KIND_VERSION", "sigs.k8s.io/kind", []);
 
 /** An independent OTLP client for cross-checks and benchmarks. */
-export const telemetrygen: Recipe = {
-  group: "local",
-  binaries: ["telemetrygen"],
-  key: () => pin().TELEMETRYGEN_VERSION,
-  build: (out, go) =>
-    goInstall(
-      go,
-      out,
-      [
-        `github.com/open-telemetry/opentelemetry-collector-contrib/cmd/telemetrygen@v${pin().TELEMETRYGEN_VERSION}`,
-      ],
-      [],
-    ),
-};
+export const telemetrygen = installed(
+  "local",
+  "TELEMETRYGEN_VERSION",
+  "github.com/open-telemetry/opentelemetry-collector-contrib/cmd/telemetrygen",
+  [],
+);
 
 /** Offline schema validation for the contract tests. */
-export const kubectlValidate: Recipe = {
-  group: "contract",
-  binaries: ["kubectl-validate"],
-  key: () => pin().KUBECTL_VALIDATE_VERSION,
-  build: (out, go) =>
-    goInstall(go, out, [`sigs.k8s.io/kubectl-validate@v${pin().KUBECTL_VALIDATE_VERSION}`], []),
-};
+export const kubectlValidate = installed(
+  "contract",
+  "KUBECTL_VALIDATE_VERSION",
+  "sigs.k8s.io/kubectl-validate",
+  [],
+);
 
 /**
  * kube-linter's module path is golang.stackrox.io/kube-linter, a vanity host the module proxy does not
@@ -63,27 +64,15 @@ export const kubeLinter: Recipe = {
 };
 
 /** crictl, the CRI client kind's node image carries for debugging (`docker exec <node> crictl ps`). */
-export const crictl: Recipe = {
-  group: "cluster",
-  binaries: ["crictl"],
-  key: () => pin().CRI_TOOLS_VERSION,
-  build: (out, go) =>
-    goInstall(go, out, [`sigs.k8s.io/cri-tools/cmd/crictl@v${pin().CRI_TOOLS_VERSION}`], strip),
-};
+export const crictl = installed("cluster", "CRI_TOOLS_VERSION", "sigs.k8s.io/cri-tools/cmd/crictl", strip);
 
 /** The storage provisioner kind installs as the default StorageClass. */
-export const localPathProvisioner: Recipe = {
-  group: "cluster",
-  binaries: ["local-path-provisioner"],
-  key: () => pin().LOCAL_PATH_PROVISIONER_VERSION,
-  build: (out, go) =>
-    goInstall(
-      go,
-      out,
-      [`github.com/rancher/local-path-provisioner@v${pin().LOCAL_PATH_PROVISIONER_VERSION}`],
-      strip,
-    ),
-};
+export const localPathProvisioner = installed(
+  "cluster",
+  "LOCAL_PATH_PROVISIONER_VERSION",
+  "github.com/rancher/local-path-provisioner",
+  strip,
+);
 
 /**
  * containerd 2.x for the offline node image (Debian's 1.6 lacks `ctr info`, which kind's tooling uses, and

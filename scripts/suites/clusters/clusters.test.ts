@@ -18,6 +18,7 @@ import { resilienceSteps } from "./steps/resilience.ts";
 import { authModeSteps } from "./steps/auth-modes.ts";
 import { monitoringSteps } from "./steps/monitoring.ts";
 import { throughputSteps } from "./steps/throughput.ts";
+import { upgradeSteps } from "./steps/upgrade.ts";
 
 const unavailable = await unavailableBecause();
 const mustRun = process.env.CI === "true";
@@ -61,6 +62,7 @@ describe.skipIf(unavailable !== undefined && !mustRun)("real clusters: make up, 
   operateSteps(context);
   monitoringSteps();
   resilienceSteps(context);
+  upgradeSteps(context);
   authModeSteps(context);
   // Late, when the offline tier that `make test` runs alongside has most likely finished: the one step
   // that loads the CPU on purpose.

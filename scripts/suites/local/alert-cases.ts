@@ -11,7 +11,7 @@ export const LIVE_ALERT_TESTS: readonly string[] = Object.freeze([
   "CertificateExpiresSoon",
   "CertificateExpiresVerySoon",
   "CertificateUnreadable",
-  "GatewayRefusalsRising",
+  "RemoteCollectorRefusalsRising",
   "EdgeQueueFilling",
   "EdgeExportsFailing",
   "EdgeMetricsMissing",

@@ -68,6 +68,25 @@ describe("the pipeline's alerts fire on real failures and clear when they end", 
     );
   }
 
+  /** Stops one program: each alert must fire, in turn, while it is down, and all must clear once it is back. */
+  async function outage(
+    program: string,
+    alerts: [name: string, labels: Record<string, string>][],
+    timeoutMs: number,
+    figure: string,
+  ): Promise<void> {
+    const { pipeline } = local;
+    const started = performance.now();
+    await pipeline.stop(program);
+    try {
+      for (const [name, labels] of alerts) await firing(name, labels, timeoutMs);
+    } finally {
+      await pipeline.start(program);
+    }
+    for (const [name] of alerts) await quiet(name, timeoutMs);
+    figures(figure, { "fired and cleared in s": seconds(started) });
+  }
+
   it("has every side's metrics, and no alert fires once warmed up", async () => {
     const jobs = await pollUntil(
       "metrics from both collectors, Jaeger and both cert-expiry reporters",
@@ -139,7 +158,7 @@ describe("the pipeline's alerts fire on real failures and clear when they end", 
     figures("alerts: certificates", { "fired and cleared in s": seconds(started) });
   }, 240_000);
 
-  it("GatewayRefusalsRising fires while a client keeps sending a wrong password", async () => {
+  it("RemoteCollectorRefusalsRising fires while a client keeps sending a wrong password", async () => {
     const { pipeline } = local;
     const started = performance.now();
     const stop = AbortSignal.timeout(45_000);
@@ -158,43 +177,30 @@ describe("the pipeline's alerts fire on real failures and clear when they end", 
       }
     })();
     try {
-      const alert = await firing("GatewayRefusalsRising", { k8s_cluster_name: "remote" }, 40_000);
+      const alert = await firing("RemoteCollectorRefusalsRising", { k8s_cluster_name: "remote" }, 40_000);
       expect(alert.annotations.summary).toMatch(/refuses \d+\.\d\d unauthenticated calls per second/);
     } finally {
       await sending;
     }
     expect(refused).toBeGreaterThan(20);
-    await quiet("GatewayRefusalsRising");
+    await quiet("RemoteCollectorRefusalsRising");
     figures("alerts: refusals", { "refused calls": refused, "fired and cleared in s": seconds(started) });
   }, 180_000);
 
   it("with Jaeger down: EdgeQueueFilling, EdgeExportsFailing and NoSpansInJaeger fire, and clear when it is back", async () => {
-    const { pipeline } = local;
-    const started = performance.now();
-    await pipeline.stop("jaeger");
-    try {
-      await firing("EdgeQueueFilling", { data_type: "traces", k8s_cluster_name: "edge" }, 90_000);
-      await firing("EdgeExportsFailing", { k8s_cluster_name: "edge" }, 90_000);
-      await firing("NoSpansInJaeger", {}, 90_000);
-    } finally {
-      await pipeline.start("jaeger");
-    }
-    await quiet("EdgeQueueFilling", 90_000);
-    await quiet("EdgeExportsFailing", 90_000);
-    await quiet("NoSpansInJaeger", 90_000);
-    figures("alerts: Jaeger down", { "fired and cleared in s": seconds(started) });
+    await outage(
+      "jaeger",
+      [
+        ["EdgeQueueFilling", { data_type: "traces", k8s_cluster_name: "edge" }],
+        ["EdgeExportsFailing", { k8s_cluster_name: "edge" }],
+        ["NoSpansInJaeger", {}],
+      ],
+      90_000,
+      "alerts: Jaeger down",
+    );
   }, 360_000);
 
   it("with the hop down (the gateway stopped): EdgeMetricsMissing fires, and clears when it is back", async () => {
-    const { pipeline } = local;
-    const started = performance.now();
-    await pipeline.stop("gateway");
-    try {
-      await firing("EdgeMetricsMissing", { job: "otelcol-edge" }, 60_000);
-    } finally {
-      await pipeline.start("gateway");
-    }
-    await quiet("EdgeMetricsMissing", 60_000);
-    figures("alerts: hop down", { "fired and cleared in s": seconds(started) });
+    await outage("gateway", [["EdgeMetricsMissing", { job: "otelcol-edge" }]], 60_000, "alerts: hop down");
   }, 180_000);
 });

@@ -1,4 +1,4 @@
-// The builder manifest (scripts/tools/otelcol-builder.yaml) lists exactly the components the collector
+// The builder manifest (scripts/gobuild/otelcol-builder.yaml) lists exactly the components the collector
 // configs in manifests/ use — no more, no fewer — at the collector version pinned for the image
 // (OTELCOL_VERSION); and the built binary agrees (`otelcol components`, `otelcol --version`).
 import { readFileSync } from "node:fs";
@@ -69,7 +69,7 @@ describe("the collector builder manifest", () => {
           .filter((image) => image.includes("opentelemetry-collector")),
       );
     const pins = versions();
-    expect(images.length).toBeGreaterThanOrEqual(2); // edge DaemonSet + gateway collector
+    expect(images.length).toBeGreaterThanOrEqual(2); // edge DaemonSet + remote collector
     for (const image of images) expect(image).toBe(`${pins.OTELCOL_IMAGE}:${pins.OTELCOL_VERSION}`);
     expect(components.buildinfo.version).toBe(pins.OTELCOL_VERSION);
   });

@@ -5,42 +5,34 @@ import { readdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { execa } from "execa";
 import { beforeAll, describe, expect, it } from "vitest";
-import { REPO_ROOT } from "../../lib/topology.ts";
+import { REPO_ROOT, workloads as names, type ClusterKey } from "../../lib/topology.ts";
 import type { Binaries } from "../../local/binaries.ts";
-import { CONFIGS, modeOverlays } from "../../local/processes.ts";
+import { CONFIGS, modeOverlayPaths } from "../../local/processes.ts";
 import { AUTH_MODES, DEFAULT_AUTH_MODE, overlayFiles, type AuthMode } from "../../lib/auth-modes.ts";
 import { figures, testBinaries } from "./helpers.ts";
+import { render } from "../../contract/render.ts";
+import { workloadEnvironment } from "../../contract/checks/env.ts";
 import { CONFIGURATIONS, JAEGER_OVERLAYS } from "../../bench/configurations.ts";
 
-// The env each config gets in its pod (manifests/) — paths are where the Secrets are mounted there; validate
-// does not open them.
-const CLUSTER_ENV = {
-  edge: {
-    K8S_NODE_NAME: "edge-control-plane",
-    REMOTE_GATEWAY_ENDPOINT: "remote-control-plane:30443",
-    REMOTE_CA_FILE: "/etc/otel/remote-ca/ca.crt",
-    EXPORTER_USERNAME_FILE: "/etc/otel/credentials/username",
-    EXPORTER_PASSWORD_FILE: "/etc/otel/credentials/password",
-    EXPORTER_CERT_FILE: "/etc/otel/client-tls/tls.crt",
-    EXPORTER_KEY_FILE: "/etc/otel/client-tls/tls.key",
-    REMOTE_MTLS_SERVER_NAME: "remote-collector.otel-e2r.internal",
-    QUEUE_DIRECTORY: "/var/lib/otelcol/queue",
-  },
-  remote: {
-    HTPASSWD_FILE: "/etc/otel/htpasswd/htpasswd",
-    JAEGER_OTLP_ENDPOINT: "jaeger.observability.svc:4317",
-    TLS_CERT_FILE: "/etc/otel/tls/tls.crt",
-    TLS_KEY_FILE: "/etc/otel/tls/tls.key",
-    CLIENT_CA_FILE: "/etc/otel/client-ca/ca.crt",
-  },
-} as const;
+/** Stand-ins for what the downward API fills in at run time. */
+const FIELDS = Object.freeze({ "spec.nodeName": "edge-control-plane" });
 
-const LOCAL_EDGE_ENV = { ...CLUSTER_ENV.edge, K8S_ATTRIBUTES_PASSTHROUGH: "true", K8S_NODE_NAME: "local" };
+type Env = Record<string, string>;
+
+/**
+ * The env a collector gets in its pod: its container's `env` in the rendering `make up` applies. Paths are
+ * where the Secrets are mounted there; validate does not open them.
+ */
+async function podEnv(cluster: ClusterKey, workload: string): Promise<Env> {
+  const { env, problems } = workloadEnvironment((await render(cluster)).objects, workload, "otelcol", FIELDS);
+  expect(problems).toEqual([]);
+  return env;
+}
 
 /** The --config list of a collector in an auth mode: its config.yaml, then the mode's overlays. */
 const configsOf = (collector: "edge" | "remote", mode: AuthMode = DEFAULT_AUTH_MODE) => [
   CONFIGS[collector],
-  ...modeOverlays(collector, mode),
+  ...modeOverlayPaths(collector, mode),
 ];
 
 async function validate(binary: string, configs: string | readonly string[], env: Record<string, string>) {
@@ -56,7 +48,13 @@ async function validate(binary: string, configs: string | readonly string[], env
 
 describe("collector and Jaeger configs pass the real binaries' validate", () => {
   let bin: Binaries;
+  let env: Record<"edge" | "localEdge" | "remote", Env>;
   beforeAll(async () => {
+    const edge = await podEnv("edge", names.edgeCollector);
+    // The local topology's one variation (scripts/local/processes.ts): no Kubernetes API, so k8s_attributes
+    // only passes through.
+    const localEdge = { ...edge, K8S_ATTRIBUTES_PASSTHROUGH: "true", K8S_NODE_NAME: "local" };
+    env = { edge, localEdge, remote: await podEnv("remote", names.remoteCollector) };
     bin = await testBinaries();
   }, 45 * 60_000);
 
@@ -64,33 +62,33 @@ describe("collector and Jaeger configs pass the real binaries' validate", () => 
     {
       name: `edge collector, AUTH=${mode} (cluster env)`,
       configs: configsOf("edge", mode),
-      env: CLUSTER_ENV.edge,
+      env: "edge" as const,
     },
     {
       name: `edge collector, AUTH=${mode} (local env: k8s_attributes passthrough)`,
       configs: configsOf("edge", mode),
-      env: LOCAL_EDGE_ENV,
+      env: "localEdge" as const,
     },
-    { name: `remote collector, AUTH=${mode}`, configs: configsOf("remote", mode), env: CLUSTER_ENV.remote },
+    { name: `remote collector, AUTH=${mode}`, configs: configsOf("remote", mode), env: "remote" as const },
   ]);
   // make bench-pipeline's variants: the product's configs with the benchmark's overlays (scripts/bench/).
   const benchCases = CONFIGURATIONS.flatMap((configuration) => [
     {
       name: `edge collector, bench configuration ${configuration.id}`,
       configs: [CONFIGS.edge, ...configuration.overlays.edge],
-      env: LOCAL_EDGE_ENV,
+      env: "localEdge" as const,
     },
     {
       name: `remote collector, bench configuration ${configuration.id}`,
       configs: [CONFIGS.remote, ...configuration.overlays.remote],
-      env: CLUSTER_ENV.remote,
+      env: "remote" as const,
     },
   ]);
 
   for (const testCase of [...cases, ...benchCases])
     it(`${testCase.name} is valid`, async () => {
       const started = performance.now();
-      const result = await validate(bin.otelcol, testCase.configs, testCase.env);
+      const result = await validate(bin.otelcol, testCase.configs, env[testCase.env]);
       figures(`validate ${testCase.name}`, {
         exit: result.exitCode ?? "?",
         ms: Math.round(performance.now() - started),
@@ -100,12 +98,12 @@ describe("collector and Jaeger configs pass the real binaries' validate", () => 
     });
 
   it("fails validation when a variable the config needs is missing", async () => {
-    const { REMOTE_GATEWAY_ENDPOINT: _, ...withoutEndpoint } = CLUSTER_ENV.edge;
+    const { REMOTE_GATEWAY_ENDPOINT: _, ...withoutEndpoint } = env.edge;
     const noEndpoint = await validate(bin.otelcol, CONFIGS.edge, withoutEndpoint);
     expect(noEndpoint.exitCode).not.toBe(0);
     expect(noEndpoint.output).toContain('otlp_grpc/remote: requires a non-empty "endpoint"');
 
-    const { K8S_NODE_NAME: __, ...withoutNode } = CLUSTER_ENV.edge;
+    const { K8S_NODE_NAME: __, ...withoutNode } = env.edge;
     const noNode = await validate(bin.otelcol, CONFIGS.edge, withoutNode);
     expect(noNode.output).toContain('envvar "K8S_NODE_NAME" is not set');
 

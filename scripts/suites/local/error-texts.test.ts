@@ -1,5 +1,5 @@
 // 9. The error texts docs/troubleshooting.md quotes are the ones the real programs print: the edge
-// collector (the manifests' config) pointed at the real Traefik and gateway collector in each of the
+// collector (the manifests' config) pointed at the real Traefik and remote collector in each of the
 // ways people get it wrong, with basic auth and with mutual TLS. Each case restarts the edge with one setting changed, sends one span, and
 // requires the quoted text both in the collector's log and in the troubleshooting page.
 import { readFileSync, writeFileSync } from "node:fs";
@@ -7,12 +7,8 @@ import { join } from "node:path";
 import * as grpc from "@grpc/grpc-js";
 import { parse, stringify } from "yaml";
 import { describe, expect, it } from "vitest";
-import {
-  createCa,
-  issueClientCertificate,
-  issueServerCertificate,
-  loadCa,
-} from "../../../packages/testkit/src/pki.ts";
+import { createCa, loadCa } from "@otel-e2r/pki/ca.ts";
+import { issueClientCertificate, issueServerCertificate } from "@otel-e2r/pki/issue.ts";
 import { exportOnce, oneSpanRequest } from "../../lib/otlp-client.ts";
 import { pollUntil } from "../../lib/poll.ts";
 import { REPO_ROOT } from "../../lib/topology.ts";
@@ -53,7 +49,7 @@ const CASES: readonly Case[] = [
     text: 'transport: authentication handshake failed: tls: failed to verify certificate: x509: certificate signed by unknown authority"',
   },
   {
-    name: "TLS to a plaintext port (the gateway collector itself)",
+    name: "TLS to a plaintext port (the remote collector itself)",
     change: (p) => ({ env: { REMOTE_GATEWAY_ENDPOINT: `localhost:${p.plan.remoteOtlpGrpc}` } }),
     text: "tls: first record does not look like a TLS handshake",
   },

@@ -8,15 +8,15 @@
 //   and `make local-verify`'s full table passes against the same topology.
 import { execa } from "execa";
 import { beforeAll, describe, expect, it } from "vitest";
-import { confirmNothingLeaked, runGatewayChecks } from "../../lib/verify/gateway-checks.ts";
+import { confirmNothingLeaked, runGatewayChecks } from "../../verify/gateway-checks.ts";
 import { pollUntil } from "../../lib/poll.ts";
 import {
   checkPipeline,
   expectations,
   formatRows,
   SHOP_SCENARIO_SERVICES,
-} from "../../lib/verify/pipeline-checks.ts";
-import { localGatewayTarget, verifyLocal } from "../../commands/local-verify.ts";
+} from "../../verify/pipeline-checks.ts";
+import { localGatewayTarget, verifyLocal } from "../../local/verify.ts";
 import { sessionInfo } from "../../local/session-file.ts";
 import { spansOfRun, spansTagged } from "../../lib/jaeger-client.ts";
 import { figures, seconds, testBinaries, useLocalPipeline } from "./helpers.ts";

@@ -91,10 +91,14 @@ export function useLocalPipeline(
 
 /**
  * A distinct port base per test file, so vitest can run files side by side: LOCAL_PORT_BASE_E2E (default
- * 31000) plus 100 × the file's slot.
+ * 27000) plus 100 × the file's slot. Every base stays below Linux's ephemeral range (32768–60999): a
+ * client connection's TIME-WAIT on a port there refuses a listener's bind (a CI run of 2026-12-05 lost
+ * bench-pipeline's base 33100 so, beside the clusters suite's port-forwards).
  */
 export function e2ePortBase(slot: number): number {
-  return Number(process.env.LOCAL_PORT_BASE_E2E ?? 31000) + slot * 100;
+  const base = Number(process.env.LOCAL_PORT_BASE_E2E ?? 27000) + slot * 100;
+  if (base + 100 > 32768) throw new Error(`e2e port base ${base} (slot ${slot}) reaches the ephemeral range`);
+  return base;
 }
 
 /** Sums of each metric in a Prometheus text exposition (all label sets added up). */

@@ -6,6 +6,7 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { exitCodes } from "../../lib/exit-codes.ts";
 import { stateFiles } from "../../lib/state.ts";
 import { execa } from "execa";
 import { afterAll, describe, expect, it } from "vitest";
@@ -225,7 +226,7 @@ describe("make local / make local-verify (the CLI)", () => {
 
   it("local-verify says to start make local when it is not running", async () => {
     const result = await execa(process.execPath, [VERIFY], { env, reject: false });
-    expect(result.exitCode).toBe(1);
+    expect(result.exitCode).toBe(exitCodes.notReady);
     expect(result.stderr).toContain("the local topology is not running");
     expect(result.stderr).toContain("make local");
     expect(result.stderr).not.toMatch(/\n\s+at /); // no stack trace

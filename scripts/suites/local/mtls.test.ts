@@ -8,15 +8,15 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import * as grpc from "@grpc/grpc-js";
 import { describe, expect, it } from "vitest";
-import { localGatewayTarget, verifyLocal } from "../../commands/local-verify.ts";
+import { localGatewayTarget, verifyLocal } from "../../local/verify.ts";
 import type { AuthMode } from "../../lib/auth-modes.ts";
 import { basicAuthHeader } from "../../lib/credentials.ts";
 import { processTags } from "../../lib/jaeger-client.ts";
 import { exportOnce, oneSpanRequest } from "../../lib/otlp-client.ts";
 import { pollUntil } from "../../lib/poll.ts";
 import { gateway, REPO_ROOT } from "../../lib/topology.ts";
-import { TLS_REFUSALS } from "../../lib/verify/gateway-attempts.ts";
-import { formatRows } from "../../lib/verify/pipeline-checks.ts";
+import { TLS_REFUSALS } from "../../verify/gateway-attempts.ts";
+import { formatRows } from "../../verify/pipeline-checks.ts";
 import { sessionInfo } from "../../local/session-file.ts";
 import { figures, useLocalPipeline } from "./helpers.ts";
 

@@ -1,13 +1,14 @@
 // 11. Rotation without loss, on loopback (AUTH=both, so that every kind is observable: the password and the
 // client certificate are both checked, and TLS ends at the remote collector as well as at Traefik). For each
-// kind, under steady load at a fixed rate: the rotation runs phase by phase (scripts/lib/rotation.ts, the
+// kind, under steady load at a fixed rate: the rotation runs phase by phase (scripts/rotation/rotate.ts, the
 // code `make rotate` runs), every span sent reaches Jaeger, the edge collector neither refused nor failed
 // an export, and the old credential or certificate is refused afterwards.
 import { describe, expect, it } from "vitest";
 import { spansOfRun } from "../../lib/jaeger-client.ts";
 import { pollUntil } from "../../lib/poll.ts";
-import { rotate, ROTATION_KINDS, type RotationKind } from "../../lib/rotation.ts";
-import { rotationProbes } from "../../lib/verify/rotation-probes.ts";
+import { ROTATION_KINDS, type RotationKind } from "../../rotation/kinds.ts";
+import { rotate } from "../../rotation/rotate.ts";
+import { rotationProbes } from "../../rotation/probes.ts";
 import { localRollout } from "../../local/rollout.ts";
 import { figures, runGenerator, scrapeMetrics, spansInJaeger, useLocalPipeline } from "./helpers.ts";
 

@@ -1,19 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { createApp, type AppConfig } from "../app.ts";
-import { TEST_CONFIG } from "../test-app.ts";
-
-const app = (overrides: Partial<AppConfig> = {}) =>
-  createApp({ config: { ...TEST_CONFIG, ...overrides }, random: () => 0.99 });
-
-const json = (body: unknown) => ({
-  method: "POST",
-  headers: { "content-type": "application/json" },
-  body: JSON.stringify(body),
-});
+import { postJson, testApp as app } from "../test-app.ts";
 
 describe("checkout", () => {
   it("confirms a known order, reserving locally without an upstream", async () => {
-    const res = await app().request("/api/checkout", json({ orderId: "ord-1002", paymentMethod: "invoice" }));
+    const res = await app().request(
+      "/api/checkout",
+      postJson({ orderId: "ord-1002", paymentMethod: "invoice" }),
+    );
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({
       orderId: "ord-1002",
@@ -25,14 +18,14 @@ describe("checkout", () => {
   });
 
   it("404s an unknown order", async () => {
-    const res = await app().request("/api/checkout", json({ orderId: "ord-0", paymentMethod: "card" }));
+    const res = await app().request("/api/checkout", postJson({ orderId: "ord-0", paymentMethod: "card" }));
     expect(res.status).toBe(404);
   });
 
   it("answers 502 when the upstream is unreachable", async () => {
     const res = await app({ upstreamUrl: "http://127.0.0.1:9/reserve", upstreamTimeoutMs: 2000 }).request(
       "/api/checkout",
-      json({ orderId: "ord-1001", paymentMethod: "card" }),
+      postJson({ orderId: "ord-1001", paymentMethod: "card" }),
     );
     expect(res.status).toBe(502);
     expect(await res.json()).toMatchObject({ error: "upstream_unreachable" });

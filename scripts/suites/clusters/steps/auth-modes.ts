@@ -10,7 +10,7 @@ import { MINUTES, type SuiteContext } from "../context.ts";
 import { figures, make, podUids } from "../harness.ts";
 import { expectNoSecretShown, rows } from "./bring-up.ts";
 import { noSpanLost } from "./resilience.ts";
-import { ROTATION_KINDS, type RotationKind } from "../../../lib/rotation.ts";
+import { ROTATION_KINDS, type RotationKind } from "../../../rotation/kinds.ts";
 
 /** Rows each mode's `make verify` must pass (besides the pipeline's), with the refusal they quote. */
 const MODE_ROWS: Readonly<Record<AuthMode, readonly RegExp[]>> = {

@@ -4,7 +4,7 @@ import { readFileSync } from "node:fs";
 import { delimiter, join } from "node:path";
 import { execa } from "execa";
 import { expect, it } from "vitest";
-import { probeRoute, runGatewayChecks } from "../../../lib/verify/gateway-checks.ts";
+import { probeRoute, runGatewayChecks } from "../../../verify/gateway-checks.ts";
 import { pollUntil } from "../../../lib/poll.ts";
 import { freePort } from "../../../lib/ports.ts";
 import { REPO_ROOT, clusterKeys, gateway, namespaces } from "../../../lib/topology.ts";
@@ -75,6 +75,27 @@ function manifestsStep(): void {
   });
 }
 
+/** Lab 2's "look yourself": each pod ready with all its containers, kept as the lab's transcripts. */
+async function lookYourself(): Promise<void> {
+  for (const [name, cluster] of [
+    ["kubectl-get-pods-edge", "kind-edge"],
+    ["kubectl-get-pods-remote", "kind-remote"],
+  ] as const) {
+    const pods = await transcribe(name, [
+      "kubectl",
+      "--context",
+      cluster,
+      "get",
+      "pods",
+      "-A",
+      "-l",
+      "app.kubernetes.io/part-of=otel-edge-to-remote",
+    ]);
+    expect(pods.stdout).toMatch(/Running/);
+    expect(pods.stdout).not.toMatch(/\s(\d)\/(?!\1)\d\s/); // READY n/m with n ≠ m
+  }
+}
+
 function statusLogsJaegerStep(): void {
   it(
     "3. make status, make logs and make jaeger",
@@ -87,24 +108,7 @@ function statusLogsJaegerStep(): void {
       expect(status.stdout).toMatch(
         /Pipeline health[^\n]*\n {2}edge queue \d+% full · \d+ refused calls in 5 min · nearest expiry in \d+ days \(CN=/,
       );
-      // Lab 2's "look yourself": each pod ready with all its containers.
-      for (const [name, cluster] of [
-        ["kubectl-get-pods-edge", "kind-edge"],
-        ["kubectl-get-pods-remote", "kind-remote"],
-      ]) {
-        const pods = await transcribe(name!, [
-          "kubectl",
-          "--context",
-          cluster!,
-          "get",
-          "pods",
-          "-A",
-          "-l",
-          "app.kubernetes.io/part-of=otel-edge-to-remote",
-        ]);
-        expect(pods.stdout).toMatch(/Running/);
-        expect(pods.stdout).not.toMatch(/\s(\d)\/(?!\1)\d\s/); // READY n/m with n ≠ m
-      }
+      await lookYourself();
       await transcribe("kubectl-get-gateway", [
         "kubectl",
         "--context",
@@ -117,7 +121,7 @@ function statusLogsJaegerStep(): void {
       const logs = await make("logs", { TAIL: "50" });
       expect(logs.exitCode, logs.stderr).toBe(0);
       expect(logs.stdout).toMatch(
-        /== edge: daemonset\/otel-collector[\s\S]*== remote: deployment\/otel-gateway/,
+        /== edge: daemonset\/otel-collector[\s\S]*== remote: deployment\/remote-collector/,
       );
       expect(logs.stdout).toContain("Everything is ready");
       // The IPv4-only network: no exporter retrying an IPv6 address of the remote node.

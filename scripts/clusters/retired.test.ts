@@ -1,0 +1,23 @@
+import { describe, expect, it } from "vitest";
+import { retiredPresent } from "./retired.ts";
+
+describe("retired objects", () => {
+  it("picks an older release's objects out of kubectl's names, routes first, and nothing current", () => {
+    // Names as `kubectl get … --output=name` prints them: today's, an older release's, and look-alikes.
+    const listed =
+      `deployment.apps/otel-gateway deployment.apps/remote-collector configmap/otel-gateway-config-7k2m9dht5b
+      configmap/remote-collector-config-h5g8c2kk4t configmap/otel-gateway-config-notes service/otel-gateway
+      grpcroute.gateway.networking.k8s.io/otel-gateway grpcroute.gateway.networking.k8s.io/remote-collector
+      tlsroute.gateway.networking.k8s.io/otel-gateway-mtls networkpolicy.networking.k8s.io/otel-gateway-ingress
+      service/otel-gateway-extra`.split(/\s+/);
+    expect(retiredPresent("remote", listed)).toEqual([
+      "grpcroute.gateway.networking.k8s.io/otel-gateway",
+      "tlsroute.gateway.networking.k8s.io/otel-gateway-mtls",
+      "deployment.apps/otel-gateway",
+      "service/otel-gateway",
+      "networkpolicy.networking.k8s.io/otel-gateway-ingress",
+      "configmap/otel-gateway-config-7k2m9dht5b",
+    ]);
+    expect(retiredPresent("edge", listed)).toEqual([]);
+  });
+});

@@ -1,0 +1,105 @@
+// The pass/fail logic on traces shaped like Jaeger's API answers. Against a real Jaeger it runs in
+// scripts/suites/local/happy-path.test.ts.
+import { describe, expect, it } from "vitest";
+import type { JaegerTrace } from "../lib/jaeger-client.ts";
+import { evaluatePipeline, expectations, formatRows } from "./pipeline-checks.ts";
+
+type Tags = Record<string, string>;
+const kv = (tags: Tags) => Object.entries(tags).map(([key, value]) => ({ key, type: "string", value }));
+
+/** A trace: generator client span → sample-service server span, each from its own process. */
+function joinedTrace(id: string, generatorTags: Tags, serviceTags: Tags): JaegerTrace {
+  return {
+    traceID: id,
+    processes: {
+      p1: { serviceName: "trace-generator", tags: kv(generatorTags) },
+      p2: { serviceName: "sample-service", tags: kv(serviceTags) },
+    },
+    spans: [
+      {
+        traceID: id,
+        spanID: "a1",
+        operationName: "POST",
+        references: [],
+        startTime: 1,
+        duration: 5,
+        tags: [],
+        processID: "p1",
+      },
+      {
+        traceID: id,
+        spanID: "b2",
+        operationName: "POST /api/checkout",
+        references: [{ refType: "CHILD_OF", traceID: id, spanID: "a1" }],
+        startTime: 2,
+        duration: 3,
+        tags: [],
+        processID: "p2",
+      },
+    ],
+  };
+}
+
+const edge = { "k8s.cluster.name": "edge" };
+
+describe("evaluatePipeline", () => {
+  it("passes when both apps, the cluster name and the generator → sample-service edge are there", () => {
+    const trace = joinedTrace("t1", edge, edge);
+    const rows = evaluatePipeline(expectations({ podMetadata: false }), {
+      services: ["sample-service", "trace-generator"],
+      traces: new Map([
+        ["sample-service", [trace]],
+        ["trace-generator", [trace]],
+      ]),
+    });
+    console.log(formatRows(rows));
+    expect(rows.every((row) => row.ok)).toBe(true);
+    expect(rows.map((row) => row.check)).toEqual([
+      "service sample-service in Jaeger",
+      "service trace-generator in Jaeger",
+      "sample-service: k8s.cluster.name=edge",
+      "trace-generator: k8s.cluster.name=edge",
+      "edge trace-generator → sample-service",
+    ]);
+    expect(rows.at(-1)!.detail).toBe('trace t1: "POST" → "POST /api/checkout"');
+  });
+
+  it("fails each row for its own reason: missing service, wrong cluster, missing pod metadata, no edge", () => {
+    const unlinked = joinedTrace("t2", { "k8s.cluster.name": "remote" }, edge);
+    unlinked.spans[1]!.references = [];
+    const rows = evaluatePipeline(expectations({ podMetadata: true, syntheticServices: ["frontend"] }), {
+      services: ["sample-service", "trace-generator"],
+      traces: new Map([
+        ["sample-service", [unlinked]],
+        ["trace-generator", [unlinked]],
+      ]),
+    });
+    console.log(formatRows(rows));
+    const byCheck = Object.fromEntries(rows.map((row) => [row.check, row]));
+    expect(byCheck["service frontend in Jaeger"]).toMatchObject({
+      ok: false,
+      detail: "not in /api/services",
+    });
+    expect(byCheck["trace-generator: k8s.cluster.name=edge"]).toMatchObject({
+      ok: false,
+      detail: "1 spans, 1 wrong: remote ×1",
+    });
+    expect(byCheck["sample-service: k8s.cluster.name=edge"]!.ok).toBe(true);
+    expect(byCheck["sample-service: k8s.pod.name present"]).toMatchObject({
+      ok: false,
+      detail: "1 spans, 1 wrong: <missing> ×1",
+    });
+    expect(byCheck["edge trace-generator → sample-service"]!.ok).toBe(false);
+  });
+
+  it("does not pass a service that is listed but has no traces in the window", () => {
+    const rows = evaluatePipeline(expectations({ podMetadata: false }), {
+      services: ["sample-service", "trace-generator"],
+      traces: new Map(),
+    });
+    expect(rows[0]).toMatchObject({ ok: false, detail: "0 recent traces" });
+    expect(rows.find((row) => row.check.startsWith("sample-service: k8s.cluster.name"))?.detail).toBe(
+      "no spans of this service yet",
+    );
+  });
+});
