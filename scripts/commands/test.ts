@@ -19,6 +19,7 @@ import { createInterface } from "node:readline";
 import { LOGS_DIR, TIMED_UP_SIGNAL } from "../clusters/config.ts";
 import { Failure, exitCodes } from "../lib/exit-codes.ts";
 import { REPO_ROOT } from "../lib/topology.ts";
+import { failureSummaryOf } from "../testing/failure-summary.ts";
 import { ensurePackages, missingPackages } from "../provision/apt.ts";
 import { host } from "../provision/host.ts";
 
@@ -64,7 +65,9 @@ async function stage(
   const prefix = options.prefix ?? "";
   say(bold(`\n== ${name}`));
   const started = performance.now();
-  const [file = "", ...args] = options.yielding ? ["nice", "-n", "10", ...command] : command;
+  const report = join(LOGS_DIR, `vitest-${name.replace(/[^\w]+/g, "-")}.json`);
+  const reported = command[0] === "vitest" ? [...command, ...vitestReport(report)] : command;
+  const [file = "", ...args] = options.yielding ? ["nice", "-n", "10", ...reported] : reported;
   const child = execa(file, args, {
     cwd: REPO_ROOT,
     reject: false,
@@ -79,9 +82,21 @@ async function stage(
   const result = await child;
   times.push([name, (performance.now() - started) / 1000]);
   say(bold(`== ${name}: exit ${result.exitCode} after ${duration((performance.now() - started) / 1000)}`));
-  if (result.exitCode !== 0)
-    throw new Failure(`make test: ${name} failed (exit ${result.exitCode})`, exitCodes.stepFailed);
+  if (result.exitCode !== 0) {
+    const summary = command[0] === "vitest" ? failureSummaryOf(report) : [];
+    throw new Failure(
+      [`make test: ${name} failed (exit ${result.exitCode})`, ...summary].join("\n"),
+      exitCodes.stepFailed,
+    );
+  }
 }
+
+/** vitest's own output, and its JSON report for the summary of what failed. */
+const vitestReport = (path: string) => {
+  mkdirSync(dirname(path), { recursive: true });
+  rmSync(path, { force: true });
+  return ["--reporter=default", "--reporter=json", `--outputFile.json=${path}`];
+};
 
 /** Background build output, one prefixed line at a time, never a live line (it shares the terminal). */
 const buildStream = {

@@ -45,7 +45,8 @@ function modeStep(context: SuiteContext, number: string, mode: AuthMode): void {
       const verify = await make("verify", {}, { transcript: `make-verify-auth-${mode}` });
       const table = rows(verify.stdout);
       expect(verify.exitCode, verify.stdout).toBe(0);
-      expect(table.filter((row) => row.startsWith("FAIL"))).toEqual([]);
+      const failed = table.filter((row) => row.startsWith("FAIL"));
+      expect(failed, failed.join("\n")).toEqual([]);
       for (const expected of MODE_ROWS[mode])
         expect(
           table.some((row) => expected.test(row)),

@@ -86,7 +86,8 @@ function firstUpStep(context: SuiteContext): void {
         expect(up.stdout).toMatch(/\d+ images present \(built here from source\)/);
       }
       const table = rows(up.stdout);
-      expect(table.filter((row) => row.startsWith("FAIL"))).toEqual([]);
+      const failed = table.filter((row) => row.startsWith("FAIL"));
+      expect(failed, failed.join("\n")).toEqual([]);
       for (const expected of EXPECTED_ROWS)
         expect(
           table.some((row) => expected.test(row)),

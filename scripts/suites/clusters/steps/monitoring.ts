@@ -57,7 +57,7 @@ async function bothClustersReport(prometheus: PrometheusClient): Promise<void> {
   expect(edgeSpans[0]?.value ?? 0).toBeGreaterThan(0);
   // Healthy and warmed up (make up was minutes ago): nothing fires.
   const firing = (await prometheus.alerts()).filter((a) => a.state === "firing").map((a) => a.name);
-  expect(firing).toEqual([]);
+  expect(firing, `firing: ${firing.join(", ")}`).toEqual([]);
 }
 
 /** Seconds from publishing a 2-day gateway certificate until its alert fires. */

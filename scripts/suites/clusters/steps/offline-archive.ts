@@ -48,7 +48,8 @@ export function offlineArchiveSteps(context: SuiteContext): void {
         expect(up.exitCode, `${up.stdout}\n${up.stderr}`).toBe(0);
         expect(up.stdout).toContain(`loaded ${context.archive}`);
         expect(up.stdout).toMatch(/images present \(0 pulled/);
-        expect(rows(up.stdout).filter((row) => row.startsWith("FAIL"))).toEqual([]);
+        const failed = rows(up.stdout).filter((row) => row.startsWith("FAIL"));
+        expect(failed, failed.join("\n")).toEqual([]);
         expect(up.stdout).toMatch(/verify: all \d+ checks passed/);
         expect(existsSync(crdsFile()), "the CRDs came from the archive").toBe(true);
         figures("make up from the archive, network cut", { seconds: up.seconds.toFixed(1) });
