@@ -2,6 +2,7 @@
 // benchmark sets their push interval to 1 s): what Jaeger stored, and what any hop refused or failed to
 // send. A trial reads them before and after its load; the differences are its figures.
 import type { PrometheusClient } from "../lib/prometheus-client.ts";
+import { EDGE_COLLECTOR_JOB } from "../lib/pipeline-health.ts";
 
 export interface SpanCounters {
   /** Spans Jaeger's storage exporter wrote to its store. */
@@ -16,7 +17,7 @@ export interface SpanCounters {
 
 export const COUNTER_QUERIES = Object.freeze({
   stored: 'sum(otelcol_exporter_sent_spans_total{job="jaeger"})',
-  edgeAccepted: 'sum(otelcol_receiver_accepted_spans_total{job="otelcol-edge"})',
+  edgeAccepted: `sum(otelcol_receiver_accepted_spans_total{job="${EDGE_COLLECTOR_JOB}"})`,
   refused: "sum(otelcol_receiver_refused_spans_total)",
   // Two queries: "a + b" is empty while one side has no series yet.
   sendFailed: "sum(otelcol_exporter_send_failed_spans_total)",

@@ -17,7 +17,7 @@ import { VERSIONS_FILE } from "../lib/versions.ts";
 import { ensureTools, isCached, recordTiming } from "../gobuild/build.ts";
 import { estimateSeconds, imagesEstimateSeconds, coldSetUpResults } from "../gobuild/costs.ts";
 import { MIN_GO_VERSION, goProblem } from "../gobuild/go.ts";
-import type { GoTool } from "../gobuild/recipes/index.ts";
+import { recipes, type GoTool } from "../gobuild/recipes/index.ts";
 import { ensurePackages } from "../provision/apt.ts";
 import { GiB, freeBytes, host } from "../provision/host.ts";
 
@@ -40,9 +40,14 @@ export const OFFLINE_TOOLS: readonly GoTool[] = [
   "prometheus",
 ];
 
-/** What the offline images are made from: the pins and the image recipes. */
-export function offlineKey(): string {
+/**
+ * What the offline images are made from: the pins, the image recipes and each Go tool's own key (a
+ * component added to the collector's builder manifest changes its key, not a pin: without it the old
+ * collector image was reused, and the new config failed in it).
+ */
+export async function offlineKey(): Promise<string> {
   const hash = createHash("sha256").update(readFileSync(VERSIONS_FILE));
+  for (const tool of OFFLINE_TOOLS) hash.update(`${tool}=${await recipes[tool].key()}`);
   for (const entry of readdirSync(IMAGES_DIR, { recursive: true, withFileTypes: true }).sort((a, b) =>
     join(a.parentPath, a.name).localeCompare(join(b.parentPath, b.name)),
   ))
@@ -60,7 +65,8 @@ async function present(ref: string): Promise<boolean> {
 /** The overrides file of an earlier offline build that still fits (same key, every image present). */
 export async function reusableOfflineBuild(): Promise<string | undefined> {
   if (!existsSync(OFFLINE_OVERRIDES) || !existsSync(KEY_FILE)) return undefined;
-  if (readFileSync(KEY_FILE, "utf8").trim() !== offlineKey()) return undefined;
+  const key = await offlineKey().catch(() => undefined);
+  if (key === undefined || readFileSync(KEY_FILE, "utf8").trim() !== key) return undefined;
   let stand_ins: string[];
   try {
     stand_ins = [...parseOverrides(readFileSync(OFFLINE_OVERRIDES, "utf8"), OFFLINE_OVERRIDES).values()];
@@ -235,7 +241,7 @@ export async function buildOfflineImages(
     );
   }
   progress.end(`offline images ready`);
-  writeFileSync(KEY_FILE, `${offlineKey()}\n`);
+  writeFileSync(KEY_FILE, `${await offlineKey()}\n`);
   recordTiming("images", (performance.now() - imagesStarted) / 1000);
   note(`offline images built in ${duration((performance.now() - started) / 1000)}`);
   return String(result.stdout).trim().split("\n").at(-1) ?? OFFLINE_OVERRIDES;

@@ -1,13 +1,14 @@
-// A minimal OTLP/gRPC trace client for the checks and tests: one Export call with exactly the transport,
+// A minimal OTLP/gRPC client for the checks and tests: one Export call with exactly the transport,
 // credentials and payload the caller chooses (the SDK exporters retry, batch and hide the status). Uses
 // the same OTLP protos as the test receiver (@otel-e2r/testkit).
 //
-//   exportOnce({ address, credentials, serverName?, authorization?, request, timeoutMs }) → { code, message }
+//   exportOnce({ address, credentials, serverName?, authorization?, request, timeoutMs, signal? }) → { code, message }
 //   oneSpanRequest({ service, scope?, name, attributes }) → an ExportTraceServiceRequest with one span
+//   oneGaugeRequest({ resource, name, value, attributes }) → an ExportMetricsServiceRequest with one point
 import { randomBytes } from "node:crypto";
 import * as grpc from "@grpc/grpc-js";
 import * as protoLoader from "@grpc/proto-loader";
-import { OTLP_TRACE_PROTO } from "@otel-e2r/testkit/otlp-receiver.ts";
+import { OTLP_METRICS_PROTO, OTLP_TRACE_PROTO } from "@otel-e2r/testkit/otlp-spans.ts";
 
 export interface ExportOutcome {
   readonly code: grpc.status;
@@ -23,23 +24,28 @@ type ExportClient = grpc.Client & {
   ): grpc.ClientUnaryCall;
 };
 
-let clientConstructor: grpc.ServiceClientConstructor | undefined;
+const SERVICES = Object.freeze({
+  traces: { proto: OTLP_TRACE_PROTO, path: ["trace", "TraceService"] },
+  metrics: { proto: OTLP_METRICS_PROTO, path: ["metrics", "MetricsService"] },
+});
+export type Signal = keyof typeof SERVICES;
 
-function traceServiceClient(): grpc.ServiceClientConstructor {
-  if (!clientConstructor) {
-    const definition = protoLoader.loadSync(OTLP_TRACE_PROTO, {
-      keepCase: false,
-      longs: String,
-      enums: String,
-    });
+const clientConstructors = new Map<Signal, grpc.ServiceClientConstructor>();
+
+function serviceClient(signal: Signal): grpc.ServiceClientConstructor {
+  let constructor = clientConstructors.get(signal);
+  if (!constructor) {
+    const { proto, path } = SERVICES[signal];
+    const definition = protoLoader.loadSync(proto, { keepCase: false, longs: String, enums: String });
     const loaded = grpc.loadPackageDefinition(definition) as unknown as {
       opentelemetry: {
-        proto: { collector: { trace: { v1: { TraceService: grpc.ServiceClientConstructor } } } };
+        proto: { collector: Record<string, { v1: Record<string, grpc.ServiceClientConstructor> }> };
       };
     };
-    clientConstructor = loaded.opentelemetry.proto.collector.trace.v1.TraceService;
+    constructor = loaded.opentelemetry.proto.collector[path[0]!]!.v1[path[1]!]!;
+    clientConstructors.set(signal, constructor);
   }
-  return clientConstructor;
+  return constructor;
 }
 
 /** An export request holding one span with string attributes. */
@@ -93,11 +99,13 @@ export interface ExportOptions {
   authorization?: string;
   request: unknown;
   timeoutMs: number;
+  /** Which OTLP service the request is for; traces unless said. */
+  signal?: Signal;
 }
 
 /** One Export call; resolves with its gRPC status (never rejects). */
 export async function exportOnce(options: ExportOptions): Promise<ExportOutcome> {
-  const Client = traceServiceClient();
+  const Client = serviceClient(options.signal ?? "traces");
   const channelOptions: grpc.ChannelOptions = {
     // A test may send exports up to the edge's receive limit and beyond: the client must not refuse first.
     "grpc.max_send_message_length": -1,
@@ -122,4 +130,40 @@ export async function exportOnce(options: ExportOptions): Promise<ExportOutcome>
   } finally {
     client.close();
   }
+}
+
+/** An export request holding one gauge point, as the sender `resource` describes itself. */
+export function oneGaugeRequest(options: {
+  resource: Readonly<Record<string, string>>;
+  name: string;
+  value: number;
+  attributes: Readonly<Record<string, string>>;
+}): unknown {
+  const text = (key: string, value: string) => ({ key, value: { stringValue: value } });
+  return {
+    resourceMetrics: [
+      {
+        resource: { attributes: Object.entries(options.resource).map(([k, v]) => text(k, v)) },
+        scopeMetrics: [
+          {
+            scope: { name: "otel-e2r-checks" },
+            metrics: [
+              {
+                name: options.name,
+                gauge: {
+                  dataPoints: [
+                    {
+                      timeUnixNano: String(BigInt(Date.now()) * 1_000_000n),
+                      asDouble: options.value,
+                      attributes: Object.entries(options.attributes).map(([k, v]) => text(k, v)),
+                    },
+                  ],
+                },
+              },
+            ],
+          },
+        ],
+      },
+    ],
+  };
 }

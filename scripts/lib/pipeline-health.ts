@@ -4,9 +4,15 @@
 // fire. `make status` prints it for the clusters (through a port-forward); the tests read it locally.
 import type { PrometheusClient } from "./prometheus-client.ts";
 
+/**
+ * The edge collector's job in Prometheus. Its metrics cross the hop, and the remote collector puts the
+ * sender's name in front (service.namespace; manifests/remote/collector/config.yaml), so that nothing sent
+ * over the hop lands in one of the remote's own jobs.
+ */
+export const EDGE_COLLECTOR_JOB = "edge/otelcol-edge";
+
 export const HEALTH_QUERIES = Object.freeze({
-  queueFill:
-    'max(otelcol_exporter_queue_size{job="otelcol-edge"} / otelcol_exporter_queue_capacity{job="otelcol-edge"})',
+  queueFill: `max(otelcol_exporter_queue_size{job="${EDGE_COLLECTOR_JOB}"} / otelcol_exporter_queue_capacity{job="${EDGE_COLLECTOR_JOB}"})`,
   refusals:
     'sum(increase(rpc_server_call_duration_seconds_count{job="otelcol-remote", rpc_response_status_code="UNAUTHENTICATED"}[5m]))',
   // As in the certificate alerts: only what was reported in the last 3 minutes.
@@ -16,10 +22,10 @@ export const HEALTH_QUERIES = Object.freeze({
 
 /** Who reports to Prometheus, as job@k8s_cluster_name (each sends otelcol_process_uptime or a lifetime). */
 export const SENDERS = Object.freeze([
-  "cert-expiry@edge",
   "cert-expiry@remote",
+  "edge/cert-expiry@edge",
+  `${EDGE_COLLECTOR_JOB}@edge`,
   "jaeger@remote",
-  "otelcol-edge@edge",
   "otelcol-remote@remote",
 ]);
 

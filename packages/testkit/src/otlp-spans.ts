@@ -6,6 +6,8 @@ import * as protoLoader from "@grpc/proto-loader";
 
 /** The OTLP trace service's protos (the subset of opentelemetry-proto this receiver and the clients use). */
 export const OTLP_TRACE_PROTO = fileURLToPath(new URL("./otlp/trace_service.proto", import.meta.url));
+/** Its metrics counterpart, for clients that send metrics (scripts/lib/otlp-client.ts). */
+export const OTLP_METRICS_PROTO = fileURLToPath(new URL("./otlp/metrics_service.proto", import.meta.url));
 export const SERVICE_PATH = "opentelemetry.proto.collector.trace.v1.TraceService";
 
 /** A decoded OTLP AnyValue: ints become numbers (bigint beyond 2^53), kvlists become objects. */

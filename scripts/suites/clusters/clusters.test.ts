@@ -16,6 +16,7 @@ import { offlineArchiveSteps } from "./steps/offline-archive.ts";
 import { operateSteps } from "./steps/operate.ts";
 import { resilienceSteps } from "./steps/resilience.ts";
 import { authModeSteps } from "./steps/auth-modes.ts";
+import { identitySteps } from "./steps/identity.ts";
 import { monitoringSteps } from "./steps/monitoring.ts";
 import { throughputSteps } from "./steps/throughput.ts";
 import { upgradeSteps } from "./steps/upgrade.ts";
@@ -61,6 +62,7 @@ describe.skipIf(unavailable !== undefined && !mustRun)("real clusters: make up, 
   upSteps(context);
   operateSteps(context);
   monitoringSteps();
+  identitySteps(context);
   resilienceSteps(context);
   upgradeSteps(context);
   authModeSteps(context);

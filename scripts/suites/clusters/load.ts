@@ -27,13 +27,14 @@ async function generatorImage(): Promise<string> {
 }
 
 /** Starts the load pod (restricted Pod Security, like every pod of the demo namespace); `rate` counts
- *  traces per second unless `rateUnit` says spans. */
+ *  traces per second unless `rateUnit` says spans; `env` adds variables (what a pod may claim). */
 export async function startLoad(
   name: string,
   runId: string,
   rate: number,
   duration: string,
   rateUnit: "traces" | "spans" = "traces",
+  env: Readonly<Record<string, string>> = {},
 ): Promise<void> {
   const pod = {
     apiVersion: "v1",
@@ -71,6 +72,7 @@ export async function startLoad(
             "--otlp-endpoint",
             `http://${workloads.edgeCollector}.${namespaces.observability}.svc:${ports.otlpGrpc}`,
           ],
+          env: Object.entries(env).map(([key, value]) => ({ name: key, value })),
           securityContext: {
             allowPrivilegeEscalation: false,
             readOnlyRootFilesystem: true,

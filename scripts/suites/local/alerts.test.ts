@@ -16,7 +16,13 @@ import { issueGatewayCertificate } from "../../lib/certificates.ts";
 import { basicAuthHeader } from "../../lib/credentials.ts";
 import { exportOnce, oneSpanRequest } from "../../lib/otlp-client.ts";
 import { pollUntil } from "../../lib/poll.ts";
-import { healthLine, pipelineHealth, SENDERS, sendersReporting } from "../../lib/pipeline-health.ts";
+import {
+  EDGE_COLLECTOR_JOB,
+  healthLine,
+  pipelineHealth,
+  SENDERS,
+  sendersReporting,
+} from "../../lib/pipeline-health.ts";
 import type { Alert } from "../../lib/prometheus-client.ts";
 import { REPO_ROOT } from "../../lib/topology.ts";
 import { writeScaledPrometheusConfig } from "./alert-cases.ts";
@@ -201,6 +207,11 @@ describe("the pipeline's alerts fire on real failures and clear when they end", 
   }, 360_000);
 
   it("with the hop down (the gateway stopped): EdgeMetricsMissing fires, and clears when it is back", async () => {
-    await outage("gateway", [["EdgeMetricsMissing", { job: "otelcol-edge" }]], 60_000, "alerts: hop down");
+    await outage(
+      "gateway",
+      [["EdgeMetricsMissing", { job: EDGE_COLLECTOR_JOB }]],
+      60_000,
+      "alerts: hop down",
+    );
   }, 180_000);
 });

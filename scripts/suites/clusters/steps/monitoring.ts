@@ -6,7 +6,7 @@ import { execa } from "execa";
 import { expect, it } from "vitest";
 import { clusterRollout } from "../../../clusters/rollout.ts";
 import { issueGatewayCertificate } from "../../../lib/certificates.ts";
-import { SENDERS, sendersReporting } from "../../../lib/pipeline-health.ts";
+import { EDGE_COLLECTOR_JOB, SENDERS, sendersReporting } from "../../../lib/pipeline-health.ts";
 import { pollUntil } from "../../../lib/poll.ts";
 import { freePort } from "../../../lib/ports.ts";
 import { createPrometheusClient, type PrometheusClient } from "../../../lib/prometheus-client.ts";
@@ -25,7 +25,9 @@ async function nodeMemory(node: string): Promise<number> {
 }
 
 /** `make prometheus` on a free port, until `use` is done; then Ctrl-C, as a user would. */
-async function withMakePrometheus(use: (prometheus: PrometheusClient) => Promise<void>): Promise<void> {
+export async function withMakePrometheus(
+  use: (prometheus: PrometheusClient) => Promise<void>,
+): Promise<void> {
   const port = await freePort();
   const child = spawnMake("prometheus", { PORT: String(port) });
   let output = "";
@@ -53,7 +55,9 @@ async function bothClustersReport(prometheus: PrometheusClient): Promise<void> {
     { timeoutMs: 3 * MINUTES, intervalMs: 5000 },
   );
   expect(seen).toEqual(SENDERS);
-  const edgeSpans = await prometheus.query('sum(otelcol_exporter_sent_spans_total{job="otelcol-edge"})');
+  const edgeSpans = await prometheus.query(
+    `sum(otelcol_exporter_sent_spans_total{job="${EDGE_COLLECTOR_JOB}"})`,
+  );
   expect(edgeSpans[0]?.value ?? 0).toBeGreaterThan(0);
   // Healthy and warmed up (make up was minutes ago): nothing fires.
   const firing = (await prometheus.alerts()).filter((a) => a.state === "firing").map((a) => a.name);
