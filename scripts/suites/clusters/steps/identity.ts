@@ -6,7 +6,8 @@ import { expect, it } from "vitest";
 import type { SuiteContext } from "../context.ts";
 import { MINUTES } from "../context.ts";
 import { SUITE_STATE_DIR, figures } from "../harness.ts";
-import { CLAIMED_POD, clusterClaim, metricClaims, podClaim } from "../identity-checks.ts";
+import { CLAIMED_POD, metricClaims, spanClaim } from "../../identity-claims.ts";
+import { gatewayAsEdge, podClaim } from "../identity-checks.ts";
 import { remoteJaeger } from "../load.ts";
 import { withMakePrometheus } from "./monitoring.ts";
 
@@ -24,11 +25,13 @@ export function identitySteps(context: SuiteContext): void {
       });
       expect(recorded["k8s.pod.ip"]).not.toBe(CLAIMED_POD["k8s.pod.ip"]);
 
-      expect(await clusterClaim(SUITE_STATE_DIR, context.jaeger.client)).toBe("edge");
+      const edge = gatewayAsEdge(SUITE_STATE_DIR);
+      const claimed = await spanClaim(edge, context.jaeger.client, { "k8s.cluster.name": "remote" });
+      expect(claimed["k8s.cluster.name"]).toBe("edge");
 
       let stored: string[] = [];
       await withMakePrometheus(async (prometheus) => {
-        stored = await metricClaims(SUITE_STATE_DIR, prometheus);
+        stored = await metricClaims(edge, prometheus);
       });
       // Only the control: the claims to be the remote collector or Jaeger are dropped at the remote
       // collector, and the control lands in the edge's job, not the remote's.
