@@ -33,13 +33,13 @@ describe("profile", () => {
       ["runtime.memmove"],
     ]);
     expect(Object.fromEntries(categories.map((c) => [c.name, c.share]))).toMatchObject({
-      "basic auth (bcrypt)": 0.25,
+      "basic auth (password hash)": 0.25,
       gzip: 0.25,
       "kernel (network, files)": 0.25,
       TLS: 0,
     });
     expect(profileRows({ functions: shares([["a"], ["a"], ["b"], ["a"]]), categories }, 2)).toEqual([
-      expect.stringContaining("basic auth (bcrypt) 25.0%"),
+      expect.stringContaining("basic auth (password hash) 25.0%"),
       "75.0% flat, 75.0% cum: a",
       "25.0% flat, 25.0% cum: b",
     ]);

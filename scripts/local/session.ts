@@ -1,6 +1,6 @@
 // One run's private folder (0700, files 0600), laid out like the state folder and filled by the same code
 // `make up` uses (scripts/lib/certificates.ts, scripts/lib/state.ts): a fresh CA, gateway certificate,
-// client CA and edge client certificate, basic-auth credentials and their bcrypt htpasswd, the trust
+// client CA and edge client certificate, basic-auth credentials and their htpasswd, the trust
 // bundles; plus the gateway's configuration and the edge collector's persistent queue. `make rotate`'s
 // local rollout rewrites these files in place. Nothing is reused between runs and the folder is removed
 // when the topology stops.
