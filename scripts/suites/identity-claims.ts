@@ -30,8 +30,9 @@ function send(target: ClaimTarget, request: unknown, signal: "traces" | "metrics
 }
 
 /**
- * The first span of the run in Jaeger. Jaeger's in-memory store applies a small `limit` before the tag
- * filter (limit=1 returned another run's trace), so the search is wide and the run is checked here.
+ * The first span of the run in Jaeger. A trace found by the run's tag may hold spans of other runs: the
+ * suite's load pods use one seed, so their trace ids repeat from run to run and Jaeger merges them into
+ * one trace. So the span is the one that carries this run's id, not the trace's first.
  */
 export async function runInJaeger(jaeger: JaegerClient, service: string, runId: string) {
   return pollUntil(
