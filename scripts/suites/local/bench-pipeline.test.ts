@@ -51,7 +51,10 @@ describe("make bench-pipeline", () => {
       for (const trial of [r.bestTrial!, r.latency!]) {
         expect(trial.passed, trial.shortfall).toBe(true);
         expect(trial.counters.stored).toBe(trial.load.spans + trial.probes.sent);
-        expect(trial.load.spans).toBeGreaterThan(trial.rate * (trial.seconds - 1));
+        // A load ran (at least a second's worth). Not its rate: make test runs this tier beside the clusters
+        // tier on the same CPUs, where the generator fell to 5918 of 8000 spans in a run of 2026-12-05. What
+        // the smoke test holds is the accounting, on the lines around this one.
+        expect(trial.load.spans).toBeGreaterThan(trial.rate);
         expect(trial.counters.refused + trial.counters.failed + trial.load.dropped).toBe(0);
         for (const process of ["edge", "remote", "jaeger", "load"] as const)
           expect(trial.cpuSeconds[process], process).toBeGreaterThan(0);
