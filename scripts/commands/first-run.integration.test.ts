@@ -30,11 +30,12 @@ let fakes: Fakes | undefined;
 let server: Server | undefined;
 const cleanups: (() => void)[] = [];
 afterEach(() => {
+  // Mounts inside the fakes' folder come off before it is removed.
+  for (const cleanup of cleanups.splice(0)) cleanup();
   fakes?.cleanup();
   fakes = undefined;
   server?.close();
   server = undefined;
-  for (const cleanup of cleanups.splice(0)) cleanup();
 });
 
 const noStack = (text: string) => expect(text).not.toMatch(/\n\s+at /);
@@ -50,6 +51,19 @@ const linkRealGo = (f: Fakes) =>
     execFileSync("sh", ["-c", "command -v go"], { encoding: "utf8" }).trim(),
     join(f.root, "bin", "go"),
   );
+
+/**
+ * Empty Go caches and the project's cache (where the engine's data would go) on a tmpfs whose size is only
+ * a limit, so the disk preflight passes whatever this machine has free: a landing run on a disk with
+ * about 20 GiB free stopped here at exit 22 (2026-12-05), before the step this test is about.
+ */
+function roomyGoCaches(f: Fakes): Record<string, string> {
+  const cache = join(f.root, ".cache");
+  mkdirSync(cache, { recursive: true });
+  execFileSync("mount", ["-t", "tmpfs", "-o", "size=64g", "tmpfs", cache]);
+  cleanups.push(() => execFileSync("umount", [cache]));
+  return { ...goEnv(), GOMODCACHE: join(cache, "go-mod"), GOCACHE: join(cache, "go-build") };
+}
 
 /** A Debian-like machine (apt-get, stand-in) whose Docker engine does not answer. */
 const debianWithoutEngine = () =>
@@ -88,7 +102,7 @@ describe("make up's set-up where it cannot proceed", { timeout: TIMEOUT_MS }, ()
     async () => {
       fakes = await debianWithoutEngine();
       linkRealGo(fakes);
-      const result = await runBootstrap(fakes, "up", [], goEnv());
+      const result = await runBootstrap(fakes, "up", [], roomyGoCaches(fakes));
       expect(result.stdout).toContain("engine: no Docker engine answers: make up starts the project's own");
       keepTranscript("make-up-apt-failed", "make up", result, fakes);
       expect(result.exitCode).toBe(exitCodes.aptFailed);

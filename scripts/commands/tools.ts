@@ -30,6 +30,8 @@ import { GO_TOOLS, TOOL_GROUPS, isGoTool, recipes, toolsOf, type GoTool } from "
 import { renderBuilderManifest } from "../gobuild/recipes/otelcol.ts";
 import { moduleDirOf } from "../gobuild/go.ts";
 import { Failure, exitCodes } from "../lib/exit-codes.ts";
+import { usedBytes } from "../images/disk.ts";
+import { GiB } from "../provision/host.ts";
 
 const command = {
   name: "tools",
@@ -65,13 +67,8 @@ async function all(group: string | undefined): Promise<void> {
   say(`${selected.length} Go tools ready in ${((performance.now() - started) / 1000).toFixed(0)}s`);
 }
 
-/** GiB a folder takes (du), 0 when it does not exist. */
-async function gibOf(path: string): Promise<number> {
-  const result = await execa("du", ["-sk", path], { reject: false });
-  return result.exitCode === 0
-    ? Math.round((Number(String(result.stdout).split(/\s/)[0]) / 1024 ** 2) * 10) / 10
-    : 0;
-}
+/** GiB a folder takes, to a tenth. */
+const gibOf = async (path: string) => Math.round(((await usedBytes(path)) / GiB) * 10) / 10;
 
 async function recordCosts(): Promise<void> {
   const [modules = "", cache = ""] = String(

@@ -4,22 +4,23 @@
 // (Linux, root, Go, disk) and installs Debian's debootstrap and jq where it may. Its result is an overrides
 // file, reused as long as the pins and the image recipes are unchanged and every image in it is present.
 import { createHash } from "node:crypto";
-import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { execa } from "execa";
 import { about, duration, startProgress } from "../cli/progress.ts";
 import { CACHE_DIR } from "../lib/cache.ts";
-import { Failure, exitCodes, type ExitCode } from "../lib/exit-codes.ts";
+import { Failure, exitCodes } from "../lib/exit-codes.ts";
 import { run } from "../lib/exec.ts";
 import { parseOverrides } from "../lib/pinned.ts";
 import { REPO_ROOT } from "../lib/topology.ts";
 import { VERSIONS_FILE } from "../lib/versions.ts";
 import { ensureTools, isCached, recordTiming } from "../gobuild/build.ts";
-import { estimateSeconds, imagesEstimateSeconds, coldSetUpResults } from "../gobuild/costs.ts";
+import { estimateSeconds, imagesEstimateSeconds } from "../gobuild/costs.ts";
 import { MIN_GO_VERSION, goProblem } from "../gobuild/go.ts";
 import { recipes, type GoTool } from "../gobuild/recipes/index.ts";
 import { ensurePackages } from "../provision/apt.ts";
-import { GiB, freeBytes, host } from "../provision/host.ts";
+import { host } from "../provision/host.ts";
+import { diskProblems, type DiskProblem } from "./disk.ts";
 
 const IMAGES_DIR = join(REPO_ROOT, "hack", "images");
 export const OFFLINE_OVERRIDES = join(CACHE_DIR, "images", "offline.env");
@@ -98,10 +99,7 @@ export function describeOfflinePlan(plan: OfflinePlan): string {
   return `${what}, ${about(plan.seconds)} on this machine`;
 }
 
-export interface OfflineProblem {
-  readonly code: ExitCode;
-  readonly message: string;
-}
+export type OfflineProblem = DiskProblem;
 
 /**
  * What stands in the way of the build (Linux, root, Go, disk), every problem at once. `dockerRoot` is where
@@ -129,7 +127,7 @@ export async function offlineProblems(plan: OfflinePlan, dockerRoot?: string): P
         message: `${go.text}, and building the images from source needs it for ${plan.tools.length} Go tools: install Go ${MIN_GO_VERSION} or newer (https://go.dev/dl/)`,
       });
   }
-  problems.push(...(await diskProblems(plan, dockerRoot)));
+  problems.push(...(await diskProblems(plan.tools.length > 0, dockerRoot)));
   return problems;
 }
 
@@ -142,41 +140,6 @@ export async function checkOfflinePrerequisites(plan: OfflinePlan): Promise<void
     `the images must be built here (no registry answers), but:\n${problems.map((p) => `  - ${p.message}`).join("\n")}`,
     problems[0]!.code,
   );
-}
-
-/** Free disk against the measured needs, per filesystem (Go's caches, the engine's data). */
-async function diskProblems(plan: OfflinePlan, dockerRoot?: string): Promise<OfflineProblem[]> {
-  const { disk } = coldSetUpResults();
-  const needs: [string, number][] = [];
-  if (plan.tools.length > 0) {
-    const env = String((await execa("go", ["env", "GOMODCACHE", "GOCACHE"], { reject: false })).stdout).split(
-      "\n",
-    );
-    needs.push([env[0] || CACHE_DIR, disk.goModules * GiB], [env[1] || CACHE_DIR, disk.goBuildCache * GiB]);
-  }
-  const root =
-    dockerRoot ??
-    (await run("docker", ["info", "--format", "{{.DockerRootDir}}"], { allowFailure: true })).stdout.trim();
-  needs.push([root || CACHE_DIR, disk.docker * GiB]);
-  const byDevice = new Map<number, { path: string; bytes: number }>();
-  for (const [path, bytes] of needs) {
-    const device = statSync(existingParent(path)).dev;
-    const entry = byDevice.get(device) ?? { path, bytes: 0 };
-    entry.bytes += bytes;
-    byDevice.set(device, entry);
-  }
-  return [...byDevice.values()]
-    .filter(({ path, bytes }) => freeBytes(path) < bytes)
-    .map(({ path, bytes }) => ({
-      code: exitCodes.notEnoughDisk,
-      message: `the offline build needs about ${(bytes / GiB).toFixed(1)} GiB free on the filesystem of ${path}, and it has ${(freeBytes(path) / GiB).toFixed(1)} GiB: free some space (\`docker system prune\`, \`go clean -cache\`) and run this again`,
-    }));
-}
-
-function existingParent(path: string): string {
-  let dir = path;
-  while (!existsSync(dir) && dir !== "/") dir = join(dir, "..");
-  return dir;
 }
 
 /**
