@@ -42,6 +42,15 @@ describe("generated credentials", () => {
     expect(entropyPerByte(pooled)).toBeGreaterThan(7.95);
   });
 
+  it("name their edge in the username, before a suffix that keeps a rotation's two usernames apart", () => {
+    expect(generateCredentials().username).toMatch(/^edge-[0-9a-f]{12}$/);
+    expect(generateCredentials("store-b").username).toMatch(/^store-b-[0-9a-f]{12}$/);
+    for (const bad of ["Store", "store_b", "-b", "b-", "a--b", ""])
+      expect(() => generateCredentials(bad), bad).toThrow(
+        `edge name ${JSON.stringify(bad)} is not lowercase`,
+      );
+  });
+
   it("hide the password from console.log, inspect and JSON", () => {
     const creds = generateCredentials();
     expect(inspect(creds)).not.toContain(creds.password);

@@ -4,6 +4,7 @@
 import { randomBytes } from "node:crypto";
 import { inspect } from "node:util";
 import { encrypt, verify } from "unixcrypt";
+import { clusters } from "./topology.ts";
 
 /** Bytes of randomness in a generated password (256 bits; the issue asks for at least 128). */
 export const PASSWORD_BYTES = 32;
@@ -53,10 +54,18 @@ export function basicAuthHeader(username: string, password: string): string {
   return `Basic ${Buffer.from(`${username}:${password}`, "utf8").toString("base64")}`;
 }
 
-/** Fresh random credentials: a 256-bit base64url password and an unguessable username. */
-export function generateCredentials(): Credentials {
+/**
+ * Fresh random credentials for one edge: a 256-bit base64url password and the username
+ * "<edge>-<12 hex digits>". The remote names the sender by the part before the suffix (its collector's
+ * resource/sender); the suffix keeps a rotation's new username apart from the old one it overlaps with.
+ */
+export function generateCredentials(edge: string = clusters.edge.name): Credentials {
+  if (!/^[a-z0-9]+(-[a-z0-9]+)*$/.test(edge))
+    throw new Error(
+      `edge name ${JSON.stringify(edge)} is not lowercase letters and digits joined by single '-'`,
+    );
   return credentials(
-    `edge-${randomBytes(USERNAME_SUFFIX_BYTES).toString("hex")}`,
+    `${edge}-${randomBytes(USERNAME_SUFFIX_BYTES).toString("hex")}`,
     randomBytes(PASSWORD_BYTES).toString("base64url"),
   );
 }

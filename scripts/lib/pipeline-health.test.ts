@@ -41,7 +41,7 @@ describe("HEALTH_QUERIES", () => {
   it.each([
     [
       "queueFill",
-      'otelcol_exporter_queue_size{job="edge/otelcol-edge"} / otelcol_exporter_queue_capacity{job="edge/otelcol-edge"}',
+      'otelcol_exporter_queue_size{job=~".+/otelcol-edge"} / otelcol_exporter_queue_capacity{job=~".+/otelcol-edge"}',
     ],
     [
       "refusals",

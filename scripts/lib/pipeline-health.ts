@@ -10,9 +10,12 @@ import type { PrometheusClient } from "./prometheus-client.ts";
  * over the hop lands in one of the remote's own jobs.
  */
 export const EDGE_COLLECTOR_JOB = "edge/otelcol-edge";
+/** Every edge's collector, whatever the edge's name: the label matcher the alert rules use. */
+export const EDGE_COLLECTORS = 'job=~".+/otelcol-edge"';
 
 export const HEALTH_QUERIES = Object.freeze({
-  queueFill: `max(otelcol_exporter_queue_size{job="${EDGE_COLLECTOR_JOB}"} / otelcol_exporter_queue_capacity{job="${EDGE_COLLECTOR_JOB}"})`,
+  // The fullest queue of any edge.
+  queueFill: `max(otelcol_exporter_queue_size{${EDGE_COLLECTORS}} / otelcol_exporter_queue_capacity{${EDGE_COLLECTORS}})`,
   refusals:
     'sum(increase(rpc_server_call_duration_seconds_count{job="otelcol-remote", rpc_response_status_code="UNAUTHENTICATED"}[5m]))',
   // As in the certificate alerts: only what was reported in the last 3 minutes.

@@ -91,7 +91,11 @@ export async function metricClaims(target: ClaimTarget, prometheus: PrometheusCl
     const outcome = await send(
       target,
       oneGaugeRequest({
-        resource: { "service.name": service, "k8s.cluster.name": "remote" },
+        resource: {
+          "service.name": service,
+          "service.namespace": "observability",
+          "k8s.cluster.name": "remote",
+        },
         name: "otelcol_exporter_sent_spans",
         value: 1_000_000,
         attributes: { exporter: "otlp_grpc/jaeger", e2r_claim: marker, e2r_claimed_sender: service },
