@@ -10,7 +10,7 @@ import { CONFIGURATIONS, JAEGER_OVERLAYS, selectConfigurations } from "./configu
 const byId = (id: string) => CONFIGURATIONS.find((c) => c.id === id)!;
 
 describe("the benchmark's configurations", () => {
-  it("are the issue's five security layers, the queue and batching variants and the anchor", () => {
+  it("are the issue's five security layers, the queue, batching and compression variants and the anchor", () => {
     expect(CONFIGURATIONS.map((c) => c.id)).toEqual([
       "anchor",
       "plaintext",
@@ -20,6 +20,10 @@ describe("the benchmark's configurations", () => {
       "mtls-basic",
       "tls-basic-memory-queue",
       "tls-basic-small-batches",
+      "tls-basic-none",
+      "tls-basic-zstd",
+      "tls-basic-snappy",
+      "tls-basic-jaeger-uncompressed",
     ]);
   });
 

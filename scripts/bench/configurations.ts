@@ -1,7 +1,7 @@
 // What `make bench-pipeline` compares: the security layers one at a time (plaintext, TLS, TLS + basic auth,
 // mTLS, mTLS + basic auth), the edge's queue on disk or in memory, the batches from 2 MiB (the default) or
-// from 256 KiB (the former default), and the anchor: the same load straight into Jaeger's OTLP receiver (a
-// collector too), no hop at all.
+// from 256 KiB (the former default), each hop's compression, and the anchor: the same load straight into
+// Jaeger's OTLP receiver (a collector too), no hop at all.
 // Every variant is the product's collector configs plus overlay files: the auth modes' own
 // (scripts/lib/auth-modes.ts) and, for what no deployment runs, the bench's in scripts/bench/overlays/.
 import { join } from "node:path";
@@ -86,6 +86,15 @@ export const CONFIGURATIONS: readonly BenchConfiguration[] = Object.freeze([
       remote: ["remote-small-batches.yaml"],
     },
   ),
+  // The edge → remote hop's compression (gzip is the otlp exporter's default), and the in-cluster hop's.
+  ...(["none", "zstd", "snappy"] as const).map((codec) =>
+    configuration(`tls-basic-${codec}`, `TLS + basic auth, the hop compressed with ${codec}`, "basic", {
+      edge: [`edge-compression-${codec}.yaml`],
+    }),
+  ),
+  configuration("tls-basic-jaeger-uncompressed", "TLS + basic auth, remote → Jaeger uncompressed", "basic", {
+    remote: ["remote-jaeger-uncompressed.yaml"],
+  }),
 ]);
 
 /** The configurations named in `--configs a,b` (all when empty), or the unknown names. */

@@ -29,6 +29,15 @@ interface SuiteResults {
   readonly nodeMemoryNote?: string;
   /** Spans sent and found in Jaeger per load run of the suite ("rotate-ca"). */
   readonly spanCounts?: Readonly<Record<string, { sent: number; inJaeger: number }>>;
+  /** Step 6t: the highest rate of the ramp stored in full, and the marked spans' latency at it. */
+  readonly throughput?: ThroughputFigures;
+}
+
+export interface ThroughputFigures {
+  readonly sustainedSpansPerSecond: number;
+  readonly p50Ms?: number;
+  readonly p99Ms?: number;
+  readonly probes: number;
 }
 
 export const SUITE_RESULTS = join(RESULTS_DIR, "clusters-suite.json");
@@ -45,6 +54,7 @@ export function recordSuiteResults(
   times: ReadonlyMap<string, number>,
   nodeMemoryMiB: Readonly<Partial<Record<"edge" | "remote", number>>>,
   spanCounts: ReadonlyMap<string, { sent: number; inJaeger: number }> = new Map(),
+  throughput?: ThroughputFigures,
 ): void {
   if (!times.has("make-up-first")) return;
   const results: SuiteResults = {
@@ -54,6 +64,7 @@ export function recordSuiteResults(
     seconds: Object.fromEntries([...times].map(([name, s]) => [name, Math.round(s * 10) / 10])),
     nodeMemoryMiB,
     spanCounts: Object.fromEntries(spanCounts),
+    ...(throughput ? { throughput } : {}),
   };
   writeFileSync(SUITE_RESULTS, `${JSON.stringify(results, null, 2)}\n`);
 }
@@ -119,6 +130,22 @@ export const rotationsBlock: GeneratedBlock = {
       "",
       "A dash: no load ran during that rotation, or the run kept no count of it.",
     ].join("\n");
+  },
+};
+
+/** Step 6t's result in the README: the top rate with nothing lost, and the latency measured at it. */
+export const throughputBlock: GeneratedBlock = {
+  start: "<!-- throughput:start (generated from docs/results/clusters-suite.json: make docs) -->",
+  end: "<!-- throughput:end -->",
+  render() {
+    const r = suiteResults();
+    const t = r.throughput;
+    if (!t) return `The suite's last recorded run (${r.date}) has no throughput figures.`;
+    const latency =
+      t.p99Ms === undefined
+        ? "no marked span came back"
+        : `marked spans took p50 ${t.p50Ms} ms and p99 ${t.p99Ms} ms from the sender to Jaeger's API (${t.probes} probes, sent and polled through \`kubectl port-forward\`)`;
+    return `In its last recorded run (${r.date}, on ${r.machine}), ${t.sustainedSpansPerSecond} spans/s was the highest rate stored in full; at it, ${latency}.`;
   },
 };
 

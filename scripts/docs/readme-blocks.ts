@@ -15,6 +15,7 @@ import {
   nodeMemoryReadmeBlock,
   nodeMemoryTroubleshootingBlock,
   rotationsBlock,
+  throughputBlock,
   upTimesBlock,
 } from "./figures.ts";
 import type { GeneratedBlock } from "./generated-block.ts";
@@ -211,6 +212,7 @@ export const README_BLOCKS: readonly GeneratedBlock[] = [
   upTimesBlock,
   modeSwitchBlock,
   rotationsBlock,
+  throughputBlock,
   nodeMemoryReadmeBlock,
   nodeMemoryTroubleshootingBlock,
 ];

@@ -30,9 +30,10 @@ function send(target: ClaimTarget, request: unknown, signal: "traces" | "metrics
 }
 
 /**
- * The first span of the run in Jaeger. A trace found by the run's tag may hold spans of other runs: the
- * suite's load pods use one seed, so their trace ids repeat from run to run and Jaeger merges them into
- * one trace. So the span is the one that carries this run's id, not the trace's first.
+ * The first span of the run in Jaeger: the one that carries this run's id, not the trace's first. A trace
+ * found by the run's tag could hold spans of other runs when two runs shared a generator seed (their
+ * trace ids repeat, and Jaeger merges them); the load pods' seeds now come from their run ids
+ * (suites/clusters/load.ts), and this stays robust to a replayed run.
  */
 export async function runInJaeger(jaeger: JaegerClient, service: string, runId: string) {
   return pollUntil(

@@ -9,6 +9,7 @@ import { REPO_ROOT, clusterKeys, clusters } from "../../lib/topology.ts";
 import { existingClusters } from "../../clusters/clusters.ts";
 import { engineState, planEngine } from "../../provision/engine.ts";
 import { writeTranscript } from "../../docs/transcripts.ts";
+import type { ThroughputFigures } from "../../docs/figures.ts";
 
 /**
  * Why the suite cannot run here, or undefined when a Docker engine answers or `make up` can start one (a
@@ -80,6 +81,8 @@ export const writtenTranscripts = new Set<string>();
 export const nodeMemoryMiB: Partial<Record<"edge" | "remote", number>> = {};
 /** Spans sent and found in Jaeger per load run ("rotate-ca"): docs/results/clusters-suite.json. */
 export const spanCounts = new Map<string, { sent: number; inJaeger: number }>();
+/** Step 6t's top rate and the latency at it: docs/results/clusters-suite.json. */
+export const throughputFigures: { -readonly [K in keyof ThroughputFigures]?: ThroughputFigures[K] } = {};
 /** How long each transcribed call took: docs/results/clusters-suite.json, which the docs quote. */
 export const transcriptSeconds = new Map<string, number>();
 

@@ -2,6 +2,7 @@
 // loaded) sending to the node-local collector at a fixed rate for a fixed time, tagged with a run id, so
 // the spans it reports sending can be counted in Jaeger afterwards. And the remote Jaeger, reached
 // through a port-forward for the counting.
+import { createHash } from "node:crypto";
 import { createJaegerClient, spansOfRun, type JaegerClient } from "../../lib/jaeger-client.ts";
 import { summaryFromOutput } from "../../../apps/trace-generator/src/summary.ts";
 import { namespaces, ports, workloads } from "../../lib/topology.ts";
@@ -66,7 +67,7 @@ export async function startLoad(
             "--run-id",
             runId,
             "--seed",
-            "4242",
+            String(seedOf(runId)),
             "--stats-interval",
             "5s",
             "--otlp-endpoint",
@@ -84,6 +85,14 @@ export async function startLoad(
     },
   };
   await kubectl("edge", ["apply", "--filename", "-"], JSON.stringify(pod));
+}
+
+/**
+ * The generator's seed, from the run id: a run can be replayed, and two runs never share trace ids (one
+ * seed for every run made Jaeger merge their traces, so a run's trace held other runs' spans).
+ */
+export function seedOf(runId: string): number {
+  return createHash("sha256").update(runId).digest().readUIntBE(0, 6);
 }
 
 /** Waits for the load pod to finish and returns its summary; the pod is deleted afterwards. */

@@ -5,7 +5,13 @@ import { expect, it } from "vitest";
 import { transcriptProblems } from "../../../docs/console-blocks.ts";
 import { projectMarkdown } from "../../../docs/markdown.ts";
 import { recordSuiteResults } from "../../../docs/figures.ts";
-import { nodeMemoryMiB, spanCounts, transcriptSeconds, writtenTranscripts } from "../harness.ts";
+import {
+  nodeMemoryMiB,
+  spanCounts,
+  throughputFigures,
+  transcriptSeconds,
+  writtenTranscripts,
+} from "../harness.ts";
 
 export function docsSteps(): void {
   it("8. the docs' console blocks show what this run's make targets printed", () => {
@@ -13,6 +19,14 @@ export function docsSteps(): void {
     const problems = transcriptProblems(projectMarkdown(), writtenTranscripts);
     // The problems are the message too: make test's summary of a failure shows the message, not the diff.
     expect(problems, problems.join("\n")).toEqual([]);
-    recordSuiteResults(transcriptSeconds, nodeMemoryMiB, spanCounts);
+    const { sustainedSpansPerSecond, probes } = throughputFigures;
+    recordSuiteResults(
+      transcriptSeconds,
+      nodeMemoryMiB,
+      spanCounts,
+      sustainedSpansPerSecond === undefined
+        ? undefined
+        : { ...throughputFigures, sustainedSpansPerSecond, probes: probes ?? 0 },
+    );
   });
 }

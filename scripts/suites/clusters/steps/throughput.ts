@@ -2,14 +2,24 @@
 // the default configuration (AUTH=basic): the highest rate a pod in the edge cluster sends at with every
 // span stored in the remote Jaeger and none dropped. Spans are counted by Jaeger's own stored-spans
 // counter in the remote Prometheus, so the demo's trace generator is scaled to 0 for the step (and the
-// counter is first shown to stand still without it); it is scaled back in any case.
+// counter is first shown to stand still without it); it is scaled back in any case. Then one more trial
+// at the top rate measures latency: marked spans sent where the load goes, each polled for in Jaeger's
+// API (make bench-pipeline's probes). It is a trial of its own because every poll makes Jaeger trace
+// itself into its stored-spans counter, which the ramp counts exactly.
 import { expect, it } from "vitest";
-import { startPortForward, prometheusApi } from "../../../clusters/port-forward.ts";
+import { quantile, startProbes, type ProbeResult } from "../../../bench/latency-probe.ts";
+import {
+  jaegerQuery,
+  prometheusApi,
+  startPortForward,
+  type PortForwardOptions,
+} from "../../../clusters/port-forward.ts";
+import { createJaegerClient } from "../../../lib/jaeger-client.ts";
 import { pollUntil } from "../../../lib/poll.ts";
 import { createPrometheusClient, type PrometheusClient } from "../../../lib/prometheus-client.ts";
-import { namespaces, workloads } from "../../../lib/topology.ts";
+import { namespaces, ports, workloads } from "../../../lib/topology.ts";
 import { MINUTES } from "../context.ts";
-import { figures, kubectl } from "../harness.ts";
+import { figures, kubectl, throughputFigures } from "../harness.ts";
 import { finishLoad, startLoad } from "../load.ts";
 
 /** Spans/s tried in turn, each for LOAD_SECONDS; the ramp stops at the first one that loses anything. */
@@ -71,14 +81,50 @@ async function trial(prometheus: PrometheusClient, rate: number, before: number)
   }
 }
 
+/** The edge collector's OTLP/gRPC receiver, where the load pods send (one of the DaemonSet's pods). */
+const edgeOtlp: PortForwardOptions = Object.freeze({
+  cluster: "edge",
+  namespace: namespaces.observability,
+  target: `service/${workloads.edgeCollector}`,
+  remotePort: ports.otlpGrpc,
+});
+
+/** Probes sent while a load pod sends at `rate`; they start once the pod runs and stop when it ends. */
+async function latencyAt(rate: number): Promise<ProbeResult> {
+  const [edge, jaeger] = await Promise.all([startPortForward(edgeOtlp), startPortForward(jaegerQuery)]);
+  try {
+    const name = `latency-${rate}`;
+    await startLoad(name, `${name}-${Date.now()}`, rate, `${LOAD_SECONDS}s`, "spans");
+    await kubectl("edge", [
+      "--namespace",
+      namespaces.demo,
+      "wait",
+      "--for=jsonpath={.status.phase}=Running",
+      `pod/${name}`,
+      "--timeout=120s",
+    ]);
+    const probes = startProbes({
+      address: `127.0.0.1:${edge.localPort}`,
+      jaeger: createJaegerClient(jaeger.url),
+      loops: 2,
+      gapMs: 100,
+    });
+    await finishLoad(name);
+    return await probes.stop();
+  } finally {
+    await Promise.all([edge.stop(), jaeger.stop()]);
+  }
+}
+
 export function throughputSteps(): void {
   it(
-    `6t. the sustained rate with zero loss from a pod in the edge cluster through the real gateway (AUTH=basic): ${RAMP.join(", ")} spans/s, ${LOAD_SECONDS} s each`,
+    `6t. the sustained rate with zero loss from a pod in the edge cluster through the real gateway (AUTH=basic): ${RAMP.join(", ")} spans/s, ${LOAD_SECONDS} s each, then the latency at the top rate`,
     async () => {
       const forward = await startPortForward(prometheusApi);
       const prometheus = createPrometheusClient(forward.url);
       const results: string[] = [];
       let best = 0;
+      let latency: ProbeResult | undefined;
       const replicas = await generatorReplicas();
       try {
         await scaleGenerator(0);
@@ -92,6 +138,7 @@ export function throughputSteps(): void {
           best = rate;
           before = after;
         }
+        if (best > 0) latency = await latencyAt(best);
       } finally {
         try {
           // The later steps (make verify) need the demo's traffic again.
@@ -101,9 +148,22 @@ export function throughputSteps(): void {
           await forward.stop();
         }
       }
-      figures("throughput", { "sustained spans/s": best, trials: results.join(" ") });
-      // The figure is for the docs; what must hold is that the lowest rate loses nothing.
+      const ms = (q: number) => quantile(latency?.latenciesMs ?? [], q);
+      Object.assign(throughputFigures, {
+        sustainedSpansPerSecond: best,
+        p50Ms: ms(0.5),
+        p99Ms: ms(0.99),
+        probes: latency?.latenciesMs.length ?? 0,
+      });
+      figures("throughput", {
+        "sustained spans/s": best,
+        trials: results.join(" "),
+        "latency p50/p99 ms": `${ms(0.5)}/${ms(0.99)} (n=${latency?.latenciesMs.length ?? 0}, missing ${latency?.missing ?? 0})`,
+      });
+      // The figures are for the docs; what must hold is that the lowest rate loses nothing, and that every
+      // probe the edge accepted reached Jaeger.
       expect(best, results.join(", ")).toBeGreaterThanOrEqual(RAMP[0]!);
+      expect(latency?.missing, "probes accepted at the edge and never found in Jaeger").toBe(0);
     },
     12 * MINUTES,
   );
