@@ -4,8 +4,9 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { execa } from "execa";
 import { afterAll, describe, expect, it } from "vitest";
-import { bytesToWrite, usedBytes, type DiskNeed } from "./disk.ts";
+import { bytesToWrite, duTotalBytes, usedBytes, type DiskNeed } from "./disk.ts";
 
 const G = 1024 ** 3;
 const one = () => 1;
@@ -47,6 +48,13 @@ describe("usedBytes", () => {
     expect(bytes).toBeGreaterThanOrEqual(4 * 1024 * 1024);
     expect(bytes).toBeLessThan(5 * 1024 * 1024);
     expect(await usedBytes(join(dir, "missing"))).toBe(0);
+  });
+
+  it("takes du's total when du also reports an error (exit 1), as when a file vanishes under it", async () => {
+    // A real du that exits 1: one path it can count, one that is gone.
+    const result = await execa("du", ["-sk", dir, join(dir, "gone")], { reject: false });
+    expect(result.exitCode).toBe(1);
+    expect(duTotalBytes(String(result.stdout))).toBeGreaterThanOrEqual(4 * 1024 * 1024);
   });
 });
 

@@ -23,10 +23,19 @@ export interface DiskNeed {
   readonly presentBytes: number;
 }
 
-/** Bytes a folder takes on disk (du), 0 when it does not exist. */
+/**
+ * Bytes a folder takes on disk (du), 0 when it does not exist. du still prints its total when a file
+ * vanished or could not be read under it (exit 1): a Go build running beside it removes temporary files,
+ * and counting the whole cache as empty then asked for its full size again (seen in a CI run).
+ */
 export async function usedBytes(path: string): Promise<number> {
-  const result = await execa("du", ["-sk", path], { reject: false });
-  return result.exitCode === 0 ? Number(String(result.stdout).split(/\s/)[0]) * 1024 : 0;
+  return duTotalBytes(String((await execa("du", ["-sk", path], { reject: false })).stdout));
+}
+
+/** The first total of `du -sk` output, in bytes, whatever du's exit code; 0 when it printed none. */
+export function duTotalBytes(stdout: string): number {
+  const total = /^(\d+)\s/m.exec(stdout);
+  return total ? Number(total[1]) * 1024 : 0;
 }
 
 /**
