@@ -82,7 +82,7 @@ bench-sample-service: ## Benchmark the sample service with tracing off, on and 1
 	@$(RUN) pnpm --filter @otel-e2r/sample-service bench
 bench-trace-generator: ## Benchmark the trace generator on one core against telemetrygen (spans/s with zero drops, RSS)
 	@$(RUN) node apps/trace-generator/bench/throughput.ts
-bench-pipeline: ## Benchmark the secured hop on this machine: max spans/s with zero loss per security layer, CPU/span, RSS, p99 latency (ARGS="--configs tls-basic")
+bench-pipeline: ## Benchmark the secured hop on this machine: max spans/s with zero loss per security layer (medians of several rounds), CPU and bytes per span, RSS, p99 latency (ARGS="--configs tls-basic"; --record for the docs)
 	@$(RUN) node scripts/commands/bench-pipeline.ts $(ARGS)
 docs: ## Regenerate the docs' generated tables (versions, make targets, auth modes, the cold set-up's costs)
 	@$(RUN) node scripts/commands/docs.ts

@@ -51,7 +51,7 @@ const configuration = (
     gatewayPlaintext: extra.plaintext ?? false,
   });
 
-/** The baseline every ratio is against. */
+/** The hop with no security layer at all: what each layer is compared with. */
 export const BASELINE = "plaintext";
 /** Today's default (AUTH=basic): the tuned and queue variants change it one thing at a time. */
 export const DEFAULT_CONFIGURATION = "tls-basic";

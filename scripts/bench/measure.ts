@@ -7,7 +7,7 @@ import type { Binaries } from "../local/binaries.ts";
 import { DEFAULT_CONFIGURATION, JAEGER_OVERLAYS, type BenchConfiguration } from "./configurations.ts";
 import type { BenchOptions } from "./options.ts";
 import { findMaxRate } from "./rate-search.ts";
-import type { ConfigurationResult } from "./report.ts";
+import type { ConfigurationResult } from "./summary.ts";
 import { captureProfile, profileRows } from "./profile.ts";
 import { MEASURED, runTrial, type TrialResult } from "./trial.ts";
 
@@ -114,20 +114,22 @@ export async function runConfiguration(
   run: Run,
   configuration: BenchConfiguration,
   commonRate: number | undefined,
+  round = 1,
 ): Promise<ConfigurationResult> {
   const { options } = run;
+  const where = options.repeats > 1 ? `round ${round}/${options.repeats}, ` : "";
   run.progress(
-    `${configuration.id} (${configuration.title}): ${options.rate === undefined ? `the highest rate with zero loss, ${options.seconds} s per trial` : `${options.rate} spans/s`}`,
+    `${where}${configuration.id} (${configuration.title}): ${options.rate === undefined ? `the highest rate with zero loss, ${options.seconds} s per trial` : `${options.rate} spans/s`}`,
   );
   const { pipeline, ...result } = await measureConfiguration(configuration, options, run.binaries, run.log);
   const rate = commonRate ?? (result.best === undefined ? undefined : halfOf(result.best));
-  run.progress(`${configuration.id}: latency of marked spans at ${rate ?? "–"} spans/s`);
+  run.progress(`${where}${configuration.id}: latency of marked spans at ${rate ?? "–"} spans/s`);
   let latency: TrialResult | undefined;
   const profiles: Record<string, string[]> = {};
   // The anchor's collectors carry nothing: only Jaeger works there.
   const profiled = options.profile && configuration.target === "edge";
   const capture = async (collector: "edge" | "remote") => {
-    const file = join(run.outDir, `pipeline-${run.stamp}-${configuration.id}-${collector}.perf`);
+    const file = join(run.outDir, `pipeline-${run.stamp}-${round}-${configuration.id}-${collector}.perf`);
     const seconds = Math.max(1, Math.min(20, options.seconds - 5));
     const pid = pipeline.supervisor.get(collector)!.pid;
     profiles[collector] = profileRows(await captureProfile(pid, run.binaries.otelcol, seconds, file));

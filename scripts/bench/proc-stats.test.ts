@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { cpuTicksOf, sampleProcess, statusMiB } from "./proc-stats.ts";
+import { cpuTicksOf, readCharsOf, sampleProcess, statusMiB } from "./proc-stats.ts";
 
 describe("proc-stats", () => {
   it("reads utime + stime after a command name with spaces and parentheses", () => {
@@ -18,6 +18,11 @@ describe("proc-stats", () => {
     expect(statusMiB("Name:\tkthread\n", "VmRSS")).toBe(0);
   });
 
+  it("reads rchar from /proc/<pid>/io, 0 when the file could not be read", () => {
+    expect(readCharsOf("rchar: 123456\nwchar: 42\nsyscr: 7\n")).toBe(123456);
+    expect(readCharsOf("")).toBe(0);
+  });
+
   it("samples this very process, and nothing for a pid that does not exist", () => {
     const before = sampleProcess(process.pid);
     let spin = 0;
@@ -27,6 +32,8 @@ describe("proc-stats", () => {
     expect(spin).toBeGreaterThan(0);
     expect(after!.cpuSeconds).toBeGreaterThan(before!.cpuSeconds);
     expect(after!.rssMiB).toBeGreaterThan(10);
+    // Node read its own modules from disk at start.
+    expect(after!.readBytes).toBeGreaterThan(0);
     expect(sampleProcess(2 ** 22 + 1)).toBeUndefined();
   });
 });

@@ -1,12 +1,16 @@
-// CPU time and memory of a running process, from /proc (Linux): what the pipeline benchmark reports per
-// process. CPU is user + system time of every thread, in seconds; memory is the resident set now (the
-// trial keeps the highest of its samples).
+// CPU time, memory and bytes read of a running process, from /proc (Linux): what the pipeline benchmark
+// reports per process. CPU is user + system time of every thread, in seconds; memory is the resident set
+// now (the trial keeps the highest of its samples); bytes read are /proc/<pid>/io's rchar, the read(2)
+// family on files and sockets alike (Go reads its sockets with read(2)), which for Traefik and Jaeger is
+// what reaches them over the wire.
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 
 export interface ProcessSample {
   readonly cpuSeconds: number;
   readonly rssMiB: number;
+  /** /proc/<pid>/io's rchar: bytes read so far (0 where the file may not be read). */
+  readonly readBytes: number;
 }
 
 let ticksPerSecond: number | undefined;
@@ -34,6 +38,21 @@ export function statusMiB(status: string, field: "VmRSS" | "VmHWM"): number {
   return kb === undefined ? 0 : Math.round(Number(kb) / 102.4) / 10;
 }
 
+/** rchar from /proc/<pid>/io: every byte the process read, from files and sockets alike. */
+export function readCharsOf(io: string): number {
+  const value = /^rchar:\s+(\d+)$/m.exec(io)?.[1];
+  return value === undefined ? 0 : Number(value);
+}
+
+const readIo = (pid: number) => {
+  try {
+    return readFileSync(`/proc/${pid}/io`, "utf8");
+  } catch {
+    // Another user's process without CAP_SYS_PTRACE: its bytes are unknown, not the benchmark's failure.
+    return "";
+  }
+};
+
 /** The process's figures now, or undefined once it has exited. */
 export function sampleProcess(pid: number): ProcessSample | undefined {
   try {
@@ -42,6 +61,7 @@ export function sampleProcess(pid: number): ProcessSample | undefined {
     return {
       cpuSeconds: cpuTicksOf(stat) / clockTicks(),
       rssMiB: statusMiB(status, "VmRSS"),
+      readBytes: readCharsOf(readIo(pid)),
     };
   } catch {
     return undefined;

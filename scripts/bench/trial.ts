@@ -49,6 +49,8 @@ export interface TrialResult {
   /** CPU seconds per process over the trial; resident memory at its highest sample. */
   readonly cpuSeconds: Readonly<Record<Measured, number>>;
   readonly rssMiB: Readonly<Record<Measured, number>>;
+  /** Bytes each process read over the trial, sockets included (/proc/<pid>/io). */
+  readonly readBytes: Readonly<Record<Measured, number>>;
   /** Seconds from the load's end until Jaeger had every span; undefined if it never did. */
   readonly completeAfterS: number | undefined;
 }
@@ -90,6 +92,9 @@ function watchProcesses(targets: Readonly<Record<Measured, number>>) {
           names.map((n) => [n, round((last.get(n)?.cpuSeconds ?? 0) - (first.get(n)?.cpuSeconds ?? 0))]),
         ) as Record<Measured, number>,
         rssMiB: Object.fromEntries(names.map((n) => [n, peak.get(n) ?? 0])) as Record<Measured, number>,
+        readBytes: Object.fromEntries(
+          names.map((n) => [n, (last.get(n)?.readBytes ?? 0) - (first.get(n)?.readBytes ?? 0)]),
+        ) as Record<Measured, number>,
       };
     },
   };

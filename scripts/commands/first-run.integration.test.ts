@@ -54,7 +54,7 @@ const linkRealGo = (f: Fakes) =>
 
 /**
  * Empty Go caches and the project's cache (where the engine's data would go) on a tmpfs whose size is only
- * a limit, so the disk preflight passes whatever this machine has free: a landing run on a disk with
+ * a limit, so the disk preflight finds room for them whatever this machine has free: a landing run on a disk with
  * about 20 GiB free stopped here at exit 22 (2026-12-05), before the step this test is about.
  */
 function roomyGoCaches(f: Fakes): Record<string, string> {
@@ -137,7 +137,8 @@ describe("make up's set-up where it cannot proceed", { timeout: TIMEOUT_MS }, ()
         },
       });
       linkRealGo(fakes);
-      const result = await runBootstrap(fakes, "up", [], goEnv());
+      // Go's caches on the roomy tmpfs, so the engine's folder is the one problem whatever this disk has.
+      const result = await runBootstrap(fakes, "up", [], roomyGoCaches(fakes));
       keepTranscript("make-up-not-enough-disk", "make up", result, fakes, [[small, "/var/lib/docker"]]);
       expect(result.exitCode).toBe(exitCodes.notEnoughDisk);
       expect(result.stdout).toMatch(

@@ -1,6 +1,6 @@
 // The users' CI workflow (.github/workflows/clusters.yml) runs on GitHub's runners, not here (the same
 // targets run here in the real-cluster suite); this checks its shape: make images → up → verify → down,
-// kind and kubectl from make up, and clean-up even after a failure.
+// kind and kubectl from make up, actions pinned by commit, and clean-up even after a failure.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
@@ -41,6 +41,13 @@ describe("the clusters workflow for users' CI", () => {
     expect(text).not.toMatch(/curl|wget|kind-linux-amd64|dl\.k8s\.io/);
     for (const pin of [versions().KIND_VERSION, versions().KUBECTL_MIN_VERSION])
       expect(text).not.toContain(pin);
+  });
+
+  it("pins every action by a full commit, with the release it is named in a comment", () => {
+    const text = readFileSync(join(REPO_ROOT, ".github", "workflows", "clusters.yml"), "utf8");
+    const uses = [...text.matchAll(/^\s*(?:- )?uses: (.*)$/gm)].map((match) => match[1]!);
+    expect(uses.length).toBeGreaterThan(1);
+    for (const line of uses) expect(line).toMatch(/^[\w.-]+\/[\w.-]+@[0-9a-f]{40} # v\d+\.\d+\.\d+$/);
   });
 
   it("keeps the logs bootstrap exports on failure", () => {

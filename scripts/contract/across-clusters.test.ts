@@ -7,7 +7,7 @@ import { join, relative } from "node:path";
 import { execa } from "execa";
 import { parse, stringify } from "yaml";
 import { describe, expect, it } from "vitest";
-import { gateway, namespaces, REPO_ROOT, workloads as names } from "../lib/topology.ts";
+import { clusters, gateway, namespaces, REPO_ROOT, workloads as names } from "../lib/topology.ts";
 import { TRAEFIK_COMMON_ARGS } from "../local/traefik-config.ts";
 import { versions } from "../lib/versions.ts";
 import { checkServerNames, deployedConfigs } from "./checks/collector-config.ts";
@@ -34,6 +34,24 @@ function traefikContainer(objects: readonly K8sObject[]) {
 const SLOW = 600_000;
 
 describe("across the clusters", () => {
+  it("the edge's name, which the collector configs spell literally, is topology's", () => {
+    type Action = { key?: string; value?: unknown; default_value?: unknown };
+    const actions = (file: string, processor: string) =>
+      (
+        parse(readFileSync(join(REPO_ROOT, file), "utf8")) as {
+          processors: Record<string, { attributes: Action[] }>;
+        }
+      ).processors[processor]!.attributes;
+    // The edge stamps its own name; the remote names a sender without a username (AUTH=mtls) the same.
+    const stamped = actions("manifests/edge/collector/config.yaml", "resource").find(
+      (a) => a.key === "k8s.cluster.name",
+    );
+    const fallback = actions("manifests/remote/collector/config.yaml", "resource/sender").find(
+      (a) => a.default_value !== undefined,
+    );
+    expect([stamped?.value, fallback?.default_value]).toEqual([clusters.edge.name, clusters.edge.name]);
+  });
+
   it(
     "the edge exporter verifies a name that is in the gateway certificate's SANs (what bootstrap issues)",
     async () => {

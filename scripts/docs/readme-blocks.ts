@@ -19,6 +19,7 @@ import {
   upTimesBlock,
 } from "./figures.ts";
 import type { GeneratedBlock } from "./generated-block.ts";
+import { benchArchitectureBlock, benchReadmeBlock } from "./bench-blocks.ts";
 
 const VERSION_ROWS: ReadonlyArray<readonly [string, (v: Versions) => string, string]> = [
   ["Node.js (toolchain)", (v) => v.NODE_VERSION, "from the npm registry when the system Node is older"],
@@ -213,6 +214,8 @@ export const README_BLOCKS: readonly GeneratedBlock[] = [
   modeSwitchBlock,
   rotationsBlock,
   throughputBlock,
+  benchReadmeBlock,
+  benchArchitectureBlock,
   nodeMemoryReadmeBlock,
   nodeMemoryTroubleshootingBlock,
 ];

@@ -2,14 +2,13 @@
 // a measured machine (docs/results/cold-set-up.json); Go's caches count what they already hold, because a
 // machine that built the tools once (or built other Go code) needs little more, and refusing it would send
 // people to free space they do not need.
-import { statSync, existsSync } from "node:fs";
-import { join } from "node:path";
+import { statSync } from "node:fs";
 import { execa } from "execa";
 import { CACHE_DIR } from "../lib/cache.ts";
 import { exitCodes, type ExitCode } from "../lib/exit-codes.ts";
 import { run } from "../lib/exec.ts";
 import { coldSetUpResults } from "../gobuild/costs.ts";
-import { GiB, freeBytes } from "../provision/host.ts";
+import { GiB, existingParent, freeBytes } from "../provision/host.ts";
 
 export interface DiskProblem {
   readonly code: ExitCode;
@@ -81,10 +80,4 @@ export async function diskProblems(buildsTools: boolean, dockerRoot?: string): P
       code: exitCodes.notEnoughDisk,
       message: `the offline build needs about ${(bytes / GiB).toFixed(1)} GiB free on the filesystem of ${path}, and it has ${(freeBytes(path) / GiB).toFixed(1)} GiB: free some space (\`docker system prune\` removes what no container uses; clearing Go's caches does not help, what they hold counts) and run this again`,
     }));
-}
-
-function existingParent(path: string): string {
-  let dir = path;
-  while (!existsSync(dir) && dir !== "/") dir = join(dir, "..");
-  return dir;
 }

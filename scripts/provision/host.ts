@@ -48,11 +48,16 @@ export function host(): Host {
   return cached;
 }
 
-/** Free bytes on the filesystem holding `path` (or its nearest existing parent). */
-export function freeBytes(path: string): number {
+/** The path itself, or its nearest ancestor that exists: where a folder yet to be made will live. */
+export function existingParent(path: string): string {
   let dir = path;
   while (!existsSync(dir) && dir !== "/") dir = join(dir, "..");
-  const stats = statfsSync(dir);
+  return dir;
+}
+
+/** Free bytes on the filesystem holding `path` (or its nearest existing parent). */
+export function freeBytes(path: string): number {
+  const stats = statfsSync(existingParent(path));
   return stats.bavail * stats.bsize;
 }
 

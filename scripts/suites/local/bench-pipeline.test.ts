@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { execa } from "execa";
 import { describe, expect, it } from "vitest";
 import { REPO_ROOT } from "../../lib/topology.ts";
-import type { ConfigurationResult } from "../../bench/report.ts";
+import type { ConfigurationResult } from "../../bench/summary.ts";
 import { e2ePortBase, figures, testBinaries } from "./helpers.ts";
 
 const make = (args: string, env: Record<string, string> = {}) =>
@@ -18,10 +18,11 @@ const make = (args: string, env: Record<string, string> = {}) =>
 
 describe("make bench-pipeline", () => {
   it("refuses bad settings all at once, naming them, before starting anything", async () => {
-    const result = await make("--configs tls,nope --seconds 1");
+    const result = await make("--configs tls,nope --seconds 1 --record --repeats 2");
     expect(result.exitCode).toBe(2);
     expect(result.stderr).toContain('--seconds is "1"; expected a whole number from 3 to 600');
     expect(result.stderr).toContain('--configs names "nope"');
+    expect(result.stderr).toContain("--record needs --repeats 3 or more (it is 2)");
     expect(result.stderr).not.toMatch(/\n\s+at /);
     expect(result.stderr).not.toContain("[1/");
   });
@@ -29,9 +30,12 @@ describe("make bench-pipeline", () => {
   it("measures plaintext and TLS + basic auth at a fixed rate, every span accounted for", async () => {
     await testBinaries();
     const started = performance.now();
-    const result = await make("--configs plaintext,tls-basic --rate 2000 --seconds 4 --probe-loops 1", {
-      LOCAL_PORT_BASE: String(e2ePortBase(21)),
-    });
+    const result = await make(
+      "--configs plaintext,tls-basic --rate 2000 --seconds 4 --probe-loops 1 --repeats 1",
+      {
+        LOCAL_PORT_BASE: String(e2ePortBase(21)),
+      },
+    );
     figures("bench-pipeline smoke", {
       exit: result.exitCode ?? "?",
       ms: Math.round(performance.now() - started),
@@ -40,12 +44,15 @@ describe("make bench-pipeline", () => {
     // Progress is numbered, on stderr; the table is on stdout.
     expect(result.stderr).toMatch(/^\[1\/6\] binaries/m);
     expect(result.stderr).toMatch(/^\[6\/6\] report/m);
-    expect(result.stdout).toContain("| plaintext all the way | 2000 | 1.00 |");
-    expect(result.stdout).toContain("| TLS + basic auth (the default, AUTH=basic) | 2000 | 1.00 |");
+    // Without the anchor there is no ratio to it.
+    expect(result.stdout).toContain("| plaintext all the way | 2000 | – |");
+    expect(result.stdout).toContain("| TLS + basic auth (the default, AUTH=basic) | 2000 | – |");
 
     const json = /every trial: (\S+\.json)/.exec(result.stdout)?.[1];
     expect(json && existsSync(json)).toBe(true);
-    const { results } = JSON.parse(readFileSync(json!, "utf8")) as { results: ConfigurationResult[] };
+    const { rounds } = JSON.parse(readFileSync(json!, "utf8")) as { rounds: ConfigurationResult[][] };
+    expect(rounds).toHaveLength(1);
+    const [results] = rounds as [ConfigurationResult[]];
     expect(results.map((r) => r.id)).toEqual(["plaintext", "tls-basic"]);
     for (const r of results) {
       for (const trial of [r.bestTrial!, r.latency!]) {
