@@ -8,6 +8,10 @@
 #     kind-base  what a kind node runs besides Kubernetes: systemd, the network tools, runc, CNI plugins
 
 DEBIAN_MIRROR=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
+# The mirror is plain http, so everything rests on the Release file's signature: debootstrap checks it
+# against this keyring, named explicitly so that a missing keyring fails the build instead of letting
+# debootstrap go on unverified. Set (and its package installed) by scripts/images/offline.ts.
+DEBIAN_KEYRING=${DEBIAN_KEYRING:?"set by scripts/images/offline.ts (make up, make images), which runs this script"}
 
 rootfs_packages() {
   case "$1" in
@@ -40,6 +44,8 @@ rootfs_tarball() {
   tarball="$IMAGES_CACHE/$(basename "${ref/:/-}").tar"
   if [[ ! -f "$tarball" ]]; then
     command -v debootstrap >/dev/null || fail "debootstrap is missing: apt-get install debootstrap (make up installs it)"
+    [[ -s "$DEBIAN_KEYRING" ]] ||
+      fail "Debian's archive keyring $DEBIAN_KEYRING is missing: apt-get install debian-archive-keyring (make up installs it)"
     say "      debootstrap: the $flavor root filesystem ($(pin DEBIAN_SUITE))"
     dir=$(mktemp -d "${TMPDIR:-/tmp}/otel-e2r-rootfs.XXXXXX")
     rootfs_build "$dir" "$(pin DEBIAN_SUITE)" "$(rootfs_packages "$flavor")" ||
@@ -74,7 +80,7 @@ rootfs_tarballs() {
 rootfs_build() { # dir suite packages
   local dir=$1 suite=$2 packages=$3
   # shellcheck disable=SC2086
-  as_root debootstrap --variant=minbase --include="${packages// /,}" --components=main \
+  as_root debootstrap --keyring="$DEBIAN_KEYRING" --variant=minbase --include="${packages// /,}" --components=main \
     "$suite" "$dir" "$DEBIAN_MIRROR" >"$dir.log" 2>&1 || { tail -n 20 "$dir.log" >&2; return 1; }
   rm -f "$dir.log"
   # What an image never needs: package lists, caches, docs and logs (kind's clean-install removes the same).

@@ -21,9 +21,11 @@ describe("the benchmark's configurations", () => {
       "tls-basic-memory-queue",
       "tls-basic-small-batches",
       "tls-basic-none",
-      "tls-basic-zstd",
+      "tls-basic-gzip",
       "tls-basic-snappy",
       "tls-basic-jaeger-uncompressed",
+      "tls-basic-jaeger-zstd",
+      "tls-basic-jaeger-snappy",
     ]);
   });
 

@@ -51,8 +51,6 @@ const configuration = (
     gatewayPlaintext: extra.plaintext ?? false,
   });
 
-/** The hop with no security layer at all: what each layer is compared with. */
-export const BASELINE = "plaintext";
 /** Today's default (AUTH=basic): the tuned and queue variants change it one thing at a time. */
 export const DEFAULT_CONFIGURATION = "tls-basic";
 
@@ -61,7 +59,8 @@ export const CONFIGURATIONS: readonly BenchConfiguration[] = Object.freeze([
     ...configuration("anchor", "anchor: straight into Jaeger, no hop", "basic"),
     target: "jaeger",
   }),
-  configuration(BASELINE, "plaintext all the way", "basic", {
+  // The hop with no security layer at all.
+  configuration("plaintext", "plaintext all the way", "basic", {
     withoutModeOverlays: true,
     edge: ["edge-plaintext.yaml"],
     remote: ["remote-without-auth.yaml"],
@@ -86,8 +85,9 @@ export const CONFIGURATIONS: readonly BenchConfiguration[] = Object.freeze([
       remote: ["remote-small-batches.yaml"],
     },
   ),
-  // The edge → remote hop's compression (gzip is the otlp exporter's default), and the in-cluster hop's.
-  ...(["none", "zstd", "snappy"] as const).map((codec) =>
+  // The edge → remote hop's compression (the edge's is zstd; gzip is the otlp exporter's default), and the
+  // in-cluster hop's.
+  ...(["none", "gzip", "snappy"] as const).map((codec) =>
     configuration(`tls-basic-${codec}`, `TLS + basic auth, the hop compressed with ${codec}`, "basic", {
       edge: [`edge-compression-${codec}.yaml`],
     }),
@@ -95,6 +95,16 @@ export const CONFIGURATIONS: readonly BenchConfiguration[] = Object.freeze([
   configuration("tls-basic-jaeger-uncompressed", "TLS + basic auth, remote → Jaeger uncompressed", "basic", {
     remote: ["remote-jaeger-uncompressed.yaml"],
   }),
+  ...(["zstd", "snappy"] as const).map((codec) =>
+    configuration(
+      `tls-basic-jaeger-${codec}`,
+      `TLS + basic auth, remote → Jaeger compressed with ${codec}`,
+      "basic",
+      {
+        remote: [`remote-jaeger-${codec}.yaml`],
+      },
+    ),
+  ),
 ]);
 
 /** The configurations named in `--configs a,b` (all when empty), or the unknown names. */

@@ -6,9 +6,13 @@ import { execa } from "execa";
 import { Failure, exitCodes } from "../lib/exit-codes.ts";
 import type { BenchOptions } from "./options.ts";
 
+/** /proc/loadavg's 1, 5 and 15 min averages, as one string. */
+export const loadAverage = (): string =>
+  readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ");
+
 export async function machineLine(options: BenchOptions): Promise<string> {
   const kernel = (await execa("uname", ["-r"])).stdout;
-  const load = readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ");
+  const load = loadAverage();
   return (
     `${new Date().toISOString().slice(0, 10)}, ${cpus().length} × ${cpus()[0]?.model ?? "unknown CPU"}, ` +
     `${Math.round(totalmem() / 2 ** 30)} GiB, Linux ${kernel}; load on CPU ${options.loadCpu}, pipeline on CPU ${options.pipelineCpus}; ` +

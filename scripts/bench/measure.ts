@@ -6,7 +6,7 @@ import { startLocalPipeline, type LocalPipeline } from "../local/pipeline.ts";
 import type { Binaries } from "../local/binaries.ts";
 import { DEFAULT_CONFIGURATION, JAEGER_OVERLAYS, type BenchConfiguration } from "./configurations.ts";
 import type { BenchOptions } from "./options.ts";
-import { findMaxRate } from "./rate-search.ts";
+import { findMaxRate, SEARCH_STEP } from "./rate-search.ts";
 import type { ConfigurationResult } from "./summary.ts";
 import { captureProfile, profileRows } from "./profile.ts";
 import { MEASURED, runTrial, type TrialResult } from "./trial.ts";
@@ -79,7 +79,7 @@ async function measureConfiguration(
           start: options.start,
           max: options.max,
           refine: options.refine,
-          step: 500,
+          step: SEARCH_STEP,
         })
       : { best: (await trial(options.rate)) ? options.rate : undefined, tried: [] };
   const tried = [...trials.values()].map((t) => ({ rate: t.rate, passed: t.passed, shortfall: t.shortfall }));

@@ -34,7 +34,7 @@ describe("profile", () => {
     ]);
     expect(Object.fromEntries(categories.map((c) => [c.name, c.share]))).toMatchObject({
       "basic auth (password hash)": 0.25,
-      gzip: 0.25,
+      "compression (gzip, zstd)": 0.25,
       "kernel (network, files)": 0.25,
       TLS: 0,
     });

@@ -77,7 +77,7 @@ const KERNEL = 0xffff800000000000n;
 /** What the time is spent on, by the functions on the stack: a sample counts once per category. */
 export const CATEGORIES: readonly (readonly [string, RegExp])[] = Object.freeze([
   ["basic auth (password hash)", /^(golang\.org\/x\/crypto\/bcrypt|github\.com\/GehirnInc\/crypt)\b/],
-  ["gzip", /^compress\/(flate|gzip)\.|klauspost\/compress/],
+  ["compression (gzip, zstd)", /^compress\/(flate|gzip)\.|klauspost\/compress/],
   ["TLS", /^crypto\/(tls|aes|cipher|internal)/],
   ["garbage collection", /^runtime\.(gcBgMarkWorker|gcDrain|markroot|scanobject)/],
   ["kernel (network, files)", /^\[kernel\]$/],

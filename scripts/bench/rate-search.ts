@@ -17,6 +17,14 @@ export interface SearchResult {
   readonly tried: readonly { readonly rate: number; readonly passed: boolean }[];
 }
 
+/** make bench-pipeline's rates are multiples of this many spans/s. */
+export const SEARCH_STEP = 500;
+
+/** The highest rate a search tries: `max` rounded down to a multiple of the step. A search that passed
+ * there never failed, so the configuration's true maximum may lie above it. */
+export const searchCeiling = (max: number, step = SEARCH_STEP) =>
+  Math.max(step, Math.floor(max / step) * step);
+
 export async function findMaxRate(
   passes: (rate: number) => Promise<boolean>,
   options: SearchOptions,
@@ -32,7 +40,7 @@ export async function findMaxRate(
   let fail: number | undefined;
   // Climb from a pass, or descend from a failure, until a pass and a failure bracket the limit.
   // The max as a multiple of the step, so a rate rounded onto it is never below it and tried again.
-  const max = Math.max(options.step, Math.floor(options.max / options.step) * options.step);
+  const max = searchCeiling(options.max, options.step);
   let rate = round(Math.min(options.start, max));
   for (;;) {
     if (await attempt(rate)) {

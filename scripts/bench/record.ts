@@ -36,9 +36,6 @@ export interface BenchRecord {
   readonly searches: readonly (readonly { id: string; tried: ConfigurationResult["tried"] }[])[];
 }
 
-export const loadAverage = (): string =>
-  readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ");
-
 export function benchRecord(
   options: BenchOptions,
   summary: BenchSummary,

@@ -17,8 +17,11 @@ export async function waitForObjects(
   note: (line: string) => void,
 ) {
   const context = clusters[cluster].context;
-  for (const object of objects.filter((o) => ROLLOUT_KINDS.has(o.kind))) {
-    await run("kubectl", [
+  const rollouts = objects.filter((o) => ROLLOUT_KINDS.has(o.kind));
+  // Waited for together (a converged cluster answers each at once, and every kubectl start costs CPU
+  // time), reported in the manifests' order; each outcome is caught at once, so none goes unhandled.
+  const outcomes = rollouts.map((object) =>
+    run("kubectl", [
       "--context",
       context,
       "--namespace",
@@ -27,7 +30,14 @@ export async function waitForObjects(
       "status",
       `${object.kind.toLowerCase()}/${object.metadata.name}`,
       `--timeout=${timeouts.rollout}`,
-    ]);
+    ]).then(
+      () => undefined,
+      (error: unknown) => (error instanceof Error ? error : new Error(String(error))),
+    ),
+  );
+  for (const [index, object] of rollouts.entries()) {
+    const error = await outcomes[index];
+    if (error !== undefined) throw error;
     note(`${clusters[cluster].name}: ${object.kind.toLowerCase()}/${object.metadata.name} rolled out`);
   }
   for (const object of objects.filter(

@@ -16,11 +16,11 @@ import { bold, say, seconds } from "../cli/ui.ts";
 import { REPO_ROOT } from "../lib/topology.ts";
 import { resolveBinaries } from "../local/binaries.ts";
 import { CONFIGURATIONS } from "../bench/configurations.ts";
-import { machineLine, preflight } from "../bench/machine.ts";
+import { loadAverage, machineLine, preflight } from "../bench/machine.ts";
 import { halfOf, runConfiguration, runOrder, stopRunning, type Run } from "../bench/measure.ts";
 import { parseBenchOptions } from "../bench/options.ts";
 import { profileLines, rankingLines, summaryTable, trialLines } from "../bench/report.ts";
-import { benchRecord, BENCH_RESULTS, loadAverage, writeBenchRecord } from "../bench/record.ts";
+import { benchRecord, BENCH_RESULTS, writeBenchRecord } from "../bench/record.ts";
 import { summarizeRounds, type ConfigurationResult } from "../bench/summary.ts";
 
 const command = {

@@ -13,7 +13,7 @@ import { bold, say, table } from "../cli/ui.ts";
 import { duration } from "../cli/progress.ts";
 import { ensureTools } from "../gobuild/build.ts";
 import { GO_TOOLS, type GoTool } from "../gobuild/recipes/index.ts";
-import { OFFLINE_TOOLS, prepareRootFilesystems } from "../images/offline.ts";
+import { OFFLINE_TOOLS, ROOTFS_PACKAGES, prepareRootFilesystems } from "../images/offline.ts";
 import { registryUnreachable } from "../images/sources.ts";
 import { createInterface } from "node:readline";
 import { LOGS_DIR, TIMED_UP_SIGNAL } from "../clusters/config.ts";
@@ -158,7 +158,7 @@ async function rootFilesystemsWanted(): Promise<boolean> {
   const facts = host();
   if (facts.platform !== "linux" || !facts.root || !facts.debianLike) return false;
   if ((await registryUnreachable()) === undefined) return false;
-  await ensurePackages({ debootstrap: "debootstrap" }, "the offline images", (line) => say(line));
+  await ensurePackages(ROOTFS_PACKAGES, "the offline images", (line) => say(line));
   return true;
 }
 

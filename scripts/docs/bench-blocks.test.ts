@@ -4,7 +4,7 @@ import { result } from "../bench/fixtures.ts";
 import { parseBenchOptions } from "../bench/options.ts";
 import { benchRecord } from "../bench/record.ts";
 import { summarizeRounds } from "../bench/summary.ts";
-import { benchReadmeBlock, renderBench, targetLines } from "./bench-blocks.ts";
+import { benchReadmeBlock, renderBench, roundsAtCeiling, targetLines } from "./bench-blocks.ts";
 import { currentBlock } from "./readme-blocks.ts";
 
 const round = (anchor: number, ours: number, anchorMs: number[], oursMs: number[]) => [
@@ -35,6 +35,33 @@ describe("the benchmark's targets, judged from the recorded run", () => {
       "**not met**.",
       "**not met**.",
     ]);
+  });
+});
+
+describe("a search that passed at the ceiling (--max)", () => {
+  const rounds = [
+    round(48_000, 40_000, [100], [150]),
+    round(45_000, 40_000, [100], [150]),
+    round(48_000, 39_000, [100], [150]),
+  ];
+  const record = benchRecord(
+    parseBenchOptions({ record: true, max: "48200" }, 2),
+    summarizeRounds(rounds),
+    rounds,
+    ["0.10 0.20 0.30"],
+  );
+
+  it("is found per configuration and round: the ceiling is --max rounded down to the search's step", () => {
+    expect(roundsAtCeiling(record)).toEqual(new Map([["anchor", [1, 3]]]));
+  });
+
+  it("leaves the capacity target not proven when the anchor reached it (the ratio is an upper bound)", () => {
+    expect(targetLines(record, [1, 3])[0]).toBe(
+      "- Zero-loss capacity of the default, 0.8× the anchor's or more: 0.83× (median; 0.81–0.89 over the rounds), **not proven** (the anchor reached the search's ceiling in rounds 1, 3, so the ratio is an upper bound).",
+    );
+    expect(renderBench(record)).toContain(
+      "At the search's ceiling (48000 spans/s, `--max`), where no trial failed, so the true maximum may be higher than the table says: anchor (rounds 1, 3).",
+    );
   });
 });
 

@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { overrides, pinnedImages, resolve, type Overrides } from "../lib/pinned.ts";
 import { parsePlatform, singlePlatformArchive, type Platform } from "./archive.ts";
-import { present } from "./sources.ts";
+import { imageId, imageIds } from "./present.ts";
 import { REPO_ROOT, clusters, type ClusterKey, appImages, type AppImage } from "../lib/topology.ts";
 import { run } from "../lib/exec.ts";
 
@@ -23,10 +23,9 @@ export function inputsOf(image: AppImage): string[] {
   return [...files, "package.json", "pnpm-lock.yaml", "pnpm-workspace.yaml"].sort();
 }
 
-/** `otel-e2r/<app>:<16 hex>`: a hash of the app's inputs and the base image's ID. */
-export async function appImageRef(image: AppImage, nodeImage: string): Promise<string> {
-  const base = await run("docker", ["image", "inspect", "--format", "{{.Id}}", nodeImage]);
-  const hash = createHash("sha256").update(base.stdout.trim());
+/** `otel-e2r/<app>:<16 hex>`: a hash of the app's inputs and the base image's ID (`baseId`). */
+export function appImageRef(image: AppImage, baseId: string): string {
+  const hash = createHash("sha256").update(baseId);
   for (const file of inputsOf(image)) hash.update(`\0${file}\0`).update(readFileSync(join(REPO_ROOT, file)));
   return `${image.repository}:${hash.digest("hex").slice(0, 16)}`;
 }
@@ -64,9 +63,8 @@ async function buildImage(image: AppImage, nodeImage: string, ref: string): Prom
 export async function appImageRefs(): Promise<ImageRefs | undefined> {
   const nodeImage = resolve(pinnedImages().find((image) => image.name === "Node.js")!.ref);
   try {
-    const refs = new Map<string, string>();
-    for (const image of appImages) refs.set(image.repository, await appImageRef(image, nodeImage));
-    return refs;
+    const baseId = await imageId(nodeImage);
+    return new Map(appImages.map((image) => [image.repository, appImageRef(image, baseId)]));
   } catch {
     return undefined;
   }
@@ -75,10 +73,12 @@ export async function appImageRefs(): Promise<ImageRefs | undefined> {
 /** Builds each app image unless an image with its input hash exists; returns repository → reference. */
 export async function buildAppImages(note: (line: string) => void): Promise<ImageRefs> {
   const nodeImage = resolve(pinnedImages().find((image) => image.name === "Node.js")!.ref);
+  const baseId = await imageId(nodeImage);
   const refs = new Map<string, string>();
+  const have = await imageIds(appImages.map((image) => appImageRef(image, baseId)));
   for (const image of appImages) {
-    const ref = await appImageRef(image, nodeImage);
-    if (await present(ref)) note(`${ref} unchanged`);
+    const ref = appImageRef(image, baseId);
+    if (have.get(ref) !== undefined) note(`${ref} unchanged`);
     else {
       await buildImage(image, nodeImage, ref);
       note(`${ref} built`);
@@ -158,9 +158,10 @@ export async function loadIntoCluster(
 ): Promise<string[]> {
   const node = `${cluster}-control-plane`;
   const have = await nodeImages(node);
+  const ids = await imageIds(refs);
   const wanted: { ref: string; id: string }[] = [];
   for (const ref of refs) {
-    const id = (await run("docker", ["image", "inspect", "--format", "{{.Id}}", ref])).stdout.trim();
+    const id = ids.get(ref) ?? (await imageId(ref)); // a missing image fails here, with docker's message
     if (have.get(normalizedRef(ref)) !== id) wanted.push({ ref, id });
   }
   if (wanted.length === 0) return [];

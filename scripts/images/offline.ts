@@ -10,7 +10,6 @@ import { execa } from "execa";
 import { about, duration, startProgress } from "../cli/progress.ts";
 import { CACHE_DIR } from "../lib/cache.ts";
 import { Failure, exitCodes } from "../lib/exit-codes.ts";
-import { run } from "../lib/exec.ts";
 import { parseOverrides } from "../lib/pinned.ts";
 import { REPO_ROOT } from "../lib/topology.ts";
 import { VERSIONS_FILE } from "../lib/versions.ts";
@@ -18,11 +17,25 @@ import { ensureTools, isCached, recordTiming } from "../gobuild/build.ts";
 import { estimateSeconds, imagesEstimateSeconds } from "../gobuild/costs.ts";
 import { MIN_GO_VERSION, goProblem } from "../gobuild/go.ts";
 import { recipes, type GoTool } from "../gobuild/recipes/index.ts";
-import { ensurePackages } from "../provision/apt.ts";
+import { ensurePackages, type Needs } from "../provision/apt.ts";
 import { host } from "../provision/host.ts";
 import { diskProblems, type DiskProblem } from "./disk.ts";
+import { absent } from "./present.ts";
 
 const IMAGES_DIR = join(REPO_ROOT, "hack", "images");
+
+/** What debootstrap checks the plain-http mirror's Release signature against (hack/images/rootfs.sh). */
+const DEBIAN_KEYRING = "/usr/share/keyrings/debian-archive-keyring.gpg";
+
+/** What making the root filesystems needs from Debian: the tool and the keyring it verifies with. */
+export const ROOTFS_PACKAGES: Needs = Object.freeze({
+  debootstrap: "debootstrap",
+  [DEBIAN_KEYRING]: "debian-archive-keyring",
+});
+
+/** The scripts' environment: this process's, plus the keyring they must verify with. */
+const scriptEnv = () => ({ ...process.env, DEBIAN_KEYRING });
+
 export const OFFLINE_OVERRIDES = join(CACHE_DIR, "images", "offline.env");
 const KEY_FILE = `${OFFLINE_OVERRIDES}.key`;
 
@@ -56,13 +69,6 @@ export async function offlineKey(): Promise<string> {
   return hash.digest("hex").slice(0, 16);
 }
 
-async function present(ref: string): Promise<boolean> {
-  return (
-    (await run("docker", ["image", "inspect", "--format", "{{.Id}}", ref], { allowFailure: true }))
-      .exitCode === 0
-  );
-}
-
 /** The overrides file of an earlier offline build that still fits (same key, every image present). */
 export async function reusableOfflineBuild(): Promise<string | undefined> {
   if (!existsSync(OFFLINE_OVERRIDES) || !existsSync(KEY_FILE)) return undefined;
@@ -74,7 +80,7 @@ export async function reusableOfflineBuild(): Promise<string | undefined> {
   } catch {
     return undefined;
   }
-  for (const ref of stand_ins) if (!(await present(ref))) return undefined;
+  if ((await absent(stand_ins)).length > 0) return undefined;
   return OFFLINE_OVERRIDES;
 }
 
@@ -150,6 +156,7 @@ export async function checkOfflinePrerequisites(plan: OfflinePlan): Promise<void
 export async function prepareRootFilesystems(): Promise<number> {
   const started = performance.now();
   const result = await execa(join(IMAGES_DIR, "offline.sh"), ["rootfs"], {
+    env: scriptEnv(),
     reject: false,
     stdin: "ignore",
     all: true,
@@ -169,7 +176,7 @@ export async function buildOfflineImages(
   stream: NodeJS.WriteStream = process.stdout,
 ): Promise<string> {
   await checkOfflinePrerequisites(plan);
-  await ensurePackages({ debootstrap: "debootstrap", jq: "jq" }, "the offline images", note);
+  await ensurePackages({ ...ROOTFS_PACKAGES, jq: "jq" }, "the offline images", note);
   const started = performance.now();
   if (plan.tools.length > 0) {
     note(`Go tools: ${plan.tools.join(", ")} (${about(estimateSeconds(plan.tools))})`);
@@ -186,7 +193,12 @@ export async function buildOfflineImages(
     estimateSeconds: imagesEstimateSeconds(),
     stream,
   });
-  const child = execa(join(IMAGES_DIR, "offline.sh"), [], { reject: false, stdin: "ignore", lines: false });
+  const child = execa(join(IMAGES_DIR, "offline.sh"), [], {
+    env: scriptEnv(),
+    reject: false,
+    stdin: "ignore",
+    lines: false,
+  });
   let tail = "";
   child.stderr?.setEncoding("utf8").on("data", (chunk: string) => {
     tail = (tail + chunk).split("\n").slice(-40).join("\n");

@@ -10,6 +10,7 @@ import { run } from "../lib/exec.ts";
 import { Failure, exitCodes } from "../lib/exit-codes.ts";
 import { overrides, overridesFile, pinnedImages, resolve, useOverridesFile } from "../lib/pinned.ts";
 import { readEntries } from "./archive.ts";
+import { absent } from "./present.ts";
 import { archiveEntry, keepArchivedCrds } from "../provision/gateway-api-crds.ts";
 import {
   buildOfflineImages,
@@ -23,19 +24,9 @@ import {
 /** Where an archive written by make images-save keeps which stand-in each pin was saved as. */
 export const ARCHIVE_PINS_ENTRY = "otel-e2r/pins.env";
 
-export async function present(ref: string): Promise<boolean> {
-  return (
-    (await run("docker", ["image", "inspect", "--format", "{{.Id}}", ref], { allowFailure: true }))
-      .exitCode === 0
-  );
-}
-
 /** Pinned images (as the overrides in effect name them) that this machine's engine lacks. */
 export async function missingImages(): Promise<string[]> {
-  const missing: string[] = [];
-  for (const image of pinnedImages())
-    if (!(await present(resolve(image.ref)))) missing.push(resolve(image.ref));
-  return missing;
+  return absent(pinnedImages().map((image) => resolve(image.ref)));
 }
 
 /** A registry that does not answer, as `docker pull` reports it (DNS, TCP, TLS), as opposed to a bad pin. */

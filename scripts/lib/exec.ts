@@ -96,8 +96,10 @@ export async function run(
     stdout: String(result.stdout ?? ""),
     stderr: String(result.stderr ?? ""),
   };
+  // The duration shows where a slow command's time went (make up's steps run many short ones).
+  const took = `${(result.durationMs / 1000).toFixed(2)}s`;
   record(
-    `  exit ${outcome.exitCode}${outcome.stderr.trim() === "" ? "" : `\n${outcome.stderr.trimEnd().replace(/^/gm, "  ")}`}`,
+    `  exit ${outcome.exitCode} after ${took}${outcome.stderr.trim() === "" ? "" : `\n${outcome.stderr.trimEnd().replace(/^/gm, "  ")}`}`,
   );
   if (result.timedOut) throw new CommandFailed(outcome, `timed out after ${options.timeoutMs} ms`);
   if (outcome.exitCode !== 0 && !options.allowFailure)

@@ -1,16 +1,18 @@
 // Debian packages the set-up needs, installed with apt-get where the machine allows it (Debian-like, root),
 // and otherwise named in one actionable message. A package counts as present when its command is on PATH
-// (root's PATH has /usr/sbin, where Debian puts dockerd and debootstrap).
+// (root's PATH has /usr/sbin, where Debian puts dockerd and debootstrap), or, for a package that brings no
+// command (a keyring), when the absolute path named instead exists.
 import { existsSync } from "node:fs";
-import { join } from "node:path";
+import { isAbsolute, join } from "node:path";
 import { run } from "../lib/exec.ts";
 import { Failure, exitCodes } from "../lib/exit-codes.ts";
 import { host } from "./host.ts";
 
-/** command → the Debian package that provides it. */
+/** command (or absolute file path) → the Debian package that provides it. */
 export type Needs = Readonly<Record<string, string>>;
 
 function present(command: string): boolean {
+  if (isAbsolute(command)) return existsSync(command);
   return (process.env.PATH ?? "").split(":").some((dir) => dir !== "" && existsSync(join(dir, command)));
 }
 
