@@ -10,6 +10,7 @@ import { versions } from "../lib/versions.ts";
 import { ensureCertificates } from "../lib/certificates.ts";
 import { parseFlags, runMain } from "../cli/command.ts";
 import { ensureClusters, existingClusters } from "../clusters/clusters.ts";
+import { checkQueueDisk } from "../clusters/queue-disk.ts";
 import { LOGS_DIR } from "../clusters/config.ts";
 import { exportDiagnostics } from "../clusters/diagnostics.ts";
 import { installGatewayApiCrds, proveGatewayRoutes } from "../clusters/gateway-api.ts";
@@ -94,7 +95,9 @@ export const upSteps: readonly Step<UpContext>[] = [
     async run(context, note) {
       context.adjustments = await detectHostAdjustments(nodeImage());
       note(`host adjustments: ${describeAdjustments(context.adjustments)}`);
-      return ensureClusters(nodeImage(), context.adjustments, note);
+      const made = await ensureClusters(nodeImage(), context.adjustments, note);
+      // Before anything is deployed: a node whose disk a full queue would fill is refused.
+      return `${made}; ${await checkQueueDisk()}`;
     },
   },
   {

@@ -25,7 +25,7 @@ export const exitCodes = Object.freeze({
   needsRoot: 20,
   /** Set-up: apt-get could not install a package the set-up needs (no mirror reachable, or it failed). */
   aptFailed: 21,
-  /** Set-up: too little free disk for the offline build. */
+  /** Too little free disk: for the offline build, or on the edge node for a full persistent queue. */
   notEnoughDisk: 22,
   /** Set-up: Go is needed (to build a tool from modules) and is not installed. */
   goMissing: 23,

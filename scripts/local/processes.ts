@@ -29,8 +29,8 @@ export interface ProcessOptions {
   auth?: AuthMode;
   /** How often the collectors and Jaeger push their own metrics, and cert-expiry reports (default 15 s). */
   metricsIntervalMs?: number;
-  /** The edge's queue capacity (QUEUE_SIZE) and the remote's toward Jaeger (JAEGER_QUEUE_SIZE). */
-  queueSize?: number;
+  /** The edge's queue bound in bytes (QUEUE_BYTES) and the remote's toward Jaeger in exports (JAEGER_QUEUE_SIZE). */
+  queueBytes?: number;
   jaegerQueueSize?: number;
   /** Another Prometheus config than manifests/remote/prometheus (the alert tests' time-scaled rules). */
   prometheusConfig?: string;
@@ -191,7 +191,7 @@ export const edgeSpec: CollectorSpecFor = (bin, plan, session, options = {}) =>
     // Its own metrics and cert-expiry's come in through otlp/self, on loopback as in the pod.
     SELF_OTLP_GRPC_ENDPOINT: at(plan.edgeSelfGrpc),
     SELF_OTLP_HTTP_ENDPOINT: at(plan.edgeSelfHttp),
-    ...(options.queueSize === undefined ? {} : { QUEUE_SIZE: String(options.queueSize) }),
+    ...(options.queueBytes === undefined ? {} : { QUEUE_BYTES: String(options.queueBytes) }),
   });
 
 /**

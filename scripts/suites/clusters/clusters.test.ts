@@ -15,6 +15,7 @@ import { downSteps } from "./steps/down.ts";
 import { offlineArchiveSteps } from "./steps/offline-archive.ts";
 import { operateSteps } from "./steps/operate.ts";
 import { resilienceSteps } from "./steps/resilience.ts";
+import { queueBoundStep } from "./steps/queue-bound.ts";
 import { authModeSteps } from "./steps/auth-modes.ts";
 import { identitySteps } from "./steps/identity.ts";
 import { monitoringSteps } from "./steps/monitoring.ts";
@@ -64,6 +65,7 @@ describe.skipIf(unavailable !== undefined && !mustRun)("real clusters: make up, 
   monitoringSteps();
   identitySteps(context);
   resilienceSteps(context);
+  queueBoundStep(context);
   upgradeSteps(context);
   authModeSteps(context);
   // Late, when the offline tier that `make test` runs alongside has most likely finished: the one step

@@ -37,11 +37,12 @@ describe("the pipeline's alerts fire on real failures and clear when they end", 
     sampleService: false,
     metricsIntervalMs: 1000,
     prometheusConfig: writeScaledPrometheusConfig(configDir, SCALE, 1),
-    // Small queues, so that filling them takes seconds: the edge's (80 % is 16 exports) and the remote
-    // collector's toward Jaeger (full after 2, then it refuses and the edge holds what comes).
-    queueSize: 20,
+    // Small queues, so that filling them takes seconds: the edge's (2.5 MiB, just above its 2 MiB
+    // batches, which the bound must hold) and the remote collector's toward Jaeger (full after 2 exports,
+    // then it refuses and the edge holds what comes). The rate fills 80 % of the edge's in about 20 s.
+    queueBytes: 2.5 * 1024 * 1024,
     jaegerQueueSize: 2,
-    generators: [{ name: "generator", scenario: "blog", rate: 10 }],
+    generators: [{ name: "generator", scenario: "blog", rate: 200 }],
   });
   const prometheus = () => local.pipeline.prometheus;
   const active = async (name: string): Promise<Alert[]> =>

@@ -1,6 +1,6 @@
 // Step 6 of the real-cluster suite: what must not lose a span — the edge collector's pod deleted and the
-// remote collector down for 20 s, each under steady load from a pod in the edge cluster, and large but
-// legal exports next to normal traffic (the message size limits, docs/architecture.md).
+// remote collector down for 20 s, each under steady load from a pod in the edge cluster, large but legal
+// exports next to normal traffic (the message size limits, docs/architecture.md). queue-bound.ts follows.
 import { setTimeout as delay } from "node:timers/promises";
 import * as grpc from "@grpc/grpc-js";
 import { expect, it } from "vitest";
@@ -51,6 +51,18 @@ export async function noSpanLost(
   expect(found).toBe(summary.spans);
 }
 
+/** The remote collector scaled to 0 (its pod gone) or back to 1 (rolled out). */
+export async function scaleRemoteCollector(replicas: 0 | 1): Promise<void> {
+  const deployment = `deployment/${workloads.remoteCollector}`;
+  await kubectl("remote", [...observability, "scale", deployment, `--replicas=${replicas}`]);
+  if (replicas === 1) return void (await rolloutStatus("remote", deployment));
+  const selector = `app.kubernetes.io/name=${workloads.remoteCollector}`;
+  await kubectl("remote", [
+    ...observability,
+    ...["wait", "--for=delete", "pod", "--selector", selector, "--timeout=60s"],
+  ]);
+}
+
 export function resilienceSteps(context: SuiteContext): void {
   edgeRestartStep(context);
   remoteOutageStep(context);
@@ -94,21 +106,9 @@ function remoteOutageStep(context: SuiteContext): void {
           figure: "remote collector down 20 s under load",
         },
         async () => {
-          const deployment = `deployment/${workloads.remoteCollector}`;
-          await kubectl("remote", [...observability, "scale", deployment, "--replicas=0"]);
-          const selector = `app.kubernetes.io/name=${workloads.remoteCollector}`;
-          await kubectl("remote", [
-            ...observability,
-            "wait",
-            "--for=delete",
-            "pod",
-            "--selector",
-            selector,
-            "--timeout=60s",
-          ]);
+          await scaleRemoteCollector(0);
           await delay(20_000); // the outage itself
-          await kubectl("remote", [...observability, "scale", deployment, "--replicas=1"]);
-          await rolloutStatus("remote", deployment);
+          await scaleRemoteCollector(1);
         },
       ),
     10 * MINUTES,
