@@ -95,9 +95,7 @@ export const upSteps: readonly Step<UpContext>[] = [
     async run(context, note) {
       context.adjustments = await detectHostAdjustments(nodeImage());
       note(`host adjustments: ${describeAdjustments(context.adjustments)}`);
-      const made = await ensureClusters(nodeImage(), context.adjustments, note);
-      // Before anything is deployed: a node whose disk a full queue would fill is refused.
-      return `${made}; ${await checkQueueDisk()}`;
+      return ensureClusters(nodeImage(), context.adjustments, note);
     },
   },
   {
@@ -124,6 +122,9 @@ export const upSteps: readonly Step<UpContext>[] = [
   {
     title: "Gateway API CRDs and the manifests (remote first, then edge), the gateway proven to route",
     async run(context, note) {
+      // Before anything is deployed, and after the images took their room: a node whose disk a full
+      // queue would fill is refused.
+      note(await checkQueueDisk());
       await installGatewayApiCrds(note);
       await deployManifests("remote", context.images!, note, context.auth);
       // An older release's objects, once their successors run (an upgrade in place).

@@ -8,13 +8,14 @@
 // instead of the gateway-tls Secret).
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { parseAllDocuments, stringify } from "yaml";
+import { parse, parseAllDocuments, stringify } from "yaml";
 import { REPO_ROOT } from "../lib/topology.ts";
 
 export const GATEWAY_MANIFEST = join(REPO_ROOT, "manifests/remote/gateway/gateway.yaml");
 
 /** Flags the cluster's Traefik Deployment passes too (a contract test checks it does): no dashboard or API,
- *  no update check or usage report from a lab that may be offline, one access-log line per call, plain logs. */
+ *  no update check or usage report from a lab that may be offline, one access-log line per call, plain logs,
+ *  and the limits before authentication (the middleware itself comes from LIMITS_FILE). */
 export const TRAEFIK_COMMON_ARGS = Object.freeze([
   "--api=false",
   "--global.checknewversion=false",
@@ -23,7 +24,17 @@ export const TRAEFIK_COMMON_ARGS = Object.freeze([
   "--ping.entrypoint=ping",
   // Traefik colours its log even when it is not a terminal; logs here are read as plain text.
   "--log.nocolor=true",
+  // The limits before authentication (manifests/remote/gateway/traefik.yaml says why).
+  "--entrypoints.websecure.http.middlewares=pre-auth-limits@file",
+  "--entrypoints.websecure.http2.maxConcurrentStreams=32",
+  "--entrypoints.websecure.http.maxHeaderBytes=16384",
 ]);
+
+/** The cluster's file-provider configuration (a ConfigMap there): the middlewares of the limits. */
+export const LIMITS_FILE = join(REPO_ROOT, "manifests/remote/gateway/limits.yaml");
+const limitsMiddlewares = (): Record<string, unknown> =>
+  (parse(readFileSync(LIMITS_FILE, "utf8")) as { http: { middlewares: Record<string, unknown> } }).http
+    .middlewares;
 
 interface GrpcMethodMatch {
   type?: "Exact" | "RegularExpression";
@@ -166,6 +177,7 @@ export function renderDynamicConfig(options: LocalTraefikOptions, manifest?: str
           loadBalancer: { servers: [{ url: `h2c://127.0.0.1:${options.upstreamPort}` }] },
         },
       },
+      middlewares: limitsMiddlewares(),
     },
     // The certificate inline, not by path: Traefik re-reads the files only when this configuration changes,
     // so a rotated certificate must change it (renderDynamicConfig runs again after a rotation).

@@ -16,6 +16,7 @@ import { offlineArchiveSteps } from "./steps/offline-archive.ts";
 import { operateSteps } from "./steps/operate.ts";
 import { resilienceSteps } from "./steps/resilience.ts";
 import { queueBoundStep } from "./steps/queue-bound.ts";
+import { gatewayLimitsStep } from "./steps/gateway-limits.ts";
 import { authModeSteps } from "./steps/auth-modes.ts";
 import { identitySteps } from "./steps/identity.ts";
 import { monitoringSteps } from "./steps/monitoring.ts";
@@ -66,6 +67,7 @@ describe.skipIf(unavailable !== undefined && !mustRun)("real clusters: make up, 
   identitySteps(context);
   resilienceSteps(context);
   queueBoundStep(context);
+  gatewayLimitsStep(context);
   upgradeSteps(context);
   authModeSteps(context);
   // Late, when the offline tier that `make test` runs alongside has most likely finished: the one step

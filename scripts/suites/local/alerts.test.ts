@@ -37,10 +37,10 @@ describe("the pipeline's alerts fire on real failures and clear when they end", 
     sampleService: false,
     metricsIntervalMs: 1000,
     prometheusConfig: writeScaledPrometheusConfig(configDir, SCALE, 1),
-    // Small queues, so that filling them takes seconds: the edge's (2.5 MiB, just above its 2 MiB
-    // batches, which the bound must hold) and the remote collector's toward Jaeger (full after 2 exports,
-    // then it refuses and the edge holds what comes). The rate fills 80 % of the edge's in about 20 s.
-    queueBytes: 2.5 * 1024 * 1024,
+    // Small queues, so that filling them takes seconds: the edge's (2 MiB, the least the collector takes:
+    // its batches' min_size) and the remote collector's toward Jaeger (full after 2 exports, then it
+    // refuses and the edge holds what comes). The rate fills 80 % of the edge's in about 15 s.
+    queueBytes: 2 * 1024 * 1024,
     jaegerQueueSize: 2,
     generators: [{ name: "generator", scenario: "blog", rate: 200 }],
   });

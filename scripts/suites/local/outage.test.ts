@@ -16,7 +16,7 @@ describe("local pipeline: remote outage and edge restart lose nothing", () => {
     sampleService: false,
   });
 
-  const queuedBatches = async () =>
+  const queuedBytes = async () =>
     (await scrapeMetrics(local.pipeline.plan.edgeMetrics)).get("otelcol_exporter_queue_size") ?? 0;
 
   it(`delivers every span sent during a ${OUTAGE_MS / 1000} s outage of the remote collector`, async () => {
@@ -43,7 +43,7 @@ describe("local pipeline: remote outage and edge restart lose nothing", () => {
     await pollUntil(
       `the remote collector down for ${OUTAGE_MS / 1000} s, with spans waiting in the edge collector's queue`,
       async () => {
-        maxQueued = Math.max(maxQueued, await queuedBatches());
+        maxQueued = Math.max(maxQueued, await queuedBytes());
         retried ||= local.output
           .lines()
           .some((line) => /^\[edge\].*Exporting failed\. Will retry/.test(line));
@@ -63,7 +63,7 @@ describe("local pipeline: remote outage and edge restart lose nothing", () => {
       "spans found in Jaeger": found,
       lost: summary.spans - found,
       "outage s": outageSeconds,
-      "max batches queued at the edge": maxQueued,
+      "max bytes queued at the edge (both queues)": maxQueued,
       "s from remote back until all spans in Jaeger (generator still sending meanwhile)": seconds(back),
       "total s": seconds(started),
     });
@@ -112,22 +112,22 @@ describe("local pipeline: remote outage and edge restart lose nothing", () => {
     const queuedBefore = await pollUntil(
       "the run's spans in the edge collector's persistent queue",
       async () => {
-        const batches = await queuedBatches();
-        return batches > 0 ? batches : undefined;
+        const bytes = await queuedBytes();
+        return bytes > 0 ? bytes : undefined;
       },
       { timeoutMs: 15_000 },
     );
 
     await local.pipeline.stop("edge");
     await local.pipeline.start("edge");
-    const queuedAfterRestart = await queuedBatches();
+    const queuedAfterRestart = await queuedBytes();
     expect(await spansOfRun(local.pipeline.jaeger, SERVICE, runId)).toBe(0);
     await local.pipeline.start("remote");
 
     expect(queuedAfterRestart).toBeGreaterThan(0);
     await expectEverySpan("edge restart", runId, summary.spans, {
-      "batches queued before restart": queuedBefore,
-      "batches queued after restart": queuedAfterRestart,
+      "bytes queued before restart": queuedBefore,
+      "bytes queued after restart": queuedAfterRestart,
       "total s": seconds(started),
     });
   }, 120_000);

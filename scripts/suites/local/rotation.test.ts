@@ -20,8 +20,8 @@ const RATE = 20;
  * load still ran, so a slower machine fails loudly instead of rotating after the load.
  */
 const LOAD_SECONDS: Readonly<Record<RotationKind, number>> = {
-  server: 12,
-  credentials: 12,
+  server: 20,
+  credentials: 20,
   client: 30,
   ca: 45,
 };
