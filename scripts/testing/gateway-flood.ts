@@ -10,7 +10,7 @@ import { setTimeout as delay } from "node:timers/promises";
 import { parse } from "yaml";
 import { LIMITS_FILE, TRAEFIK_COMMON_ARGS } from "../local/traefik-config.ts";
 
-export const EXPORT_PATH = "/opentelemetry.proto.collector.trace.v1.TraceService/Export";
+const EXPORT_PATH = "/opentelemetry.proto.collector.trace.v1.TraceService/Export";
 
 /** The bounds as the manifests set them: calls in flight per source, streams per connection, header bytes. */
 export function preAuthLimits(): { inFlight: number; streams: number; headerBytes: number } {
@@ -69,12 +69,11 @@ function framePrefix(length: number): Buffer {
   return prefix;
 }
 
-const exportHeaders = (extra: Record<string, string> = {}) => ({
+const exportHeaders = () => ({
   ":method": "POST",
   ":path": EXPORT_PATH,
   "content-type": "application/grpc",
   te: "trailers",
-  ...extra,
 });
 
 type Answer = { kind: "status"; status: number } | { kind: "error"; code: string } | { kind: "held" };
