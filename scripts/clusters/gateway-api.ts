@@ -78,7 +78,7 @@ export async function readGatewayStatus(): Promise<GatewayStatus | { notFound: s
       "--context",
       clusters.remote.context,
       "--namespace",
-      namespaces.observability,
+      namespaces.gateway,
       "get",
       `gateway/${workloads.gateway}`,
       "--output",

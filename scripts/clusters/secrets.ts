@@ -15,6 +15,9 @@ export interface SecretMaterial {
   readonly caCertPem: string;
   readonly serverCertPem: string;
   readonly serverKeyPem: string;
+  /** The remote collector's own server certificate and key (its mTLS receiver). */
+  readonly collectorCertPem: string;
+  readonly collectorKeyPem: string;
   readonly clientCertPem: string;
   readonly clientKeyPem: string;
   /** The client CA (bundle) the remote collector trusts for client certificates. */
@@ -48,6 +51,8 @@ export function secretMaterial(
     caBundlePem: string;
     certPem: string;
     keyPem: string;
+    collectorCertPem: string;
+    collectorKeyPem: string;
     clientCertPem: string;
     clientKeyPem: string;
     clientCaBundlePem: string;
@@ -60,6 +65,8 @@ export function secretMaterial(
     caCertPem: certs.caBundlePem,
     serverCertPem: certs.certPem,
     serverKeyPem: certs.keyPem,
+    collectorCertPem: certs.collectorCertPem,
+    collectorKeyPem: certs.collectorKeyPem,
     clientCertPem: certs.clientCertPem,
     clientKeyPem: certs.clientKeyPem,
     clientCaPem: certs.clientCaBundlePem,
@@ -81,6 +88,8 @@ export function materialFromFolder(dir: string): SecretMaterial {
       caBundlePem: read(stateFiles.caBundle),
       certPem: read(stateFiles.serverCert),
       keyPem: read(stateFiles.serverKey),
+      collectorCertPem: read(stateFiles.collectorCert),
+      collectorKeyPem: read(stateFiles.collectorKey),
       clientCertPem: read(stateFiles.clientCert),
       clientKeyPem: read(stateFiles.clientKey),
       clientCaBundlePem: read(stateFiles.clientCaBundle),
@@ -95,7 +104,7 @@ export function materialFromFolder(dir: string): SecretMaterial {
 /** The objects bootstrap applies to each cluster: the namespaces the Secrets live in, then the Secrets. */
 export function secretObjects(material: SecretMaterial): Record<ClusterKey, K8sObject[]> {
   const { exporterAuth, gatewayCa, clientTls } = secrets.edge;
-  const { gatewayTls, htpasswd, clientCa } = secrets.remote;
+  const { gatewayTls, collectorTls, htpasswd, clientCa } = secrets.remote;
   return {
     edge: [
       namespace(namespaces.observability),
@@ -111,9 +120,14 @@ export function secretObjects(material: SecretMaterial): Record<ClusterKey, K8sO
     ],
     remote: [
       namespace(namespaces.observability),
+      namespace(namespaces.gateway),
       secret(gatewayTls, {
         [gatewayTls.keys.cert]: material.serverCertPem,
         [gatewayTls.keys.key]: material.serverKeyPem,
+      }),
+      secret(collectorTls, {
+        [collectorTls.keys.cert]: material.collectorCertPem,
+        [collectorTls.keys.key]: material.collectorKeyPem,
       }),
       secret(htpasswd, { [htpasswd.keys.htpasswd]: material.htpasswd }),
       secret(clientCa, { [clientCa.keys.ca]: material.clientCaPem }),

@@ -137,6 +137,7 @@ function printState(): void {
   for (const [label, name] of [
     ["CA certificate", stateFiles.caCert],
     ["gateway certificate", stateFiles.serverCert],
+    ["collector certificate", stateFiles.collectorCert],
     ["edge client certificate", stateFiles.clientCert],
   ] as const) {
     const file = join(STATE_DIR, name);
@@ -148,6 +149,7 @@ function printState(): void {
     ["htpasswd", stateFiles.htpasswd],
     ["CA key", stateFiles.caKey],
     ["gateway key", stateFiles.serverKey],
+    ["collector key", stateFiles.collectorKey],
     ["edge client key", stateFiles.clientKey],
   ] as const) {
     const file = join(STATE_DIR, name);

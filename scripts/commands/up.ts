@@ -26,7 +26,7 @@ import { provisionClusterTools, useClusterTools } from "../provision/cluster-too
 import { startEngine } from "../provision/engine.ts";
 import { applySecrets, secretMaterial, type SecretMaterial } from "../clusters/secrets.ts";
 import { runSteps, type Step } from "../cli/steps.ts";
-import { removeRetired } from "../clusters/retired.ts";
+import { clearTheWay, removeRetired } from "../clusters/retired.ts";
 import { bold, cyan, say } from "../cli/ui.ts";
 import { defaultVerifyOptions, verify } from "../clusters/verify.ts";
 import { type ImageRefs } from "../kube/render.ts";
@@ -112,7 +112,7 @@ export const upSteps: readonly Step<UpContext>[] = [
       rememberAuthMode(context.auth, context.stateDir);
       const day = (info: { notAfter: Date }) => info.notAfter.toISOString().slice(0, 10);
       const { outcome } = certs;
-      return `CA ${outcome.ca}, gateway certificate ${outcome.server} (expires ${day(certs.server)}), client CA ${outcome.clientCa}, edge certificate ${outcome.client} (expires ${day(certs.client)}), credentials ${creds.outcome}; AUTH=${context.auth}; in ${context.stateDir}`;
+      return `CA ${outcome.ca}, gateway certificate ${outcome.server} (expires ${day(certs.server)}), remote collector certificate ${outcome.collector}, client CA ${outcome.clientCa}, edge certificate ${outcome.client} (expires ${day(certs.client)}), credentials ${creds.outcome}; AUTH=${context.auth}; in ${context.stateDir}`;
     },
   },
   {
@@ -126,6 +126,8 @@ export const upSteps: readonly Step<UpContext>[] = [
       // queue would fill is refused.
       note(await checkQueueDisk());
       await installGatewayApiCrds(note);
+      // What an older release left in the way of today's objects (a NodePort, an address) goes first.
+      await clearTheWay("remote", note);
       await deployManifests("remote", context.images!, note, context.auth);
       // An older release's objects, once their successors run (an upgrade in place).
       await removeRetired("remote", note);

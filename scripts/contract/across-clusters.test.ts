@@ -7,7 +7,15 @@ import { join, relative } from "node:path";
 import { execa } from "execa";
 import { parse, stringify } from "yaml";
 import { describe, expect, it } from "vitest";
-import { clusters, gateway, namespaces, REPO_ROOT, workloads as names } from "../lib/topology.ts";
+import {
+  clusters,
+  collectorServer,
+  gateway,
+  namespaces,
+  REPO_ROOT,
+  secrets,
+  workloads as names,
+} from "../lib/topology.ts";
 import { TRAEFIK_COMMON_ARGS } from "../local/traefik-config.ts";
 import { versions } from "../lib/versions.ts";
 import { checkServerNames, deployedConfigs } from "./checks/collector-config.ts";
@@ -100,7 +108,7 @@ describe("across the clusters", () => {
       // With the standard CRDs, the experimental channel makes Traefik loop on listing v1alpha2 TCPRoutes
       // and load no routes at all, while it stays Ready and the Gateway stays Programmed.
       expect(args.filter((a) => /experimentalchannel|--api\.(dashboard|insecure)=true/i.test(a))).toEqual([]);
-      expect(args).toContain(`--providers.kubernetesgateway.namespaces=${namespaces.observability}`);
+      expect(args).toContain(`--providers.kubernetesgateway.namespaces=${namespaces.gateway}`);
       expect(args).toContain(
         `--providers.kubernetesgateway.statusaddress.hostname=${gateway.crossClusterHost}`,
       );
@@ -117,8 +125,53 @@ describe("across the clusters", () => {
       expect(access.needs.size).toBeGreaterThanOrEqual(10);
       expect(access.needs.get("/secrets")?.verbs).toEqual(["list", "watch"]);
       expect(
-        checkTraefikRbac(objects, access, { namespace: namespaces.observability, name: names.traefik }),
+        checkTraefikRbac(objects, access, { namespace: namespaces.gateway, name: names.traefik }),
       ).toEqual([]);
+    },
+    SLOW,
+  );
+
+  it(
+    "keeps Traefik out of observability: it is bound only in the gateway namespace, and reaches the collector at topology's fixed address",
+    async () => {
+      const { objects } = await render("remote");
+      const inNamespace = (kind: string, name: string) =>
+        objects.find((o) => o.kind === kind && o.metadata.name === name)?.metadata.namespace;
+      expect(inNamespace("Deployment", names.traefik)).toBe(namespaces.gateway);
+      expect(inNamespace("Gateway", names.gateway)).toBe(namespaces.gateway);
+      // No Role or RoleBinding for Traefik anywhere but its own namespace.
+      const bindings = objects.filter((o) => o.kind === "RoleBinding" || o.kind === "Role");
+      expect(bindings.every((o) => o.metadata.namespace === namespaces.gateway)).toBe(true);
+      // The collector's Service has topology's address, inside the remote cluster's Service range.
+      const service = objects.find(
+        (o) =>
+          o.kind === "Service" &&
+          o.metadata.name === names.remoteCollector &&
+          o.metadata.namespace === namespaces.observability,
+      );
+      expect(service?.spec?.clusterIP).toBe(collectorServer.clusterIp);
+      const kind = parse(readFileSync(join(REPO_ROOT, clusters.remote.config), "utf8")) as {
+        networking: { serviceSubnet: string };
+      };
+      const [base, bits] = kind.networking.serviceSubnet.split("/");
+      const prefix = base!
+        .split(".")
+        .slice(0, Number(bits) / 8)
+        .join(".");
+      expect(collectorServer.clusterIp.startsWith(`${prefix}.`)).toBe(true);
+      const slice = objects.find((o) => o.kind === "EndpointSlice") as
+        (K8sObject & { endpoints: { addresses: string[] }[] }) | undefined;
+      expect(slice?.metadata.namespace).toBe(namespaces.gateway);
+      expect(slice?.endpoints.flatMap((e) => e.addresses)).toEqual([collectorServer.clusterIp]);
+      // Each server mounts its own certificate: Traefik's Gateway the gateway's, the collector its own.
+      expect(JSON.stringify(objects.find((o) => o.kind === "Gateway"))).toContain(
+        `"name":"${secrets.remote.gatewayTls.name}"`,
+      );
+      const collector = JSON.stringify(
+        objects.find((o) => o.kind === "Deployment" && o.metadata.name === names.remoteCollector),
+      );
+      expect(collector).toContain(`"secretName":"${secrets.remote.collectorTls.name}"`);
+      expect(collector).not.toContain(`"secretName":"${secrets.remote.gatewayTls.name}"`);
     },
     SLOW,
   );

@@ -12,7 +12,12 @@ import { checkGoMemoryLimits } from "./checks/memory.ts";
 import { checkNetworkPolicies } from "./checks/network-policy.ts";
 import { checkK8sAttributesRbac } from "./checks/rbac.ts";
 import { BOOTSTRAP_SECRETS, checkReferences } from "./checks/references.ts";
-import { checkServiceSelectors, checkServiceTargetPorts, checkWorkloadSelectors } from "./checks/services.ts";
+import {
+  checkSelectorlessServices,
+  checkServiceSelectors,
+  checkServiceTargetPorts,
+  checkWorkloadSelectors,
+} from "./checks/services.ts";
 import { kubeLint, lintExceptions } from "./lint.ts";
 import type { K8sObject } from "../kube/objects.ts";
 import { containersOf, workloads } from "../kube/objects.ts";
@@ -69,6 +74,7 @@ describe.each(clusterKeys)("%s cluster", (cluster) => {
     expect([
       ...checkServiceSelectors(objects),
       ...checkServiceTargetPorts(objects),
+      ...checkSelectorlessServices(objects),
       ...checkWorkloadSelectors(objects),
     ]).toEqual([]);
   });

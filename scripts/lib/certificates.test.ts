@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { loadCa } from "@otel-e2r/pki/ca.ts";
 import { issueServerCertificate } from "@otel-e2r/pki/issue.ts";
 import { isSignedBy } from "@otel-e2r/pki/inspect.ts";
-import { gateway } from "./topology.ts";
+import { collectorServer, gateway } from "./topology.ts";
 import { ensureCertificates, writeTrustBundles } from "./certificates.ts";
 import { stateFiles } from "./state.ts";
 
@@ -53,6 +53,7 @@ describe("the gateway certificate in the state folder", () => {
     expect(first.outcome).toEqual({
       ca: "generated",
       server: "issued",
+      collector: "issued",
       clientCa: "issued",
       client: "issued",
     });
@@ -60,7 +61,13 @@ describe("the gateway certificate in the state folder", () => {
     expect(first.client.extendedKeyUsages).toEqual(["clientAuth"]);
     const mtime = statSync(join(dir, stateFiles.serverCert)).mtimeMs;
     const again = await ensureCertificates(dir);
-    expect(again.outcome).toEqual({ ca: "reused", server: "reused", clientCa: "reused", client: "reused" });
+    expect(again.outcome).toEqual({
+      ca: "reused",
+      server: "reused",
+      collector: "reused",
+      clientCa: "reused",
+      client: "reused",
+    });
     expect(again.clientCertPem).toBe(first.clientCertPem);
     expect(again.certPem).toBe(first.certPem);
     expect(statSync(join(dir, stateFiles.serverCert)).mtimeMs).toBe(mtime);
@@ -69,9 +76,33 @@ describe("the gateway certificate in the state folder", () => {
   it("is reissued (same CA) when its SANs are not the gateway's names", async () => {
     await replacePair("server", { dnsNames: ["old-name"], validityDays: 30 });
     const { result: fixed, notes } = await ensureNoting();
-    expect(fixed.outcome).toEqual({ ca: "reused", server: "issued", clientCa: "reused", client: "reused" });
+    expect(fixed.outcome).toEqual({
+      ca: "reused",
+      server: "issued",
+      collector: "reused",
+      clientCa: "reused",
+      client: "reused",
+    });
     expect(fixed.server.dnsNames).toEqual([...gateway.dnsNames]);
     expect(notes).toContain("its SANs (old-name) differ from the gateway's names");
+  });
+
+  it("is not the remote collector's: that one names the mTLS server alone, with a key of its own", async () => {
+    const certs = await ensureCertificates(dir);
+    expect(certs.collector.dnsNames).toEqual([...collectorServer.dnsNames]);
+    expect(certs.server.dnsNames).not.toContain(gateway.mtlsServerName);
+    expect(certs.collectorKeyPem).not.toBe(certs.keyPem);
+    expect(await isSignedBy(certs.collectorCertPem, certs.caCertPem)).toBe(true);
+    // A folder from before the collector had its own: the gateway's names the mTLS server too.
+    await replacePair("server", {
+      dnsNames: [...gateway.dnsNames, gateway.mtlsServerName],
+      validityDays: 30,
+    });
+    const { result, notes } = await ensureNoting();
+    expect(result.outcome).toMatchObject({ server: "issued", collector: "reused" });
+    expect(notes).toMatch(
+      /issuing the gateway certificate: its SANs \(.*remote-collector\.otel-e2r\.internal\)/,
+    );
   });
 
   it("is reissued when it expires within 30 days", async () => {
@@ -91,6 +122,7 @@ describe("the gateway certificate in the state folder", () => {
     expect(second.outcome).toEqual({
       ca: "generated",
       server: "issued",
+      collector: "issued",
       clientCa: "issued",
       client: "issued",
     });
@@ -109,7 +141,13 @@ describe("the gateway certificate in the state folder", () => {
   it("reissues the client certificate when it is a server certificate, and only that one", async () => {
     await replacePair("client", { dnsNames: ["edge"], validityDays: 30 });
     const { result: fixed, notes } = await ensureNoting();
-    expect(fixed.outcome).toEqual({ ca: "reused", server: "reused", clientCa: "reused", client: "issued" });
+    expect(fixed.outcome).toEqual({
+      ca: "reused",
+      server: "reused",
+      collector: "reused",
+      clientCa: "reused",
+      client: "issued",
+    });
     expect(fixed.client.extendedKeyUsages).toEqual(["clientAuth"]);
     expect(notes).toContain(
       "issuing the edge's client certificate: its subject (CN=edge) or usage (serverAuth) is not the edge's",
@@ -132,7 +170,13 @@ describe("the gateway certificate in the state folder", () => {
   it("reissues on request, and a new client CA always brings a new client certificate", async () => {
     const first = await ensureCertificates(dir);
     const again = await ensureCertificates(dir, { reissue: new Set(["clientCa"]) });
-    expect(again.outcome).toEqual({ ca: "reused", server: "reused", clientCa: "issued", client: "issued" });
+    expect(again.outcome).toEqual({
+      ca: "reused",
+      server: "reused",
+      collector: "reused",
+      clientCa: "issued",
+      client: "issued",
+    });
     expect(again.clientCertPem).not.toBe(first.clientCertPem);
   });
 

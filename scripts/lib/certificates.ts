@@ -1,5 +1,5 @@
 // The project's certificates in a state folder (`make up`'s, or one local topology run's): the CA; the
-// gateway's server certificate (signed by the CA); the client CA (an issuing CA below the CA: the remote
+// gateway's server certificate and the remote collector's own (both signed by the CA); the client CA (an issuing CA below the CA: the remote
 // collector trusts only it, so a rotation can retire client certificates without revocation lists, which
 // the collector does not read); the edge's client certificate (signed by the client CA); and the bundles
 // each side trusts. Reused on re-runs; reissued when the names changed, an issuer changed or expiry is near.
@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { createCa, loadCa, type CertificateAuthority } from "@otel-e2r/pki/ca.ts";
 import { issueClientCertificate, issueServerCertificate } from "@otel-e2r/pki/issue.ts";
 import { describeCertificate, isSignedBy, keyMatches, type CertificateInfo } from "@otel-e2r/pki/inspect.ts";
-import { edgeClientSubject as CLIENT_SUBJECT, gateway } from "./topology.ts";
+import { edgeClientSubject as CLIENT_SUBJECT, collectorServer, gateway } from "./topology.ts";
 import { ensurePrivateDir, readPrivateFile, writePrivateFile, stateFiles } from "./state.ts";
 
 export const CA_COMMON_NAME = "otel-edge-to-remote local CA";
@@ -31,6 +31,10 @@ export interface ProjectCertificates {
   readonly certPem: string;
   readonly keyPem: string;
   readonly server: CertificateInfo;
+  /** The remote collector's own server certificate: its mTLS receiver's, never the gateway's. */
+  readonly collectorCertPem: string;
+  readonly collectorKeyPem: string;
+  readonly collector: CertificateInfo;
   readonly clientCertPem: string;
   readonly clientKeyPem: string;
   readonly client: CertificateInfo;
@@ -39,6 +43,7 @@ export interface ProjectCertificates {
   readonly outcome: {
     readonly ca: "reused" | "generated";
     readonly server: Issued;
+    readonly collector: Issued;
     readonly clientCa: Issued;
     readonly client: Issued;
   };
@@ -70,10 +75,16 @@ async function reasonToReissue(
   return undefined;
 }
 
-const serverNames = (info: CertificateInfo) =>
-  sameSet(info.dnsNames, gateway.dnsNames) && sameSet(info.ipAddresses, gateway.ipAddresses)
+/** The names a server certificate must carry: the gateway's, or the remote collector's. */
+export type ServerRole = "gateway" | "collector";
+export const serverSans: Readonly<
+  Record<ServerRole, { dnsNames: readonly string[]; ipAddresses: readonly string[] }>
+> = Object.freeze({ gateway, collector: collectorServer });
+
+const serverNames = (role: ServerRole) => (info: CertificateInfo) =>
+  sameSet(info.dnsNames, serverSans[role].dnsNames) && sameSet(info.ipAddresses, serverSans[role].ipAddresses)
     ? undefined
-    : `its SANs (${[...info.dnsNames, ...info.ipAddresses].join(", ")}) differ from the gateway's names`;
+    : `its SANs (${[...info.dnsNames, ...info.ipAddresses].join(", ")}) differ from the ${role}'s names`;
 
 const clientNames = (info: CertificateInfo) =>
   info.subject === `CN=${CLIENT_SUBJECT.commonName}, O=${CLIENT_SUBJECT.organization}` &&
@@ -138,19 +149,25 @@ export async function ensureCertificates(
   const days = (limit: number) => Math.min(limit, caDaysLeft(ca, caFile));
   const force = (what: "server" | "clientCa" | "client") =>
     options.reissue?.has(what) ? "a new one was asked for" : undefined;
-  const server = await ensurePair(
-    dir,
-    { cert: stateFiles.serverCert, key: stateFiles.serverKey, what: "gateway certificate" },
-    ca.certPem,
-    serverNames,
-    () =>
-      issueServerCertificate(ca, {
-        dnsNames: gateway.dnsNames,
-        ipAddresses: gateway.ipAddresses,
-        validityDays: days(SERVER_VALIDITY_DAYS),
-      }),
-    { note, force: force("server") },
-  );
+  const serverPair = (role: ServerRole, files: { cert: string; key: string }) =>
+    ensurePair(
+      dir,
+      { ...files, what: role === "gateway" ? "gateway certificate" : "remote collector's certificate" },
+      ca.certPem,
+      serverNames(role),
+      () =>
+        issueServerCertificate(ca, {
+          dnsNames: serverSans[role].dnsNames,
+          ipAddresses: serverSans[role].ipAddresses,
+          validityDays: days(SERVER_VALIDITY_DAYS),
+        }),
+      { note, force: force("server") },
+    );
+  const server = await serverPair("gateway", { cert: stateFiles.serverCert, key: stateFiles.serverKey });
+  const collector = await serverPair("collector", {
+    cert: stateFiles.collectorCert,
+    key: stateFiles.collectorKey,
+  });
   const clientCaPair = await ensurePair(
     dir,
     { cert: stateFiles.clientCaCert, key: stateFiles.clientCaKey, what: "client CA" },
@@ -185,6 +202,9 @@ export async function ensureCertificates(
     certPem: server.certPem,
     keyPem: server.keyPem,
     server: describeCertificate(server.certPem),
+    collectorCertPem: collector.certPem,
+    collectorKeyPem: collector.keyPem,
+    collector: describeCertificate(collector.certPem),
     clientCertPem: client.certPem,
     clientKeyPem: client.keyPem,
     client: describeCertificate(client.certPem),
@@ -192,6 +212,7 @@ export async function ensureCertificates(
     outcome: {
       ca: caOutcome,
       server: server.outcome,
+      collector: collector.outcome,
       clientCa: clientCaPair.outcome,
       client: client.outcome,
     },

@@ -35,6 +35,9 @@ export const stateFiles = Object.freeze({
   caKey: "ca.key",
   serverCert: "gateway.crt",
   serverKey: "gateway.key",
+  /** The remote collector's own server certificate (AUTH=mtls|both), which the gateway never holds. */
+  collectorCert: "remote-collector.crt",
+  collectorKey: "remote-collector.key",
   /** The edge's client certificate and key (AUTH=mtls|both), issued by the client CA below. */
   clientCert: "edge-client.crt",
   clientKey: "edge-client.key",

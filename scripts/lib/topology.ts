@@ -59,8 +59,14 @@ export const appImages: readonly AppImage[] = Object.freeze(
 export const dockerNetwork = "otel-e2r";
 
 export const namespaces = Object.freeze({
-  /** Collectors (both clusters), Jaeger, Traefik and the Gateway (remote). */
+  /** Collectors (both clusters), Jaeger and Prometheus (remote). */
   observability: "observability",
+  /**
+   * Traefik, the Gateway and its routes (remote), apart from the collectors: Traefik's provider reads every
+   * Secret of each namespace it watches, so it watches only this one, and the remote collector's key
+   * (observability) is out of its reach.
+   */
+  gateway: "gateway",
   /** The two apps (edge). */
   demo: "demo",
 });
@@ -84,10 +90,25 @@ export const gateway = Object.freeze({
    * crossClusterHost and only presents this name (the exporter's server_name_override).
    */
   mtlsServerName: MTLS_SERVER_NAME,
-  /** SANs of the gateway's server certificate: the cross-cluster name, the laptop / local topology, and
-   *  the mTLS name (the remote collector presents this certificate too). */
-  dnsNames: Object.freeze([`${clusters.remote.name}-control-plane`, "localhost", MTLS_SERVER_NAME]),
+  /** SANs of the gateway's server certificate: the cross-cluster name, and the laptop / local topology. */
+  dnsNames: Object.freeze([`${clusters.remote.name}-control-plane`, "localhost"]),
   ipAddresses: Object.freeze(["127.0.0.1"]),
+});
+
+/**
+ * The remote collector's own server certificate (AUTH=mtls|both): the mTLS name alone, with a key that only
+ * the collector's pod mounts, so the gateway that passes the connection through cannot end it.
+ */
+export const collectorServer = Object.freeze({
+  dnsNames: Object.freeze([MTLS_SERVER_NAME]),
+  ipAddresses: Object.freeze([] as string[]),
+  /**
+   * The remote collector Service's fixed address (clusters/remote.yaml serviceSubnet, in the band Kubernetes
+   * keeps for addresses chosen by hand). The gateway namespace's Service for the collector has no selector;
+   * its EndpointSlice names this address, so Traefik reaches the collector without reading anything in
+   * observability.
+   */
+  clusterIp: "10.121.0.40",
 });
 
 /** The subject of the edge's client certificate: it names the edge cluster (CN) and the project (O). */
@@ -110,9 +131,9 @@ export const workloads = Object.freeze({
   jaeger: "jaeger",
   /** Deployment and Service, remote cluster, namespace observability: the pipeline's metrics and alerts. */
   prometheus: "prometheus",
-  /** Gateway API Gateway, remote cluster, namespace observability. */
+  /** Gateway API Gateway, remote cluster, namespace gateway. */
   gateway: "otlp-gateway",
-  /** Traefik's Deployment and Service (the Gateway API implementation), remote cluster. */
+  /** Traefik's Deployment and Service (the Gateway API implementation), remote cluster, namespace gateway. */
   traefik: "traefik",
   /** Deployments (and the sample service's Service), edge cluster, namespace demo. */
   sampleService: "sample-service",
@@ -126,9 +147,12 @@ export const collectorTargets: readonly { readonly cluster: ClusterKey; readonly
     Object.freeze({ cluster: "remote", target: `deployment/${workloads.remoteCollector}` }),
   ]);
 
-/** A Secret in the observability namespace, by its name and the keys the manifests mount. */
-const observabilitySecret = <const Keys extends Record<string, string>>(name: string, keys: Keys) =>
-  Object.freeze({ namespace: namespaces.observability, name, keys: Object.freeze(keys) });
+/** A Secret in a namespace, by its name and the keys the manifests mount. */
+const namespacedSecret =
+  (namespace: string) =>
+  <const Keys extends Record<string, string>>(name: string, keys: Keys) =>
+    Object.freeze({ namespace, name, keys: Object.freeze(keys) });
+const observabilitySecret = namespacedSecret(namespaces.observability);
 
 /** Secrets bootstrap creates; the manifests mount them by these names and keys. */
 export const secrets = Object.freeze({
@@ -145,8 +169,14 @@ export const secrets = Object.freeze({
     }),
   }),
   remote: Object.freeze({
+    /** Traefik's listener certificate, in the gateway namespace (the only Secret Traefik can read). */
     gatewayTls: Object.freeze({
-      ...observabilitySecret("gateway-tls", { cert: "tls.crt", key: "tls.key" }),
+      ...namespacedSecret(namespaces.gateway)("gateway-tls", { cert: "tls.crt", key: "tls.key" }),
+      type: "kubernetes.io/tls",
+    }),
+    /** The remote collector's own server certificate for its mTLS receiver (AUTH=mtls|both). */
+    collectorTls: Object.freeze({
+      ...observabilitySecret("remote-collector-tls", { cert: "tls.crt", key: "tls.key" }),
       type: "kubernetes.io/tls",
     }),
     htpasswd: observabilitySecret("collector-htpasswd", { htpasswd: "htpasswd" }),

@@ -154,9 +154,9 @@ export const remoteSpec: CollectorSpecFor = (bin, plan, session, options = {}) =
     OTLP_GRPC_ENDPOINT: at(plan.remoteOtlpGrpc),
     OTLP_MTLS_ENDPOINT: at(plan.remoteOtlpMtls),
     HTPASSWD_FILE: session.files.htpasswd,
-    // As in the cluster, the collector serves the gateway's certificate (it names the mTLS server name).
-    TLS_CERT_FILE: session.files.serverCert,
-    TLS_KEY_FILE: session.files.serverKey,
+    // As in the cluster, the collector serves its own certificate (the mTLS server name), not the gateway's.
+    TLS_CERT_FILE: session.files.collectorCert,
+    TLS_KEY_FILE: session.files.collectorKey,
     CLIENT_CA_FILE: session.files.clientCaBundle,
     JAEGER_OTLP_ENDPOINT: at(plan.jaegerOtlpGrpc),
     ...(options.jaegerQueueSize === undefined ? {} : { JAEGER_QUEUE_SIZE: String(options.jaegerQueueSize) }),
@@ -223,6 +223,7 @@ export function certExpirySpecs(
   return [
     reporter("remote", `${prometheusOtlp(plan)}/v1/metrics`, [
       `server=${session.files.serverCert}`,
+      `server=${session.files.collectorCert}`,
       `ca=${session.files.clientCaBundle}`,
     ]),
     reporter("edge", `http://${at(plan.edgeSelfHttp)}/v1/metrics`, [

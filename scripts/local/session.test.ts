@@ -20,6 +20,8 @@ describe("createSession", () => {
           "ca.key",
           "gateway.crt",
           "gateway.key",
+          "remote-collector.crt",
+          "remote-collector.key",
           "client-ca.crt",
           "client-ca.key",
           "edge-client.crt",

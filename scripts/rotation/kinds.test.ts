@@ -10,7 +10,7 @@ import { issueServerCertificate } from "@otel-e2r/pki/issue.ts";
 import { ensureCertificates } from "../lib/certificates.ts";
 import { dueKinds, parseRotationKinds, sameSerial } from "./kinds.ts";
 import { readPrivateFile, stateFiles } from "../lib/state.ts";
-import { gateway } from "../lib/topology.ts";
+import { collectorServer, gateway } from "../lib/topology.ts";
 
 describe("WHAT=", () => {
   it.each([
@@ -43,6 +43,18 @@ describe("what is due", () => {
     const soon = await issueServerCertificate(ca, { dnsNames: gateway.dnsNames, validityDays: 10 });
     writeFileSync(join(dir, stateFiles.serverCert), soon.certPem);
     expect(dueKinds(dir)).toEqual({ kinds: ["server"], nearest: "the server certificate in 9 days" });
+  });
+
+  it("is the server certificates when the remote collector's own expires within 30 days", async () => {
+    dir = mkdtempSync(join(tmpdir(), "otel-e2r-due-"));
+    await ensureCertificates(dir);
+    const ca = await loadCa(
+      readPrivateFile(dir, stateFiles.caCert)!,
+      readPrivateFile(dir, stateFiles.caKey)!,
+    );
+    const soon = await issueServerCertificate(ca, { ...collectorServer, validityDays: 5 });
+    writeFileSync(join(dir, stateFiles.collectorCert), soon.certPem);
+    expect(dueKinds(dir)).toEqual({ kinds: ["server"], nearest: "the server certificate in 4 days" });
   });
 
   it("says to run make up when the folder has no certificates", () => {

@@ -39,7 +39,7 @@ export function dueKinds(dir: string): { kinds: RotationKind[]; nearest: string 
   };
   const left = {
     ca: Math.min(daysLeft(read(stateFiles.caCert)), daysLeft(read(stateFiles.clientCaCert))),
-    server: daysLeft(read(stateFiles.serverCert)),
+    server: Math.min(daysLeft(read(stateFiles.serverCert)), daysLeft(read(stateFiles.collectorCert))),
     client: daysLeft(read(stateFiles.clientCert)),
   };
   const kinds: RotationKind[] = [];

@@ -63,8 +63,9 @@ export function rotationProbes(options: { address: string; mode: AuthMode; dir: 
     grpc.credentials.createSsl(Buffer.from(trust()), Buffer.from(pair.keyPem), Buffer.from(pair.certPem));
   return {
     async servedSerials() {
-      const names = [terminated, ...(mode.clientCertificate ? [gateway.mtlsServerName] : [])];
-      return Promise.all(names.map((name) => servedSerial(options.address, name, trust())));
+      const served = { gateway: await servedSerial(options.address, terminated, trust()) };
+      if (!mode.clientCertificate) return served;
+      return { ...served, collector: await servedSerial(options.address, gateway.mtlsServerName, trust()) };
     },
     async clientAccepted(pair) {
       if (!mode.clientCertificate) return undefined;

@@ -7,7 +7,8 @@
 //
 //   credentials: htpasswd old+new (remote restarts: it reads htpasswd at start) → the edge's files → new only
 //   client:      a new client CA, trusted next to the old one → a new client certificate → old CA dropped
-//   server:      a new gateway certificate from the same CA (Traefik and the collector re-read it)
+//   server:      new server certificates from the same CA, the gateway's and the remote collector's (each
+//                re-reads its own)
 //   ca:          a new CA and client CA, trusted next to the old ones (the edge restarts: its exporter
 //                loads its CA file once) → every certificate reissued below them → the old ones dropped
 import { existsSync, rmSync } from "node:fs";
@@ -22,12 +23,14 @@ import {
   CLIENT_CA_COMMON_NAME,
   CLIENT_VALIDITY_DAYS,
   SERVER_VALIDITY_DAYS,
+  serverSans,
   writeTrustBundles,
+  type ServerRole,
 } from "../lib/certificates.ts";
 import { credentials, generateCredentials, htpasswdLine, type Credentials } from "../lib/credentials.ts";
 import { Failure, exitCodes } from "../lib/exit-codes.ts";
 import { readPrivateFile, stateFiles, writePrivateFile } from "../lib/state.ts";
-import { edgeClientSubject, gateway } from "../lib/topology.ts";
+import { edgeClientSubject } from "../lib/topology.ts";
 import { daysLeft, sameSerial, type RotationKind } from "./kinds.ts";
 import type { RotationContext, RotationResult } from "./types.ts";
 
@@ -179,32 +182,52 @@ async function rotateClient(context: RotationContext): Promise<string> {
     : "not checked: this mode presents no client certificate (the files are rotated for AUTH=mtls|both)";
 }
 
-async function newServerCertificate(dir: string): Promise<string> {
+type Serials = Record<ServerRole, string>;
+
+/** New server certificates from the folder's CA, the gateway's and the remote collector's: their serials. */
+async function newServerCertificates(dir: string): Promise<Serials> {
   const ca = await loadPair(dir, stateFiles.caCert, stateFiles.caKey);
-  const issued = await issueServerCertificate(ca, {
-    dnsNames: gateway.dnsNames,
-    ipAddresses: gateway.ipAddresses,
-    validityDays: Math.floor(Math.min(SERVER_VALIDITY_DAYS, daysLeft(ca.certPem) - 1)),
-  });
-  writePrivateFile(dir, stateFiles.serverKey, issued.keyPem);
-  writePrivateFile(dir, stateFiles.serverCert, issued.certPem);
-  return describeCertificate(issued.certPem).serialNumber;
+  const files = {
+    gateway: { cert: stateFiles.serverCert, key: stateFiles.serverKey },
+    collector: { cert: stateFiles.collectorCert, key: stateFiles.collectorKey },
+  } as const;
+  const serials = {} as Serials;
+  for (const role of ["gateway", "collector"] as const) {
+    const issued = await issueServerCertificate(ca, {
+      ...serverSans[role],
+      validityDays: Math.floor(Math.min(SERVER_VALIDITY_DAYS, daysLeft(ca.certPem) - 1)),
+    });
+    writePrivateFile(dir, files[role].key, issued.keyPem);
+    writePrivateFile(dir, files[role].cert, issued.certPem);
+    serials[role] = describeCertificate(issued.certPem).serialNumber;
+  }
+  return serials;
 }
 
-async function awaitServed({ probes, until }: RotationContext, serial: string): Promise<void> {
-  await until(`every listener to serve the certificate with serial ${serial}`, async () =>
-    (await probes.servedSerials()).every((served) => sameSerial(served, serial)),
-  );
+const describeSerials = (serials: Serials, mode: "gateway only" | "both") =>
+  mode === "both" ? `gateway ${serials.gateway}, remote collector ${serials.collector}` : serials.gateway;
+
+/** Waits until every server the mode uses serves its new certificate; says which ones were checked. */
+async function awaitServed({ probes, until }: RotationContext, serials: Serials): Promise<string> {
+  let checked: "gateway only" | "both" = "gateway only";
+  await until(`every server to serve its new certificate (${describeSerials(serials, "both")})`, async () => {
+    const served = await probes.servedSerials();
+    checked = served.collector === undefined ? "gateway only" : "both";
+    return (Object.keys(served) as ServerRole[]).every((role) => sameSerial(served[role]!, serials[role]));
+  });
+  return describeSerials(serials, checked);
 }
 
 async function rotateServer(context: RotationContext): Promise<string> {
   const { dir, rollout, note } = context;
   const old = describeCertificate(need(dir, stateFiles.serverCert)).serialNumber;
-  note("1/1 a new gateway certificate from the same CA (Traefik and the remote collector re-read it)");
-  const serial = await newServerCertificate(dir);
+  note(
+    "1/1 new server certificates from the same CA, the gateway's and the remote collector's (each re-reads its own)",
+  );
+  const serials = await newServerCertificates(dir);
   await rollout.publish("remote");
-  await awaitServed(context, serial);
-  return `the old certificate (serial ${old}) is no longer served; every listener serves ${serial}`;
+  const served = await awaitServed(context, serials);
+  return `the old gateway certificate (serial ${old}) is no longer served; serving ${served}`;
 }
 
 async function rotateCa(context: RotationContext): Promise<string> {
@@ -235,12 +258,12 @@ async function rotateCa(context: RotationContext): Promise<string> {
     true,
     "the remote collector to trust the new client CA",
   );
-  note("2/3 the gateway certificate and the client certificate are reissued below the new CAs");
-  const serial = await newServerCertificate(dir);
+  note("2/3 the server certificates and the client certificate are reissued below the new CAs");
+  const serials = await newServerCertificates(dir);
   await newClientCertificate(dir, clientCa);
   await rollout.publish("remote");
   await rollout.publish("edge");
-  await awaitServed(context, serial);
+  const served = await awaitServed(context, serials);
   await rollout.edgeSees([stateFiles.clientCert, stateFiles.clientKey]);
   await afterReloadInterval(context);
   note("3/3 the old CA and client CA are no longer trusted (the edge restarts again)");
@@ -255,5 +278,5 @@ async function rotateCa(context: RotationContext): Promise<string> {
     false,
     "the remote collector to refuse the old client certificate",
   );
-  return `every listener serves ${serial}, signed by the new CA${refused ? "; the old client certificate is refused (unknown CA)" : ""}`;
+  return `serving ${served}, signed by the new CA${refused ? "; the old client certificate is refused (unknown CA)" : ""}`;
 }

@@ -15,8 +15,11 @@ export interface Rollout {
 
 /** Observations of the running gateway a phase waits for (probes.ts). */
 export interface RotationProbes {
-  /** The serial numbers a fresh TLS handshake is served, on each listener the mode uses. */
-  servedSerials(): Promise<string[]>;
+  /**
+   * The serial number a fresh TLS handshake is served, for each server the mode uses: the gateway's
+   * listener, and in AUTH=mtls|both the remote collector's receiver behind the passthrough.
+   */
+  servedSerials(): Promise<Partial<Record<"gateway" | "collector", string>>>;
   /** Does the remote accept a fresh client presenting this certificate? undefined: the mode sends none. */
   clientAccepted(pair: { certPem: string; keyPem: string }): Promise<boolean | undefined>;
   /** Does the remote accept these credentials? undefined: the mode checks none. */

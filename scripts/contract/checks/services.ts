@@ -1,5 +1,7 @@
 // Services must select the pods they are meant for, on ports those pods expose; workloads must select
 // their own pod template. The API server accepts a Service that selects nothing, so only a check can tell.
+// A Service without a selector is served by an EndpointSlice of the rendering instead, which must name
+// each of its ports and lead to a Service that does select pods.
 import type { K8sObject, Workload } from "../../kube/objects.ts";
 import { describe, ofKind, workloads } from "../../kube/objects.ts";
 
@@ -19,6 +21,7 @@ const show = (labels: Readonly<Record<string, string>>) =>
 
 function selected(service: K8sObject, all: readonly Workload[]): Workload[] {
   const selector = (service.spec?.selector ?? {}) as Record<string, string>;
+  if (Object.keys(selector).length === 0) return [];
   const namespace = service.metadata.namespace ?? "default";
   return all.filter((w) => w.namespace === namespace && matches(selector, w.labels));
 }
@@ -78,6 +81,50 @@ export function checkWorkloadSelectors(objects: readonly K8sObject[]): string[] 
       problems.push(
         `${describe(workload.object)} selects ${show(selector)}, but its pod template is labelled ${show(workload.labels)}`,
       );
+  }
+  return problems;
+}
+
+interface EndpointSliceSpec {
+  readonly ports?: readonly { name?: string; port?: number }[];
+  readonly endpoints?: readonly { addresses: readonly string[] }[];
+}
+
+/**
+ * A Service without a selector has an EndpointSlice (kubernetes.io/service-name) with a port of each of its
+ * ports' names, whose addresses are fixed clusterIPs of Services that select pods on those ports.
+ */
+export function checkSelectorlessServices(objects: readonly K8sObject[]): string[] {
+  const services = ofKind(objects, "Service");
+  const byAddress = new Map(services.map((s) => [s.spec?.clusterIP as string | undefined, s]));
+  const problems: string[] = [];
+  for (const service of services.filter((s) => Object.keys(s.spec?.selector ?? {}).length === 0)) {
+    const slices = ofKind(objects, "EndpointSlice").filter(
+      (slice) =>
+        slice.metadata.namespace === service.metadata.namespace &&
+        slice.metadata.labels?.["kubernetes.io/service-name"] === service.metadata.name,
+    );
+    if (slices.length === 0) problems.push(`${describe(service)} has no selector and no EndpointSlice`);
+    for (const slice of slices as (K8sObject & EndpointSliceSpec)[]) {
+      const names = new Set((slice.ports ?? []).map((p) => p.name));
+      for (const port of (service.spec?.ports ?? []) as ServicePort[])
+        if (!names.has(port.name))
+          problems.push(`${describe(slice)} has no port named ${String(port.name)} (${describe(service)})`);
+      for (const address of (slice.endpoints ?? []).flatMap((e) => e.addresses)) {
+        const behind = byAddress.get(address);
+        const ports = ((behind?.spec?.ports ?? []) as ServicePort[]).map((p) => p.port);
+        if (behind === undefined || Object.keys(behind.spec?.selector ?? {}).length === 0)
+          problems.push(
+            `${describe(slice)} names ${address}, which no Service with a selector has as its clusterIP`,
+          );
+        else
+          for (const port of slice.ports ?? [])
+            if (!ports.includes(port.port ?? -1))
+              problems.push(
+                `${describe(slice)} port ${String(port.name)} is ${port.port}, which ${describe(behind)} does not serve`,
+              );
+      }
+    }
   }
   return problems;
 }

@@ -17,6 +17,7 @@ import { operateSteps } from "./steps/operate.ts";
 import { resilienceSteps } from "./steps/resilience.ts";
 import { queueBoundStep } from "./steps/queue-bound.ts";
 import { gatewayLimitsStep } from "./steps/gateway-limits.ts";
+import { gatewayReachStep } from "./steps/gateway-reach.ts";
 import { authModeSteps } from "./steps/auth-modes.ts";
 import { identitySteps } from "./steps/identity.ts";
 import { monitoringSteps } from "./steps/monitoring.ts";
@@ -68,6 +69,7 @@ describe.skipIf(unavailable !== undefined && !mustRun)("real clusters: make up, 
   resilienceSteps(context);
   queueBoundStep(context);
   gatewayLimitsStep(context);
+  gatewayReachStep();
   upgradeSteps(context);
   authModeSteps(context);
   // Late, when the offline tier that `make test` runs alongside has most likely finished: the one step

@@ -1,13 +1,20 @@
 // Step 8 of the real-cluster suite: the auth modes on the running clusters. `make up AUTH=mtls`, then
 // `AUTH=both`, then back to the default converge without deleting a cluster: the two collectors roll,
 // `make verify` (which reads the mode the state folder remembers) passes every row of the mode, each bad
-// client refused by the party its row names, and `make status` shows the mode. In AUTH=both, every kind
+// client refused by the party its row names, the mTLS modes' handshakes end at the remote collector's own
+// certificate, and `make status` shows the mode. In AUTH=both, every kind
 // of `make rotate` runs, the two that exercise every cluster mechanism under steady load.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { expect, it } from "vitest";
-import type { AuthMode } from "../../../lib/auth-modes.ts";
-import { namespaces } from "../../../lib/topology.ts";
+import { describeCertificate } from "@otel-e2r/pki/inspect.ts";
+import { authModes, type AuthMode } from "../../../lib/auth-modes.ts";
+import { stateFiles } from "../../../lib/state.ts";
+import { gateway, namespaces } from "../../../lib/topology.ts";
+import { sameSerial } from "../../../rotation/kinds.ts";
+import { servedSerial } from "../../../rotation/probes.ts";
 import { MINUTES, type SuiteContext } from "../context.ts";
-import { figures, make, podUids } from "../harness.ts";
+import { figures, make, podUids, SUITE_STATE_DIR } from "../harness.ts";
 import { expectNoSecretShown, rows } from "./bring-up.ts";
 import { noSpanLost } from "./resilience.ts";
 import { ROTATION_KINDS, type RotationKind } from "../../../rotation/kinds.ts";
@@ -29,6 +36,20 @@ const MODE_ROWS: Readonly<Record<AuthMode, readonly RegExp[]>> = {
     /gateway: valid client certificate \+ right credentials → accepted/,
   ],
 };
+
+/**
+ * AUTH=mtls|both: a handshake that asks for the mTLS name through the gateway is served the remote
+ * collector's own certificate (the state folder's remote-collector.crt), not the gateway's, whose key is
+ * the only one Traefik can read.
+ */
+async function tlsEndsAtTheCollector(): Promise<void> {
+  const read = (name: string) => readFileSync(join(SUITE_STATE_DIR, name), "utf8");
+  const address = `localhost:${gateway.hostPort}`;
+  const served = await servedSerial(address, gateway.mtlsServerName, read(stateFiles.caBundle));
+  const serial = (name: string) => describeCertificate(read(name)).serialNumber;
+  expect(sameSerial(served, serial(stateFiles.collectorCert)), `served ${served}`).toBe(true);
+  expect(sameSerial(served, serial(stateFiles.serverCert)), `served ${served}`).toBe(false);
+}
 
 function modeStep(context: SuiteContext, number: string, mode: AuthMode): void {
   it(
@@ -52,6 +73,7 @@ function modeStep(context: SuiteContext, number: string, mode: AuthMode): void {
           table.some((row) => expected.test(row)),
           `a PASS row matching ${expected}`,
         ).toBe(true);
+      if (authModes[mode].clientCertificate) await tlsEndsAtTheCollector();
       const status = await make("status", {}, { transcript: `make-status-auth-${mode}` });
       expect(status.stdout).toMatch(new RegExp(`auth mode\\s+AUTH=${mode} `));
       figures(`auth mode ${mode}`, { "make up seconds": up.seconds.toFixed(1), "verify rows": table.length });

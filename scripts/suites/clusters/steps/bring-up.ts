@@ -257,6 +257,7 @@ function secondUpStep(context: SuiteContext): void {
       const before = [
         await podUids("edge", namespaces.observability),
         await podUids("remote", namespaces.observability),
+        await podUids("remote", namespaces.gateway),
       ];
       const up = await make("up", {}, { transcript: "make-up-again" }).finally(timedUpOver);
       context.times.secondUp = up.seconds;
@@ -272,6 +273,7 @@ function secondUpStep(context: SuiteContext): void {
       const after = [
         await podUids("edge", namespaces.observability),
         await podUids("remote", namespaces.observability),
+        await podUids("remote", namespaces.gateway),
       ];
       expect(after).toEqual(before);
       expect(up.stdout).toContain("nothing to set up");

@@ -114,7 +114,7 @@ function statusLogsJaegerStep(): void {
         "--context",
         "kind-remote",
         "-n",
-        "observability",
+        "gateway",
         "get",
         "gateway,grpcroute",
       ]);

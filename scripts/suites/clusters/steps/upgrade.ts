@@ -1,74 +1,96 @@
-// Step 6u of the real-cluster suite: a cluster an older release deployed upgrades with `make up`. Until
-// 2026-12 the remote collector's objects were named otel-gateway; here the remote cluster is put back in
-// that state (today's objects, under the old names, and today's removed), and `make up` under steady load
-// must remove the old objects and leave no span behind.
+// Step 6u of the real-cluster suite: a cluster the previous release deployed upgrades with `make up`.
+// Until 2026-12-06 Traefik, the Gateway and its routes lived in observability, next to the collectors'
+// Secrets; the remote collector served the gateway's certificate and its Service had any address. Here
+// the remote cluster is put back in that state (today's objects, moved and changed so), and `make up`
+// under steady load must clear the old Service that holds the NodePort, bring the new gateway up in its
+// own namespace, remove the old objects and leave no span behind.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { expect, it } from "vitest";
-import { retiredPresent } from "../../../clusters/retired.ts";
+import { RETIRED, retiredPresent } from "../../../clusters/retired.ts";
 import { parseObjects, type K8sObject } from "../../../kube/objects.ts";
-import { namespaces, REPO_ROOT, workloads } from "../../../lib/topology.ts";
+import { collectorServer, namespaces, REPO_ROOT, secrets, workloads } from "../../../lib/topology.ts";
 import { MINUTES, type SuiteContext } from "../context.ts";
-import { kubectl, make } from "../harness.ts";
+import { kubectl, kubectlJson, make } from "../harness.ts";
 import { noSpanLost } from "./resilience.ts";
 
 const observability = ["--namespace", namespaces.observability];
-const KINDS = "deployment,service,configmap,networkpolicy,grpcroute,tlsroute";
-const NAME = workloads.remoteCollector;
-/** The endings of the remote collector's own objects' names: kustomize's hash on its ConfigMap, and the rest. */
-const ENDINGS = "(-config-[a-z0-9]{10}|-mtls|-ingress)?";
-const OWN = new RegExp(`^${NAME}${ENDINGS}$`);
+const KINDS = [...new Set(RETIRED.map((retired) => retired.resource))].join(",");
 
-/** Today's objects as the older release named them (the TLSRoute's SNI hostname never changed). */
-function asOlderRelease(objects: readonly K8sObject[]): K8sObject[] {
-  const text = JSON.stringify(objects)
+/** What the previous release had of today's objects, where it had them. */
+function asPreviousRelease(objects: readonly K8sObject[]): K8sObject[] {
+  const moved = objects.filter(
+    (o) =>
+      (o.metadata.namespace === namespaces.gateway &&
+        o.metadata.labels?.["app.kubernetes.io/component"] !== "gateway-backend") ||
+      o.kind === "ClusterRoleBinding" ||
+      (o.metadata.namespace === namespaces.observability && o.metadata.name === workloads.remoteCollector),
+  );
+  const text = JSON.stringify(moved)
+    .replaceAll(`"namespace":"${namespaces.gateway}"`, `"namespace":"${namespaces.observability}"`)
+    .replaceAll(`namespaces=${namespaces.gateway}"`, `namespaces=${namespaces.observability}"`)
     .replaceAll(
-      `"app.kubernetes.io/component":"${NAME}"`,
-      '"app.kubernetes.io/component":"gateway-collector"',
+      `"secretName":"${secrets.remote.collectorTls.name}"`,
+      `"secretName":"${secrets.remote.gatewayTls.name}"`,
     )
-    .replace(new RegExp(`"${NAME}${ENDINGS}"`, "g"), '"otel-gateway$1"');
+    .replaceAll(`"clusterIP":"${collectorServer.clusterIp}",`, "");
   return JSON.parse(text) as K8sObject[];
 }
 
 const listed = async () =>
   (await kubectl("remote", [...observability, "get", KINDS, "--output=name"])).split("\n").filter(Boolean);
 
-/** Puts the remote cluster back in the older release's state: its objects running, today's gone. */
-async function deployOlderRelease(): Promise<void> {
+const apply = (objects: readonly K8sObject[]) =>
+  kubectl(
+    "remote",
+    ["apply", "--server-side", "--force-conflicts", "--field-manager=previous-release", "-f", "-"],
+    JSON.stringify({ apiVersion: "v1", kind: "List", items: objects }),
+  );
+
+/** Puts the remote cluster back in the previous release's state: its objects running, today's gone. */
+export async function deployPreviousRelease(): Promise<void> {
   const rendered = await make("manifests");
   expect(rendered.exitCode, rendered.stderr).toBe(0);
-  const ours = parseObjects(readFileSync(join(REPO_ROOT, ".cache/manifests/remote.yaml"), "utf8")).filter(
-    (object) => OWN.test(object.metadata.name),
-  );
-  expect(ours.map((object) => object.kind).sort()).toEqual(
-    ["ConfigMap", "Deployment", "GRPCRoute", "NetworkPolicy", "Service", "TLSRoute"].sort(),
-  );
-  const older = { apiVersion: "v1", kind: "List", items: asOlderRelease(ours) };
-  await kubectl(
-    "remote",
-    ["apply", "--server-side", "--field-manager=older-release", "-f", "-"],
-    JSON.stringify(older),
-  );
-  await kubectl("remote", [
-    ...observability,
-    "rollout",
-    "status",
-    "deployment/otel-gateway",
-    "--timeout=180s",
+  const objects = parseObjects(readFileSync(join(REPO_ROOT, ".cache/manifests/remote.yaml"), "utf8"));
+  // The gateway's certificate, where the previous release kept it (its data never leaves kubectl's pipes).
+  const tls = await kubectlJson<K8sObject>("remote", [
+    "--namespace",
+    namespaces.gateway,
+    "get",
+    `secret/${secrets.remote.gatewayTls.name}`,
   ]);
-  // Today's, routes first, as an older release never had them.
-  const today = (await listed()).filter((name) => OWN.test(name.split("/")[1] ?? ""));
-  const routesFirst = [...today].sort((a, b) => Number(!a.includes("route")) - Number(!b.includes("route")));
-  for (const name of routesFirst)
-    await kubectl("remote", [...observability, "delete", name, "--cascade=foreground", "--timeout=180s"]);
+  const { name, labels } = tls.metadata;
+  await apply([{ ...tls, metadata: { name, labels, namespace: namespaces.observability } }]);
+  // Today's gateway goes (its Service holds the NodePort), and the collector's Service with its address.
+  await kubectl("remote", ["delete", "namespace", namespaces.gateway, "--timeout=180s"]);
+  await kubectl("remote", [...observability, "delete", `service/${workloads.remoteCollector}`]);
+  await apply(asPreviousRelease(objects));
+  for (const deployment of [workloads.traefik, workloads.remoteCollector])
+    await kubectl("remote", [
+      ...observability,
+      "rollout",
+      "status",
+      `deployment/${deployment}`,
+      "--timeout=180s",
+    ]);
 }
+
+const collectorAddress = async () =>
+  (
+    await kubectlJson<{ spec: { clusterIP: string } }>("remote", [
+      ...observability,
+      "get",
+      `service/${workloads.remoteCollector}`,
+    ])
+  ).spec.clusterIP;
 
 export function upgradeSteps(context: SuiteContext): void {
   it(
-    "6u. an older release's remote collector (otel-gateway): make up under steady load removes it, no span lost",
+    "6u. the previous release's gateway in observability: make up under steady load moves it to its own namespace, no span lost",
     async () => {
-      await deployOlderRelease();
-      expect(retiredPresent("remote", await listed())).toHaveLength(6);
+      await deployPreviousRelease();
+      expect(retiredPresent("remote", await listed())).toHaveLength(8);
+      expect(await collectorAddress()).not.toBe(collectorServer.clusterIp);
       let printed = "";
       await noSpanLost(
         context,
@@ -86,10 +108,10 @@ export function upgradeSteps(context: SuiteContext): void {
           return { "make up s": up.seconds.toFixed(1) };
         },
       );
-      expect(printed).toContain("removed deployment.apps/otel-gateway");
-      const after = await listed();
-      expect(retiredPresent("remote", after)).toEqual([]);
-      expect(after).toContain(`deployment.apps/${workloads.remoteCollector}`);
+      expect(printed).toContain("removed service/traefik");
+      expect(printed).toContain("removed deployment.apps/traefik");
+      expect(retiredPresent("remote", await listed())).toEqual([]);
+      expect(await collectorAddress()).toBe(collectorServer.clusterIp);
     },
     15 * MINUTES,
   );
