@@ -198,11 +198,13 @@ function clusterStateStep(): void {
         `${clusters.remote.name}-control-plane`,
         "sh",
         "-c",
-        'nsenter -t "$(pgrep -f "traefik --providers" | head -1)" -n ss -ltnH',
+        'nsenter -t "$(pgrep -f "traefik --providers" | head -1)" -n ss -ltnHp',
       ]);
+      // The pod's network namespace holds its cert-expiry sidecar's health port too: Traefik's own sockets.
       const ports = stdout
         .trim()
         .split("\n")
+        .filter((row) => row.includes('(("traefik",'))
         .map((row) => row.trim().split(/\s+/)[3]!.replace(/^.*:/, ""))
         .sort();
       expect(ports).toEqual([String(gateway.pingPort), String(gateway.listenerPort)].sort());
