@@ -25,14 +25,27 @@ const EDGE_MOUNTS: Readonly<Record<string, { volume: string; key: string }>> = O
 
 const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
 
-/** The running pods of a side's collector (edge DaemonSet, remote Deployment). */
-async function collectorPods(side: ClusterKey): Promise<{ name: string; uid: string; node: string }[]> {
-  const name = side === "edge" ? workloads.edgeCollector : workloads.remoteCollector;
+interface Pod {
+  readonly namespace: string;
+  readonly name: string;
+  readonly uid: string;
+  readonly node: string;
+}
+
+/** The running pods of a side's collector (edge DaemonSet, remote Deployment), or of another workload. */
+async function runningPods(
+  side: ClusterKey,
+  workload: { readonly namespace: string; readonly name: string } = {
+    namespace: namespaces.observability,
+    name: side === "edge" ? workloads.edgeCollector : workloads.remoteCollector,
+  },
+): Promise<Pod[]> {
+  const { namespace, name } = workload;
   const { stdout } = await run("kubectl", [
     "--context",
     clusters[side].context,
     "--namespace",
-    namespaces.observability,
+    namespace,
     "get",
     "pods",
     "--selector",
@@ -48,7 +61,7 @@ async function collectorPods(side: ClusterKey): Promise<{ name: string; uid: str
   };
   return list.items
     .filter((pod) => pod.metadata.deletionTimestamp === undefined)
-    .map((pod) => ({ name: pod.metadata.name, uid: pod.metadata.uid, node: pod.spec.nodeName }));
+    .map((pod) => ({ namespace, name: pod.metadata.name, uid: pod.metadata.uid, node: pod.spec.nodeName }));
 }
 
 /** The sha256 of a file the kubelet projected into a pod's Secret volume, read on the node. */
@@ -62,14 +75,14 @@ async function projectedHash(pod: { uid: string; node: string }, mount: { volume
  * A pod annotation makes the kubelet sync the pod now, re-projecting its Secret volumes from its
  * watch-fed cache, instead of at its next periodic sync (up to a minute and more).
  */
-async function nudgeKubelet(side: ClusterKey, pods: readonly { name: string }[]): Promise<void> {
+async function nudgeKubelet(side: ClusterKey, pods: readonly Pod[]): Promise<void> {
   const stamp = new Date().toISOString().replace(/[:.]/g, "-");
   for (const pod of pods)
     await run("kubectl", [
       "--context",
       clusters[side].context,
       "--namespace",
-      namespaces.observability,
+      pod.namespace,
       "annotate",
       "--overwrite",
       `pod/${pod.name}`,
@@ -81,7 +94,13 @@ export function clusterRollout(dir: string, note: (line: string) => void): Rollo
   return {
     async publish(side) {
       await applySecrets(materialFromFolder(dir), note, side);
-      await nudgeKubelet(side, await collectorPods(side));
+      await nudgeKubelet(side, await runningPods(side));
+      // Traefik reads its certificate through the API, but its cert-expiry sidecar reads the file.
+      if (side === "remote")
+        await nudgeKubelet(
+          side,
+          await runningPods(side, { namespace: namespaces.gateway, name: workloads.traefik }),
+        );
     },
     async restart(side: ClusterKey) {
       const { target } = collectorTargets.find((t) => t.cluster === side)!;
@@ -91,7 +110,7 @@ export function clusterRollout(dir: string, note: (line: string) => void): Rollo
       note(`${clusters[side].name}: ${target} restarted (rolling)`);
     },
     async edgeSees(names) {
-      const pods = await collectorPods("edge");
+      const pods = await runningPods("edge");
       const expected = names.map((name) => ({
         name,
         mount: EDGE_MOUNTS[name]!,
