@@ -1,5 +1,5 @@
-// `make regenerate-credentials`: new basic-auth credentials (and with --certificates a new CA and
-// gateway certificate), then — when the clusters are running — the Secrets updated and the collectors
+// `make regenerate-credentials`: new basic-auth credentials (and with --certificates a new CA and every
+// certificate below it), then — when the clusters are running — the Secrets updated and the collectors
 // restarted so both ends use them. The explicit way to rotate; `make up` alone always reuses.
 import { clusters, collectorTargets, namespaces, clusterKeys } from "../lib/topology.ts";
 import { ensureCertificates } from "../lib/certificates.ts";
@@ -15,9 +15,9 @@ import { useClusterTools } from "../provision/cluster-tools.ts";
 const command = {
   name: "regenerate-credentials",
   summary:
-    "Replaces the basic-auth credentials (and with --certificates the CA and gateway certificate) and rolls them out.",
+    "Replaces the basic-auth credentials (and with --certificates the CA and every certificate below it) and rolls them out.",
   options: { certificates: { type: "boolean" } },
-  help: { certificates: "also make a new CA and gateway certificate" },
+  help: { certificates: "also make a new CA and every certificate below it" },
 } as const;
 
 /**
@@ -38,7 +38,7 @@ if (import.meta.main)
     });
     const creds = ensureCredentials({ stateDir: STATE_DIR, regenerate: true });
     say(
-      `new credentials${values.certificates === true ? ", CA and gateway certificate" : ""} written to ${STATE_DIR} (not shown)`,
+      `new credentials${values.certificates === true ? ", CA and certificates" : ""} written to ${STATE_DIR} (not shown)`,
     );
     const existing = await existingClusters().catch(() => new Set<string>());
     if (!clusterKeys.every((key) => existing.has(clusters[key].name))) {

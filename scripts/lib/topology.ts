@@ -86,7 +86,7 @@ export const gateway = Object.freeze({
   pingPort: 8082,
   /**
    * AUTH=mtls|both: the name an edge asks for (its SNI) so that the gateway passes the connection through
-   * to the remote collector, which serves the same certificate. It never needs to resolve: the edge dials
+   * to the remote collector, which serves its own certificate (collectorServer). It never needs to resolve: the edge dials
    * crossClusterHost and only presents this name (the exporter's server_name_override).
    */
   mtlsServerName: MTLS_SERVER_NAME,

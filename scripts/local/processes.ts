@@ -197,7 +197,7 @@ export const edgeSpec: CollectorSpecFor = (bin, plan, session, options = {}) =>
 /**
  * The two certificate-expiry reporters, as in the clusters: the edge's reads what the edge holds (its
  * client certificate, the CA it trusts) and reports through the edge collector, over the hop; the
- * remote's reads what the remote holds (the gateway's certificate, the client CA) and reports to
+ * remote's reads what the remote holds (the gateway's certificate, the collector's own, the client CA) and reports to
  * Prometheus next to it.
  */
 export function certExpirySpecs(
