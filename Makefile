@@ -14,9 +14,9 @@ setup: ## Install the pinned toolchain (Node 24, pnpm) and the workspace depende
 	@$(RUN) node scripts/commands/setup.ts
 
 ##@ Clusters (make up sets up what is missing: a Docker engine on Debian, kind, kubectl, the images)
-.PHONY: up verify jaeger traces prometheus status logs send down rotate regenerate-credentials path
-up: ## Set up what is missing, create both kind clusters, deploy the pipeline and prove traces cross (safe to re-run; AUTH=basic|mtls|both, IMAGES_ARCHIVE=file, PIN_OVERRIDES=file)
-	@$(RUN) node scripts/commands/up.ts $(if $(AUTH),--auth $(AUTH)) $(if $(IMAGES_ARCHIVE),--images-archive '$(IMAGES_ARCHIVE)')
+.PHONY: up verify jaeger traces prometheus status logs send down rotate revoke regenerate-credentials path
+up: ## Set up what is missing, create the kind clusters, deploy the pipeline and prove traces cross (safe to re-run; AUTH=basic|mtls|both, EDGES=n, IMAGES_ARCHIVE=file, PIN_OVERRIDES=file)
+	@$(RUN) node scripts/commands/up.ts $(if $(AUTH),--auth $(AUTH)) $(if $(EDGES),--edges '$(EDGES)') $(if $(IMAGES_ARCHIVE),--images-archive '$(IMAGES_ARCHIVE)')
 verify: ## Prove traces crossed edge → remote and the gateway rejects bad clients (pass/fail table)
 	@$(RUN) node scripts/commands/verify.ts
 jaeger: ## Open Jaeger: port-forward its UI to http://localhost:16686 (Ctrl-C to stop; PORT=n for another port)
@@ -35,6 +35,8 @@ down: ## Delete both clusters and stop the Docker engine make up started (PURGE=
 	@$(RUN) node scripts/commands/down.ts $(if $(PURGE),--purge)
 rotate: ## Renew what expires within 30 days and roll it out with nothing refused (WHAT=client,server,ca,credentials to choose)
 	@$(RUN) node scripts/commands/rotate.ts $(if $(WHAT),--what $(WHAT))
+revoke: ## Make the remote refuse one edge of the fleet from now on, restarting no edge (EDGE=edge-2)
+	@$(RUN) node scripts/commands/revoke.ts $(if $(EDGE),--edge '$(EDGE)')
 regenerate-credentials: ## New basic-auth credentials, rolled out if the clusters run (CERTS=1: new CA and certificate too)
 	@$(RUN) node scripts/commands/regenerate-credentials.ts $(if $(CERTS),--certificates)
 path: ## Print the export line that puts make up's own kind and kubectl first on PATH, for the labs (eval its output in your shell)

@@ -3,7 +3,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { clusterKeys, clusters, dockerNetwork, type ClusterKey } from "../lib/topology.ts";
+import { clusterKeys, clusterOf, dockerNetwork, type Cluster } from "../lib/topology.ts";
 import { MANAGED_BY, timeouts } from "./config.ts";
 import { kindConfigFor, type HostAdjustments } from "./host-adjustments.ts";
 import { run } from "../lib/exec.ts";
@@ -23,14 +23,13 @@ export async function existingClusters(): Promise<Set<string>> {
 // parallel creates would race on ~/.kube/config (kubernetes-sigs/kind#1425). Each create writes a
 // throw-away kubeconfig instead; `kind export kubeconfig` then updates the real one, one cluster at a time.
 async function createCluster(
-  key: ClusterKey,
+  cluster: Cluster,
   nodeImage: string,
   adjustments: HostAdjustments,
   scratch: string,
 ): Promise<void> {
-  const cluster = clusters[key];
   const config = join(scratch, `${cluster.name}.kind.yaml`);
-  writeFileSync(config, kindConfigFor(key, adjustments));
+  writeFileSync(config, kindConfigFor(cluster, adjustments));
   await run(
     "kind",
     [
@@ -93,57 +92,58 @@ export async function removeNetwork(): Promise<boolean> {
 }
 
 /** The cluster's kubeconfig context reaches its API server, which trusts it. */
-async function contextAnswers(key: ClusterKey): Promise<boolean> {
-  const context = ["--context", clusters[key].context, "--request-timeout=5s"];
+async function contextAnswers(cluster: Cluster): Promise<boolean> {
+  const context = ["--context", cluster.context, "--request-timeout=5s"];
   return (await run("kubectl", [...context, "get", "--raw=/readyz"], { allowFailure: true })).exitCode === 0;
 }
 
-/** Creates the missing clusters in parallel and waits until every node of both is Ready. */
+/** The remote and the one edge: the clusters of a fleet of one. */
+export const defaultClusters: readonly Cluster[] = Object.freeze(clusterKeys.map(clusterOf));
+
+/** Creates the missing clusters in parallel and waits until every node of each is Ready. */
 export async function ensureClusters(
   nodeImage: string,
   adjustments: HostAdjustments,
   note: (line: string) => void,
+  wanted: readonly Cluster[] = defaultClusters,
 ): Promise<string> {
   const existing = await existingClusters();
-  const missing = clusterKeys.filter((key) => !existing.has(clusters[key].name));
-  const present = clusterKeys.filter((key) => existing.has(clusters[key].name));
-  if (missing.length > 0)
-    note(`creating ${missing.map((k) => clusters[k].name).join(" and ")} (in parallel)`);
+  const missing = wanted.filter((cluster) => !existing.has(cluster.name));
+  const present = wanted.filter((cluster) => existing.has(cluster.name));
+  if (missing.length > 0) note(`creating ${missing.map((c) => c.name).join(", ")} (in parallel)`);
   // The throw-away kubeconfigs hold admin credentials: a private folder, removed right after.
   const scratch = mkdtempSync(join(tmpdir(), "otel-e2r-kind-"));
   let results: PromiseSettledResult<void>[];
   try {
     if (missing.length > 0) note(`Docker network ${dockerNetwork}: ${await ensureNetwork()}`);
     results = await Promise.allSettled(
-      missing.map((key) => createCluster(key, nodeImage, adjustments, scratch)),
+      missing.map((cluster) => createCluster(cluster, nodeImage, adjustments, scratch)),
     );
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
   const failures = results.flatMap((result, i) =>
-    result.status === "rejected"
-      ? [`${clusters[missing[i]!].name}: ${(result.reason as Error).message}`]
-      : [],
+    result.status === "rejected" ? [`${missing[i]!.name}: ${(result.reason as Error).message}`] : [],
   );
   if (failures.length > 0) throw new Error(`kind could not create every cluster:\n${failures.join("\n")}`);
   // Serially, so the kubeconfig lock is never contended. Also restores the context of an existing cluster
   // whose kubeconfig entry was lost or is stale (another KUBECONFIG, a reset, a cluster made again by
   // hand); an existing cluster whose context answers keeps it, which spares a second run ~1.5 s each.
-  for (const key of clusterKeys)
-    if (missing.includes(key) || !(await contextAnswers(key)))
-      await run("kind", ["export", "kubeconfig", "--name", clusters[key].name]);
-  for (const key of clusterKeys)
+  for (const cluster of wanted)
+    if (missing.includes(cluster) || !(await contextAnswers(cluster)))
+      await run("kind", ["export", "kubeconfig", "--name", cluster.name]);
+  for (const cluster of wanted)
     await run("kubectl", [
       "--context",
-      clusters[key].context,
+      cluster.context,
       "wait",
       "--for=condition=Ready",
       "nodes",
       "--all",
       `--timeout=${timeouts.nodesReady}`,
     ]);
-  const created = missing.map((k) => clusters[k].name);
-  const kept = present.map((k) => clusters[k].name);
+  const created = missing.map((c) => c.name);
+  const kept = present.map((c) => c.name);
   return [
     created.length > 0 ? `created ${created.join(", ")}` : "",
     kept.length > 0 ? `${kept.join(", ")} already existed` : "",

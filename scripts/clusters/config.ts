@@ -27,6 +27,12 @@ export const timeouts = Object.freeze({
 
 /** Memory Docker must offer both clusters (two kind nodes, Traefik, collectors, Jaeger, the apps). */
 export const MIN_DOCKER_MEMORY_BYTES = 4 * 1024 ** 3;
+/** What each edge after the first adds (its kind node, collector and apps), with room to spare. */
+export const MEMORY_PER_MORE_EDGE_BYTES = 1.5 * 1024 ** 3;
+
+/** Memory Docker must offer a fleet of `edges` edge clusters and the remote. */
+export const memoryNeeded = (edges: number): number =>
+  MIN_DOCKER_MEMORY_BYTES + Math.max(0, edges - 1) * MEMORY_PER_MORE_EDGE_BYTES;
 
 /** The label bootstrap puts on what it creates outside the manifests (namespaces, Secrets). */
 export const MANAGED_BY = Object.freeze({ "app.kubernetes.io/managed-by": "otel-e2r-bootstrap" });

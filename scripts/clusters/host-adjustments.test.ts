@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { parse } from "yaml";
 import { describe, expect, it } from "vitest";
 import { REPO_ROOT, clusters } from "../lib/topology.ts";
+import { edgeCluster } from "../lib/fleet.ts";
 import { NO_ADJUSTMENTS, adjustmentsFrom, describeAdjustments, kindConfigFor } from "./host-adjustments.ts";
 
 const committed = (key: keyof typeof clusters) =>
@@ -17,6 +18,14 @@ describe("host adjustments", () => {
     expect(describeAdjustments(plain)).toBe("none needed");
     for (const key of ["edge", "remote"] as const)
       expect(parse(kindConfigFor(key, plain))).toEqual(committed(key));
+  });
+
+  it("gives a fleet's second edge the edge role's config under its own name", () => {
+    const plain = adjustmentsFrom({ cgroupVersion: "2\n", defaultCniLabel: "\n", oomProbeExitCode: 0 });
+    expect(parse(kindConfigFor(edgeCluster("edge-2"), plain))).toEqual({
+      ...committed("edge"),
+      name: "edge-2",
+    });
   });
 
   it("on a cgroup v1 host opts the kubelet out of its refusal, and nothing else", () => {

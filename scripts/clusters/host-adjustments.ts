@@ -10,7 +10,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse, stringify } from "yaml";
-import { REPO_ROOT, clusters, type ClusterKey } from "../lib/topology.ts";
+import { REPO_ROOT, clusterOf, type ClusterTarget } from "../lib/topology.ts";
 import { run } from "../lib/exec.ts";
 
 /** The label the offline node image carries (hack/images/kind-node.sh): it has no default CNI. */
@@ -78,8 +78,11 @@ export function describeAdjustments(adjustments: HostAdjustments): string {
 type KindConfig = Record<string, unknown> & { networking?: Record<string, unknown> };
 
 /** clusters/<name>.yaml with the adjustments applied (the committed file is never changed). */
-export function kindConfigFor(key: ClusterKey, adjustments: HostAdjustments): string {
-  const config = parse(readFileSync(join(REPO_ROOT, clusters[key].config), "utf8")) as KindConfig;
+export function kindConfigFor(target: ClusterTarget, adjustments: HostAdjustments): string {
+  const cluster = clusterOf(target);
+  const config = parse(readFileSync(join(REPO_ROOT, cluster.config), "utf8")) as KindConfig;
+  // Every edge of a fleet runs the edge role's config under its own name.
+  config.name = cluster.name;
   if (adjustments.noDefaultCni) config.networking = { ...config.networking, disableDefaultCNI: true };
   if (adjustments.cgroupV1) {
     const patches = (config.kubeadmConfigPatches as string[] | undefined) ?? [];

@@ -3,13 +3,24 @@
 // Secret, data included, into the kubectl.kubernetes.io/last-applied-configuration annotation.
 import { credentials, type Credentials } from "../lib/credentials.ts";
 import { readPrivateFile, stateFiles } from "../lib/state.ts";
-import { clusters, namespaces, secrets, type ClusterKey } from "../lib/topology.ts";
+import { deployedEdges, edgeStateDir, fleetHtpasswd } from "../lib/fleet.ts";
+import { clusterOf, namespaces, secrets, type Cluster, type ClusterKey } from "../lib/topology.ts";
 import { applyObjects } from "../kube/apply.ts";
 import type { K8sObject } from "../kube/objects.ts";
 import { MANAGED_BY, SECRETS_FIELD_MANAGER } from "./config.ts";
 
-export interface SecretMaterial {
+/** What one edge cluster of a fleet mounts of its own: its credential and client certificate. */
+export interface EdgeMaterial {
+  readonly cluster: Cluster;
   readonly credentials: Credentials;
+  readonly clientCertPem: string;
+  readonly clientKeyPem: string;
+}
+
+export interface SecretMaterial {
+  /** The first edge's credential (and below, its client certificate). */
+  readonly credentials: Credentials;
+  /** Every edge's htpasswd lines: what the remote collector accepts. */
   readonly htpasswd: string;
   /** What the edge trusts for the gateway: the CA (bundle). */
   readonly caCertPem: string;
@@ -22,6 +33,8 @@ export interface SecretMaterial {
   readonly clientKeyPem: string;
   /** The client CA (bundle) the remote collector trusts for client certificates. */
   readonly clientCaPem: string;
+  /** The fleet's other edges (edge-2, …), each with its own credential and certificate. */
+  readonly moreEdges: readonly EdgeMaterial[];
 }
 
 const b64 = (text: string) => Buffer.from(text, "utf8").toString("base64");
@@ -58,6 +71,7 @@ export function secretMaterial(
     clientCaBundlePem: string;
   },
   creds: { credentials: Credentials; htpasswd: string },
+  moreEdges: readonly EdgeMaterial[] = [],
 ): SecretMaterial {
   return Object.freeze({
     credentials: creds.credentials,
@@ -70,6 +84,7 @@ export function secretMaterial(
     clientCertPem: certs.clientCertPem,
     clientKeyPem: certs.clientKeyPem,
     clientCaPem: certs.clientCaBundlePem,
+    moreEdges: Object.freeze([...moreEdges]),
   });
 }
 
@@ -78,11 +93,25 @@ export function secretMaterial(
  * publishes between its phases (ensureCertificates would "repair" a half-rotated folder).
  */
 export function materialFromFolder(dir: string): SecretMaterial {
-  const read = (name: string) => {
-    const text = readPrivateFile(dir, name);
-    if (text === undefined) throw new Error(`${dir} lacks ${name}; run \`make up\` first`);
+  const readIn = (folder: string, name: string) => {
+    const text = readPrivateFile(folder, name);
+    if (text === undefined) throw new Error(`${folder} lacks ${name}; run \`make up\` first`);
     return text;
   };
+  const read = (name: string) => readIn(dir, name);
+  const edges = deployedEdges(dir);
+  const moreEdges = edges.slice(1).map((cluster) => {
+    const folder = edgeStateDir(dir, cluster.name);
+    return Object.freeze({
+      cluster,
+      credentials: credentials(
+        readIn(folder, stateFiles.username).trim(),
+        readIn(folder, stateFiles.password).trim(),
+      ),
+      clientCertPem: readIn(folder, stateFiles.clientCert),
+      clientKeyPem: readIn(folder, stateFiles.clientKey),
+    });
+  });
   return secretMaterial(
     {
       caBundlePem: read(stateFiles.caBundle),
@@ -96,28 +125,37 @@ export function materialFromFolder(dir: string): SecretMaterial {
     },
     {
       credentials: credentials(read(stateFiles.username).trim(), read(stateFiles.password).trim()),
-      htpasswd: read(stateFiles.htpasswd),
+      htpasswd: fleetHtpasswd(
+        dir,
+        edges.map((edge) => edge.name),
+      ),
     },
+    moreEdges,
   );
+}
+
+/** The Secrets one edge cluster mounts: its credential, its client certificate, the CA it trusts. */
+export function edgeSecretObjects(edge: Omit<EdgeMaterial, "cluster">, caCertPem: string): K8sObject[] {
+  const { exporterAuth, gatewayCa, clientTls } = secrets.edge;
+  return [
+    namespace(namespaces.observability),
+    secret(exporterAuth, {
+      [exporterAuth.keys.username]: edge.credentials.username,
+      [exporterAuth.keys.password]: edge.credentials.password,
+    }),
+    secret(gatewayCa, { [gatewayCa.keys.ca]: caCertPem }),
+    secret(clientTls, {
+      [clientTls.keys.cert]: edge.clientCertPem,
+      [clientTls.keys.key]: edge.clientKeyPem,
+    }),
+  ];
 }
 
 /** The objects bootstrap applies to each cluster: the namespaces the Secrets live in, then the Secrets. */
 export function secretObjects(material: SecretMaterial): Record<ClusterKey, K8sObject[]> {
-  const { exporterAuth, gatewayCa, clientTls } = secrets.edge;
   const { gatewayTls, collectorTls, htpasswd, clientCa } = secrets.remote;
   return {
-    edge: [
-      namespace(namespaces.observability),
-      secret(exporterAuth, {
-        [exporterAuth.keys.username]: material.credentials.username,
-        [exporterAuth.keys.password]: material.credentials.password,
-      }),
-      secret(gatewayCa, { [gatewayCa.keys.ca]: material.caCertPem }),
-      secret(clientTls, {
-        [clientTls.keys.cert]: material.clientCertPem,
-        [clientTls.keys.key]: material.clientKeyPem,
-      }),
-    ],
+    edge: edgeSecretObjects(material, material.caCertPem),
     remote: [
       namespace(namespaces.observability),
       namespace(namespaces.gateway),
@@ -135,19 +173,28 @@ export function secretObjects(material: SecretMaterial): Record<ClusterKey, K8sO
   };
 }
 
+/** Applies each cluster's Secrets: the first edge's and the remote's, then every other edge's own. */
 export async function applySecrets(
   material: SecretMaterial,
   note: (line: string) => void,
   only?: ClusterKey,
 ): Promise<string> {
   const objects = secretObjects(material);
-  for (const cluster of Object.keys(objects) as ClusterKey[]) {
-    if (only !== undefined && cluster !== only) continue;
-    await applyObjects(cluster, objects[cluster], SECRETS_FIELD_MANAGER);
-    const names = objects[cluster]
+  const targets: [Cluster, K8sObject[]][] = [
+    [clusterOf("edge"), objects.edge],
+    [clusterOf("remote"), objects.remote],
+    ...material.moreEdges.map((edge): [Cluster, K8sObject[]] => [
+      edge.cluster,
+      edgeSecretObjects(edge, material.caCertPem),
+    ]),
+  ];
+  for (const [cluster, list] of targets) {
+    if (only !== undefined && cluster.key !== only) continue;
+    await applyObjects(cluster, list, SECRETS_FIELD_MANAGER);
+    const names = list
       .filter((o) => o.kind === "Secret")
       .map((o) => `${o.metadata.namespace}/${o.metadata.name}`);
-    note(`${clusters[cluster].name}: ${names.join(", ")}`);
+    note(`${cluster.name}: ${names.join(", ")}`);
   }
-  return "Secrets applied to both clusters";
+  return `Secrets applied to ${targets.length === 2 ? "both" : targets.length} clusters`;
 }

@@ -7,6 +7,7 @@ import { runVerify } from "../verify/run.ts";
 import { gateway } from "../lib/topology.ts";
 import { deployedAuthMode, readClientState, readPrivateFile, STATE_DIR, stateFiles } from "../lib/state.ts";
 import { authModes } from "../lib/auth-modes.ts";
+import { acceptedEdges, deployedEdges } from "../lib/fleet.ts";
 import { Failure, exitCodes } from "../lib/exit-codes.ts";
 import type { CheckRow, GatewayTarget } from "../verify/types.ts";
 import { bold, green, red, say } from "../cli/ui.ts";
@@ -66,7 +67,13 @@ export async function verify(options: VerifyOptions): Promise<CheckRow[]> {
     const rows = await runVerify({
       jaeger: createJaegerClient(forward.url),
       gateway: gatewayTarget,
-      expectations: expectations({ podMetadata: true }),
+      expectations: expectations({
+        podMetadata: true,
+        edgeNames: acceptedEdges(
+          options.stateDir,
+          deployedEdges(options.stateDir).map((edge) => edge.name),
+        ),
+      }),
       pipelineTimeoutMs: options.pipelineTimeoutMs,
       leakTimeoutMs: options.leakTimeoutMs,
       note: (line) => say(`      ${line}`),

@@ -1,9 +1,10 @@
-// `make down`: undoes what `make up` started. It deletes both kind clusters and their network, and stops the
+// `make down`: undoes what `make up` started. It deletes the kind clusters (every edge) and their network, and stops the
 // Docker engine the project started (never one it did not start); with --purge (make down PURGE=1) it also
 // deletes that engine's data and the state folder (CA, certificates, credentials). Idempotent: deleting what
 // is already gone is not an error. The caches (Go tools, Node, downloads) stay, as Go's own caches do.
 import { existsSync } from "node:fs";
 import { clusters, dockerNetwork, clusterKeys } from "../lib/topology.ts";
+import { isEdgeName } from "../lib/fleet.ts";
 import { parseFlags, runMain } from "../cli/command.ts";
 import { existingClusters, removeNetwork } from "../clusters/clusters.ts";
 import { say } from "../cli/ui.ts";
@@ -15,7 +16,7 @@ import { engineState, stopEngine } from "../provision/engine.ts";
 const command = {
   name: "down",
   summary:
-    "Deletes both kind clusters (edge and remote) and stops the Docker engine make up started; --purge also deletes that engine's data and the state folder.",
+    "Deletes the kind clusters (the remote and every edge) and stops the Docker engine make up started; --purge also deletes that engine's data and the state folder.",
   options: { purge: { type: "boolean" } },
   help: {
     purge:
@@ -35,8 +36,9 @@ async function deleteClusters(): Promise<string[]> {
     throw error;
   }
   const lines: string[] = [];
-  for (const key of clusterKeys) {
-    const { name } = clusters[key];
+  // Every edge of a fleet, whatever EDGES the state folder remembers (it may be gone, or out of date).
+  const edges = [...existing].filter((name) => isEdgeName(name) && name !== clusters.edge.name).sort();
+  for (const name of [...clusterKeys.map((key) => clusters[key].name), ...edges]) {
     if (!existing.has(name)) {
       lines.push(`cluster ${name}: not running`);
       continue;

@@ -1,7 +1,8 @@
-// `make logs`: the edge collector's and the remote collector's logs (both single-node clusters,
-// so one pod each). --follow streams both at once, each line prefixed by its pod.
+// `make logs`: every edge collector's and the remote collector's logs (single-node clusters, so one pod
+// each). --follow streams them all at once, each line prefixed by its pod.
 import { spawn } from "node:child_process";
-import { clusters, collectorTargets, namespaces, type ClusterKey } from "../lib/topology.ts";
+import { namespaces, type Cluster } from "../lib/topology.ts";
+import { fleetCollectors } from "../lib/fleet.ts";
 import { parseFlags, runMain } from "../cli/command.ts";
 import { bold, say } from "../cli/ui.ts";
 import { describeCommand, run } from "../lib/exec.ts";
@@ -10,7 +11,7 @@ import { useClusterTools } from "../provision/cluster-tools.ts";
 
 const command = {
   name: "logs",
-  summary: "Prints the edge collector's and the remote collector's logs.",
+  summary: "Prints the edge collectors' and the remote collector's logs.",
   options: { follow: { type: "boolean" }, tail: { type: "string" } },
   help: {
     follow: "keep streaming new lines (Ctrl-C to stop)",
@@ -18,10 +19,10 @@ const command = {
   },
 } as const;
 
-function logsArgs(cluster: ClusterKey, target: string, tail: number, follow: boolean): string[] {
+function logsArgs(cluster: Cluster, target: string, tail: number, follow: boolean): string[] {
   return [
     "--context",
-    clusters[cluster].context,
+    cluster.context,
     "--namespace",
     namespaces.observability,
     "logs",
@@ -46,7 +47,7 @@ if (import.meta.main)
     await useClusterTools();
     if (values.follow === true) {
       // Both streams at once; Ctrl-C stops both (they share the terminal's process group).
-      const children = collectorTargets.map(({ cluster, target }) => {
+      const children = fleetCollectors().map(({ cluster, target }) => {
         const args = logsArgs(cluster, target, tail, true);
         say(bold(`$ ${describeCommand("kubectl", args)}`));
         return spawn("kubectl", args, { stdio: "inherit" });
@@ -58,8 +59,8 @@ if (import.meta.main)
       return;
     }
     let failed = false;
-    for (const { cluster, target } of collectorTargets) {
-      say(bold(`== ${clusters[cluster].name}: ${target} (${namespaces.observability})`));
+    for (const { cluster, target } of fleetCollectors()) {
+      say(bold(`== ${cluster.name}: ${target} (${namespaces.observability})`));
       const result = await run("kubectl", logsArgs(cluster, target, tail, false), { allowFailure: true });
       say((result.exitCode === 0 ? result.stdout : result.stderr).trimEnd());
       failed ||= result.exitCode !== 0;

@@ -7,7 +7,8 @@ import { bold, green, say } from "../cli/ui.ts";
 import { existingClusters } from "../clusters/clusters.ts";
 import { timeouts } from "../clusters/config.ts";
 import { clusterRollout } from "../clusters/rollout.ts";
-import { authModes } from "../lib/auth-modes.ts";
+import { authModes, type AuthMode } from "../lib/auth-modes.ts";
+import { deployedEdges } from "../lib/fleet.ts";
 import { Failure, exitCodes } from "../lib/exit-codes.ts";
 import { pollUntil } from "../lib/poll.ts";
 import { dueKinds, parseRotationKinds, ROTATION_KINDS, type RotationKind } from "../rotation/kinds.ts";
@@ -44,6 +45,26 @@ async function rotateOrExplain(kind: RotationKind, context: RotationContext): Pr
   }
 }
 
+/**
+ * A client certificate's rotation knows the first edge only: the fleet's other edges would keep
+ * certificates from a client CA that the rotation retires. In AUTH=basic no certificate is presented, and
+ * the next `make up` reissues theirs from the new client CA.
+ */
+function refuseForFleet(kinds: readonly RotationKind[], mode: AuthMode): void {
+  const edges = deployedEdges(STATE_DIR);
+  const blocked = kinds.filter((kind) => kind === "client" || kind === "ca");
+  if (edges.length === 1 || blocked.length === 0 || !authModes[mode].clientCertificate) return;
+  throw new Failure(
+    `make rotate WHAT=${blocked.join(",")} renews the client certificate of the first edge only, and ${edges
+      .slice(1)
+      .map((edge) => edge.name)
+      .join(
+        ", ",
+      )} would be refused under AUTH=${mode} once the old client CA is retired. Rotate with one edge (make up EDGES=1, make rotate, then make up EDGES=${edges.length}: the edges made again get certificates from the new client CA), or use AUTH=basic`,
+    exitCodes.usage,
+  );
+}
+
 if (import.meta.main)
   runMain(async () => {
     const { values } = parseFlags(command, process.argv.slice(2));
@@ -62,6 +83,7 @@ if (import.meta.main)
       return;
     }
     const mode = deployedAuthMode(STATE_DIR);
+    refuseForFleet(kinds, mode);
     say(`rotating ${kinds.join(", ")} (AUTH=${mode}: ${authModes[mode].summary})`);
     const note = (line: string) => say(`  ${line}`);
     for (const kind of kinds) {

@@ -1,10 +1,11 @@
-// `make status`: what is running and where things are — workloads of both clusters, the auth mode, the
+// `make status`: what is running and where things are — workloads of every cluster, the auth mode, the
 // gateway's addresses, the pipeline's health line (from Prometheus), certificate expiry, and where the
 // credentials are (never the credentials themselves).
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { describeCertificate } from "@otel-e2r/pki/inspect.ts";
-import { clusters, gateway, namespaces, clusterKeys } from "../lib/topology.ts";
+import { clusters, gateway, namespaces } from "../lib/topology.ts";
+import { deployedEdges, edgeStateDir, fleetClusters, isRevoked } from "../lib/fleet.ts";
 import { parseFlags, runMain } from "../cli/command.ts";
 import { existingClusters } from "../clusters/clusters.ts";
 import { gatewayStatus } from "../clusters/gateway-api.ts";
@@ -20,7 +21,7 @@ import { useClusterTools } from "../provision/cluster-tools.ts";
 const command = {
   name: "status",
   summary:
-    "Shows both clusters' workloads, the gateway address, certificate expiry and where the credentials are.",
+    "Shows every cluster's workloads, the gateway address, certificate expiry and where the credentials are.",
   options: {},
   help: {},
 } as const;
@@ -58,8 +59,7 @@ function certificateLine(file: string): string {
 
 async function printClusters(): Promise<Set<string>> {
   const existing = await existingClusters().catch(() => new Set<string>());
-  for (const key of clusterKeys) {
-    const cluster = clusters[key];
+  for (const cluster of fleetClusters(STATE_DIR)) {
     say(bold(`Cluster ${cluster.name} (context ${cluster.context})`));
     if (!existing.has(cluster.name)) {
       say("  not running — `make up` creates it");
@@ -91,11 +91,24 @@ function authModeLine(): string {
   }
 }
 
+/** EDGES=… as `make up` last deployed it, and the edges' names. */
+function edgesLine(): string {
+  try {
+    const edges = deployedEdges(STATE_DIR).map((edge) =>
+      isRevoked(STATE_DIR, edge.name) ? `${edge.name} (revoked)` : edge.name,
+    );
+    return `EDGES=${edges.length} (${edges.join(", ")}; \`make up EDGES=n\` adds or removes edges)`;
+  } catch (error) {
+    return (error as Error).message;
+  }
+}
+
 async function printGateway(existing: ReadonlySet<string>): Promise<void> {
   say(bold("Gateway"));
   say(
     table([
       ["  auth mode", authModeLine()],
+      ["  edges", edgesLine()],
       ["  from this machine", `https://localhost:${gateway.hostPort}`],
       ["  from edge pods", `https://${gateway.crossClusterHost}:${gateway.nodePort}`],
       [
@@ -156,6 +169,16 @@ function printState(): void {
     rows.push([
       `  ${label}`,
       existsSync(file) ? `${file} (mode ${(statSync(file).mode & 0o777).toString(8)})` : "missing",
+    ]);
+  }
+  // The fleet's other edges keep their own credential and certificate in a folder each.
+  for (const edge of deployedEdges(STATE_DIR).slice(1)) {
+    const dir = edgeStateDir(STATE_DIR, edge.name);
+    const cert = join(dir, stateFiles.clientCert);
+    rows.push([`  ${edge.name} client certificate`, existsSync(cert) ? certificateLine(cert) : "missing"]);
+    rows.push([
+      `  ${edge.name} credential`,
+      existsSync(dir) ? `${dir}/ (mode ${(statSync(dir).mode & 0o777).toString(8)})` : "missing",
     ]);
   }
   say(table(rows));

@@ -114,7 +114,7 @@ describe("make up preflight (stand-in tools, a real port)", { timeout: PROCESS_T
       transcript: "make-up-preflight-memory",
       world: (w) => void (w.docker = { version: "28.5.1", memTotal: 2 * 1024 ** 3 }),
       code: exitCodes.notEnoughMemory,
-      message: /Docker has 2\.0 GiB of memory; the two clusters need at least 4\.0 GiB/,
+      message: /Docker has 2\.0 GiB of memory; the clusters need at least 4\.0 GiB/,
     },
   ];
 
@@ -174,6 +174,20 @@ describe("make up preflight (stand-in tools, a real port)", { timeout: PROCESS_T
     expect(archive.exitCode).toBe(exitCodes.usage);
     expect(archive.stderr).toContain('IMAGES_ARCHIVE is "/nonexistent/images.tar", which does not exist');
     for (const result of [flag, overrides, archive]) expect(result.stderr).not.toMatch(/\n\s+at /);
+    expect(fakes.calls()).toEqual([]);
+  });
+
+  it("rejects a bad EDGES, and a fleet that AUTH=mtls cannot tell apart, naming each problem at once, before doing anything", async () => {
+    fakes = await createFakes();
+    const both = await runBootstrap(fakes, "up", ["--edges", "0", "--auth", "tls"]);
+    expect(both.exitCode).toBe(exitCodes.usage);
+    expect(both.stderr).toContain('EDGES is "0"; expected a whole number of edge clusters from 1 to 5');
+    expect(both.stderr).toContain('AUTH is "tls"');
+    const mtls = await runBootstrap(fakes, "up", ["--edges", "2", "--auth", "mtls"]);
+    expect(mtls.exitCode).toBe(exitCodes.usage);
+    expect(mtls.stderr).toContain("AUTH=mtls with EDGES=2");
+    expect(mtls.stderr).toContain("Use AUTH=basic or AUTH=both for a fleet");
+    for (const result of [both, mtls]) expect(result.stderr).not.toMatch(/\n\s+at /);
     expect(fakes.calls()).toEqual([]);
   });
 });

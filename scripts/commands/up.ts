@@ -24,7 +24,16 @@ import { ensurePinnedImages } from "../images/sources.ts";
 import { checkMemory, preflight, type Plan } from "../provision/preflight.ts";
 import { provisionClusterTools, useClusterTools } from "../provision/cluster-tools.ts";
 import { startEngine } from "../provision/engine.ts";
-import { applySecrets, secretMaterial, type SecretMaterial } from "../clusters/secrets.ts";
+import { applySecrets, type SecretMaterial } from "../clusters/secrets.ts";
+import {
+  credentialsAnnotation,
+  fleetMaterial,
+  planFleet,
+  removeSurplusEdges,
+  type FleetPlan,
+} from "../clusters/fleet.ts";
+import { memoryNeeded } from "../clusters/config.ts";
+import { MAX_EDGES, chooseEdgeCount, rememberEdgeCount } from "../lib/fleet.ts";
 import { runSteps, type Step } from "../cli/steps.ts";
 import { clearTheWay, removeRetired } from "../clusters/retired.ts";
 import { bold, cyan, say } from "../cli/ui.ts";
@@ -41,6 +50,9 @@ interface UpContext {
   plan?: Plan;
   /** How the edge proves itself (AUTH=…, else what the state folder remembers, else basic). */
   auth: AuthMode;
+  /** How many edge clusters (EDGES=…, else what the state folder remembers, else 1). */
+  edges: number;
+  fleet?: FleetPlan;
   verify: boolean;
   archive?: string;
   images?: ImageRefs;
@@ -66,7 +78,14 @@ export const upSteps: readonly Step<UpContext>[] = [
     async run(context, note) {
       // kind may be missing (preflight plans for that); until it is there, no cluster exists.
       const existing = await existingClusters().catch(() => new Set<string>());
-      context.plan = await preflight({ ports: portsToCheck(existing), archive: context.archive }, note);
+      context.plan = await preflight(
+        {
+          ports: portsToCheck(existing),
+          archive: context.archive,
+          minMemoryBytes: memoryNeeded(context.edges),
+        },
+        note,
+      );
       return context.plan.setUp;
     },
   },
@@ -75,7 +94,7 @@ export const upSteps: readonly Step<UpContext>[] = [
     async run(context, note) {
       if (context.plan!.engine.action === "use") return `Docker ${context.plan!.engine.version} answers`;
       const started = await startEngine(note);
-      return `${started} (${await checkMemory()} of memory)`;
+      return `${started} (${await checkMemory(memoryNeeded(context.edges))} of memory)`;
     },
   },
   {
@@ -95,24 +114,31 @@ export const upSteps: readonly Step<UpContext>[] = [
     async run(context, note) {
       context.adjustments = await detectHostAdjustments(nodeImage());
       note(`host adjustments: ${describeAdjustments(context.adjustments)}`);
-      return ensureClusters(nodeImage(), context.adjustments, note);
+      context.fleet = planFleet(context.edges, await existingClusters());
+      // An edge beyond EDGES goes first: it stops sending before the remote stops accepting it.
+      const removed = await removeSurplusEdges(context.stateDir, context.fleet, note);
+      const made = await ensureClusters(nodeImage(), context.adjustments, note, context.fleet.wanted);
+      return removed.length > 0 ? `${made}; removed ${removed.join(", ")}` : made;
     },
   },
   {
     title: "Images into the clusters (kind load: nothing is pulled inside a cluster)",
-    run: (context, note) => loadImages(context.images!, note),
+    run: (context, note) => loadImages(context.images!, note, context.fleet!.wanted),
   },
   {
     title: "Local CA, gateway and edge certificates, basic-auth credentials (state folder, never printed)",
     async run(context, note) {
       const certs = await ensureCertificates(context.stateDir, { note });
       const creds = ensureCredentials({ stateDir: context.stateDir });
-      context.material = secretMaterial(certs, creds);
-      // Remembered before anything is deployed: a re-run after a failure keeps converging to this mode.
+      const fleet = await fleetMaterial(context.stateDir, context.fleet!.edges, certs, creds, note);
+      context.material = fleet.material;
+      // Remembered before anything is deployed: a re-run after a failure keeps converging to these.
       rememberAuthMode(context.auth, context.stateDir);
+      rememberEdgeCount(context.edges, context.stateDir);
       const day = (info: { notAfter: Date }) => info.notAfter.toISOString().slice(0, 10);
       const { outcome } = certs;
-      return `CA ${outcome.ca}, gateway certificate ${outcome.server} (expires ${day(certs.server)}), remote collector certificate ${outcome.collector}, client CA ${outcome.clientCa}, edge certificate ${outcome.client} (expires ${day(certs.client)}), credentials ${creds.outcome}; AUTH=${context.auth}; in ${context.stateDir}`;
+      const more = fleet.outcomes.map((line) => `; ${line}`).join("");
+      return `CA ${outcome.ca}, gateway certificate ${outcome.server} (expires ${day(certs.server)}), remote collector certificate ${outcome.collector}, client CA ${outcome.clientCa}, edge certificate ${outcome.client} (expires ${day(certs.client)}), credentials ${creds.outcome}${more}; AUTH=${context.auth}${context.edges > 1 ? `; EDGES=${context.edges}` : ""}; in ${context.stateDir}`;
     },
   },
   {
@@ -128,12 +154,22 @@ export const upSteps: readonly Step<UpContext>[] = [
       await installGatewayApiCrds(note);
       // What an older release left in the way of today's objects (a NodePort, an address) goes first.
       await clearTheWay("remote", note);
-      await deployManifests("remote", context.images!, note, context.auth);
+      await deployManifests(
+        "remote",
+        context.images!,
+        note,
+        context.auth,
+        credentialsAnnotation(context.material!),
+      );
       // An older release's objects, once their successors run (an upgrade in place).
       await removeRetired("remote", note);
       await proveGatewayRoutes(context.material!.caCertPem, context.auth, note);
-      await deployManifests("edge", context.images!, note, context.auth);
-      return `both clusters rolled out (AUTH=${context.auth}: ${authModes[context.auth].summary})`;
+      // The edges in parallel: each waits only for its own rollouts.
+      await Promise.all(
+        context.fleet!.edges.map((edge) => deployManifests(edge, context.images!, note, context.auth)),
+      );
+      const clusters = context.edges === 1 ? "both clusters" : `the remote and ${context.edges} edges`;
+      return `${clusters} rolled out (AUTH=${context.auth}: ${authModes[context.auth].summary})`;
     },
   },
   {
@@ -164,8 +200,9 @@ function printNextSteps(): void {
   say(`  ${cyan("make send")}     send your own traces from this machine straight to the gateway`);
   say(`  ${cyan("make status")}   workloads, gateway address, certificate expiry, where the credentials are`);
   say(`  ${cyan("make logs")}     the edge and remote collectors' logs`);
+  say(`  ${cyan("make up EDGES=2")}  a second edge cluster, with its own credential (lab 11)`);
   say(
-    `  the labs in docs/labs/ walk through what to try next; \`make down\` deletes both clusters and stops what make up started`,
+    `  the labs in docs/labs/ walk through what to try next; \`make down\` deletes the clusters and stops what make up started`,
   );
 }
 
@@ -176,6 +213,7 @@ const command = {
   options: {
     "no-verify": { type: "boolean" },
     auth: { type: "string" },
+    edges: { type: "string" },
     "images-archive": { type: "string" },
   },
   help: {
@@ -183,33 +221,46 @@ const command = {
     "images-archive":
       "load the pinned images from this archive (make's IMAGES_ARCHIVE; written by make images-save)",
     auth: `how the edge proves itself: ${AUTH_MODES.join(", ")} (default: the last one deployed, else ${DEFAULT_AUTH_MODE})`,
+    edges: `how many edge clusters, 1 to ${MAX_EDGES}, each with its own credential (make's EDGES; default: the last number deployed, else 1)`,
   },
 } as const;
 
-/** Checks what the command takes (AUTH, IMAGES_ARCHIVE, PIN_OVERRIDES) before doing anything. */
+/** Checks what the command takes (AUTH, EDGES, IMAGES_ARCHIVE, PIN_OVERRIDES) before doing anything. */
 function environment(
   auth: string | undefined,
+  edgesAsked: string | undefined,
   archive: string | undefined,
-): { archive?: string; auth: AuthMode } {
-  let mode: AuthMode;
-  try {
-    overrides();
-    mode = chooseAuthMode(auth, STATE_DIR).mode;
-  } catch (error) {
-    throw new Failure((error as Error).message, exitCodes.usage);
-  }
+): { archive?: string; auth: AuthMode; edges: number } {
+  const problems: string[] = [];
+  const attempt = <T>(work: () => T): T | undefined => {
+    try {
+      return work();
+    } catch (error) {
+      problems.push((error as Error).message);
+      return undefined;
+    }
+  };
+  attempt(() => overrides());
+  const mode = attempt(() => chooseAuthMode(auth, STATE_DIR).mode);
+  const edges = attempt(() => chooseEdgeCount(edgesAsked, STATE_DIR));
+  if (mode === "mtls" && edges !== undefined && edges > 1)
+    problems.push(
+      `AUTH=mtls with EDGES=${edges}: in this mode the remote tells senders apart by nothing (one client CA signs every edge's certificate, and the collector does not hand a certificate's subject to its processors), so every edge would be recorded as "edge". Use AUTH=basic or AUTH=both for a fleet: the sender's name then comes from its credential`,
+    );
+  if (problems.length > 0 || mode === undefined || edges === undefined)
+    throw new Failure(problems.join("\n"), exitCodes.usage);
   if (archive !== undefined && archive !== "" && !existsSync(archive))
     throw new Failure(
       `IMAGES_ARCHIVE is ${JSON.stringify(archive)}, which does not exist; expected an archive written by \`make images-save\``,
       exitCodes.usage,
     );
-  return { archive, auth: mode };
+  return { archive, auth: mode, edges };
 }
 
 if (import.meta.main)
   runMain(async () => {
     const { values } = parseFlags(command, process.argv.slice(2));
-    const env = environment(values.auth, values["images-archive"]);
+    const env = environment(values.auth, values.edges, values["images-archive"]);
     const stamp = new Date().toISOString().replace(/[:.]/g, "-");
     mkdirSync(LOGS_DIR, { recursive: true });
     const runLog = join(LOGS_DIR, `up-${stamp}.log`);
@@ -218,7 +269,13 @@ if (import.meta.main)
     await useClusterTools();
     await runSteps(
       upSteps,
-      { stateDir: STATE_DIR, auth: env.auth, verify: values["no-verify"] !== true, archive: env.archive },
+      {
+        stateDir: STATE_DIR,
+        auth: env.auth,
+        edges: env.edges,
+        verify: values["no-verify"] !== true,
+        archive: env.archive,
+      },
       { onFailure: async (failed) => void (await exportDiagnostics(failed.number, runLog, stamp)) },
     );
     printNextSteps();

@@ -11,7 +11,15 @@ import { join, relative } from "node:path";
 import { overrides, pinnedImages, resolve, type Overrides } from "../lib/pinned.ts";
 import { parsePlatform, singlePlatformArchive, type Platform } from "./archive.ts";
 import { imageId, imageIds } from "./present.ts";
-import { REPO_ROOT, clusters, type ClusterKey, appImages, type AppImage } from "../lib/topology.ts";
+import {
+  REPO_ROOT,
+  appImages,
+  clusterKeys,
+  clusterOf,
+  type AppImage,
+  type Cluster,
+  type ClusterKey,
+} from "../lib/topology.ts";
 import { run } from "../lib/exec.ts";
 
 /** Files whose content goes into an app's image, relative to the repository root. */
@@ -187,14 +195,18 @@ export async function loadIntoCluster(
 }
 
 /** Every image each cluster runs, into its node; what a node already has (same image ID) is skipped. */
-export async function loadImages(apps: ImageRefs, note: (line: string) => void): Promise<string> {
+export async function loadImages(
+  apps: ImageRefs,
+  note: (line: string) => void,
+  targets: readonly Cluster[] = Object.freeze(clusterKeys.map(clusterOf)),
+): Promise<string> {
   const platform = await enginePlatform();
   let loaded = 0;
-  for (const key of Object.keys(clusters) as ClusterKey[]) {
-    const refs = imagesFor(key, apps);
-    const fresh = await loadIntoCluster(clusters[key].name, refs, platform);
+  for (const cluster of targets) {
+    const refs = imagesFor(cluster.key, apps);
+    const fresh = await loadIntoCluster(cluster.name, refs, platform);
     loaded += fresh.length;
-    note(`${clusters[key].name}: ${refs.length} images, ${fresh.length} loaded`);
+    note(`${cluster.name}: ${refs.length} images, ${fresh.length} loaded`);
   }
   return loaded === 0 ? "every node already had every image" : `${loaded} image loads`;
 }

@@ -1,7 +1,7 @@
 // Server-side apply of objects given on stdin, the one way the scripts change a cluster's objects:
 // server-side, because client-side apply would copy each object, Secret data included, into its
 // kubectl.kubernetes.io/last-applied-configuration annotation; on stdin, so nothing secret is in argv.
-import { clusters, type ClusterKey } from "../lib/topology.ts";
+import { clusterOf, type ClusterTarget } from "../lib/topology.ts";
 import type { K8sObject } from "./objects.ts";
 import { run } from "../lib/exec.ts";
 
@@ -10,7 +10,7 @@ export const FIELD_MANAGER = "otel-e2r-bootstrap";
 
 /** Server-side applies objects given on stdin; returns kubectl's one-line-per-object summary. */
 export async function applyObjects(
-  cluster: ClusterKey,
+  cluster: ClusterTarget,
   objects: readonly K8sObject[],
   fieldManager: string = FIELD_MANAGER,
 ): Promise<string> {
@@ -18,7 +18,7 @@ export async function applyObjects(
     "kubectl",
     [
       "--context",
-      clusters[cluster].context,
+      clusterOf(cluster).context,
       "apply",
       "--server-side",
       `--field-manager=${fieldManager}`,

@@ -2,7 +2,7 @@
 // the real kubectl, is what the contract tests check (scripts/contract).
 import { describe, expect, it } from "vitest";
 import { allContainers, type K8sObject } from "./objects.ts";
-import { setAppImages, setAuthMode, substitutePinnedImages } from "./render.ts";
+import { annotatePodTemplates, setAppImages, setAuthMode, substitutePinnedImages } from "./render.ts";
 
 const deployment = (name: string, images: string[], init: string[] = []): K8sObject => ({
   apiVersion: "apps/v1",
@@ -110,5 +110,20 @@ describe("setAuthMode", () => {
       undefined,
     ]);
     expect(argsOf(input)[0]).toEqual([base]);
+  });
+});
+
+describe("annotatePodTemplates", () => {
+  it("adds the annotations to the named workload's pod template only, keeping the ones it has", () => {
+    const named = deployment("remote-collector", ["x"]);
+    (named.spec!.template as { metadata?: object }).metadata = { annotations: { kept: "yes" } };
+    const result = annotatePodTemplates([named, deployment("other", ["y"])], {
+      "remote-collector": { "otel-e2r/credentials-sha256": "abc" },
+    });
+    const annotationsOf = (object: K8sObject) =>
+      (object.spec!.template as { metadata?: { annotations?: object } }).metadata?.annotations;
+    expect(annotationsOf(result[0]!)).toEqual({ kept: "yes", "otel-e2r/credentials-sha256": "abc" });
+    expect(annotationsOf(result[1]!)).toBeUndefined();
+    expect(annotationsOf(named)).toEqual({ kept: "yes" });
   });
 });

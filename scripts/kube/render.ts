@@ -83,6 +83,28 @@ export function setAuthMode(objects: readonly K8sObject[], mode: AuthMode): K8sO
   return result;
 }
 
+/**
+ * Adds pod-template annotations to the named workloads (Deployment, DaemonSet, StatefulSet). A value that
+ * stands for what a workload reads only at start (a hash of the fleet's htpasswd) rolls it when it changes.
+ */
+export function annotatePodTemplates(
+  objects: readonly K8sObject[],
+  annotations: Readonly<Record<string, Readonly<Record<string, string>>>>,
+): K8sObject[] {
+  const result = structuredClone(objects) as K8sObject[];
+  for (const object of result) {
+    const extra = annotations[object.metadata.name];
+    const template = object.spec?.template as
+      { metadata?: { annotations?: Record<string, string> } } | undefined;
+    if (extra === undefined || template === undefined) continue;
+    template.metadata = {
+      ...template.metadata,
+      annotations: { ...template.metadata?.annotations, ...extra },
+    };
+  }
+  return result;
+}
+
 /** What `make up` applies to a cluster. */
 export async function manifestsFor(
   cluster: ClusterKey,

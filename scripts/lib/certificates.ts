@@ -1,15 +1,17 @@
 // The project's certificates in a state folder (`make up`'s, or one local topology run's): the CA; the
 // gateway's server certificate and the remote collector's own (both signed by the CA); the client CA (an issuing CA below the CA: the remote
 // collector trusts only it, so a rotation can retire client certificates without revocation lists, which
-// the collector does not read); the edge's client certificate (signed by the client CA); and the bundles
-// each side trusts. Reused on re-runs; reissued when the names changed, an issuer changed or expiry is near.
+// the collector does not read); the edge's client certificate, and each further edge's in its own folder
+// (signed by the client CA); and the bundles each side trusts. Reused on re-runs; reissued when the names changed, an issuer changed or expiry is near.
 // `make rotate` (rotation.ts) replaces them on purpose.
 import { join } from "node:path";
 import { createCa, loadCa, type CertificateAuthority } from "@otel-e2r/pki/ca.ts";
 import { issueClientCertificate, issueServerCertificate } from "@otel-e2r/pki/issue.ts";
-import { describeCertificate, isSignedBy, keyMatches, type CertificateInfo } from "@otel-e2r/pki/inspect.ts";
+import { describeCertificate, type CertificateInfo } from "@otel-e2r/pki/inspect.ts";
+import { caDaysLeft, ensurePair, sameSet, type Issued } from "./certificate-pair.ts";
 import { edgeClientSubject as CLIENT_SUBJECT, collectorServer, gateway } from "./topology.ts";
 import { ensurePrivateDir, readPrivateFile, writePrivateFile, stateFiles } from "./state.ts";
+import { edgeStateDir } from "./fleet.ts";
 
 export const CA_COMMON_NAME = "otel-edge-to-remote local CA";
 export const CA_VALIDITY_DAYS = 1825;
@@ -17,12 +19,7 @@ export const SERVER_VALIDITY_DAYS = 365;
 /** Client certificates live shorter: they are what a compromised edge leaks. */
 export const CLIENT_VALIDITY_DAYS = 90;
 export const CLIENT_CA_COMMON_NAME = "otel-edge-to-remote client CA";
-/** Reissue a certificate when it expires within this many days. */
-export const RENEW_BEFORE_DAYS = 30;
-
-const DAY_MS = 24 * 3600 * 1000;
-
-type Issued = "reused" | "issued";
+export { RENEW_BEFORE_DAYS } from "./certificate-pair.ts";
 
 export interface ProjectCertificates {
   readonly caCertPem: string;
@@ -49,32 +46,6 @@ export interface ProjectCertificates {
   };
 }
 
-function sameSet(a: readonly string[], b: readonly string[]): boolean {
-  return a.length === b.length && a.every((x) => b.includes(x));
-}
-
-/** Why an existing certificate must be replaced, or undefined when it is still good. */
-async function reasonToReissue(
-  certPem: string,
-  keyPem: string,
-  issuerPem: string,
-  sameNames: (info: CertificateInfo) => string | undefined,
-): Promise<string | undefined> {
-  let info: CertificateInfo;
-  try {
-    info = describeCertificate(certPem);
-  } catch {
-    return "it is not a readable certificate";
-  }
-  if (!keyMatches(certPem, keyPem)) return "its key file holds another key";
-  if (!(await isSignedBy(certPem, issuerPem))) return "it was not signed by the current CA";
-  const names = sameNames(info);
-  if (names !== undefined) return names;
-  if (info.notAfter.getTime() - Date.now() < RENEW_BEFORE_DAYS * DAY_MS)
-    return `it expires on ${info.notAfter.toISOString()}`;
-  return undefined;
-}
-
 /** The names a server certificate must carry: the gateway's, or the remote collector's. */
 export type ServerRole = "gateway" | "collector";
 export const serverSans: Readonly<
@@ -86,48 +57,38 @@ const serverNames = (role: ServerRole) => (info: CertificateInfo) =>
     ? undefined
     : `its SANs (${[...info.dnsNames, ...info.ipAddresses].join(", ")}) differ from the ${role}'s names`;
 
-const clientNames = (info: CertificateInfo) =>
-  info.subject === `CN=${CLIENT_SUBJECT.commonName}, O=${CLIENT_SUBJECT.organization}` &&
-  sameSet(info.extendedKeyUsages, ["clientAuth"])
-    ? undefined
-    : `its subject (${info.subject}) or usage (${info.extendedKeyUsages.join(", ")}) is not the edge's`;
+const clientNames =
+  (edge: string = CLIENT_SUBJECT.commonName) =>
+  (info: CertificateInfo) =>
+    info.subject === `CN=${edge}, O=${CLIENT_SUBJECT.organization}` &&
+    sameSet(info.extendedKeyUsages, ["clientAuth"])
+      ? undefined
+      : `its subject (${info.subject}) or usage (${info.extendedKeyUsages.join(", ")}) is not ${edge === CLIENT_SUBJECT.commonName ? "the edge" : edge}'s`;
 
 const clientCaNames = (info: CertificateInfo) =>
   info.isCa && info.subject === `CN=${CLIENT_CA_COMMON_NAME}` ? undefined : `it is not the client CA`;
 
-/** Days the CA has left, minus one: nothing it signs may outlive it. */
-function caDaysLeft(ca: CertificateAuthority, caFile: string): number {
-  const days = Math.floor((ca.certificate.notAfter.getTime() - Date.now()) / DAY_MS) - 1;
-  if (days < RENEW_BEFORE_DAYS)
-    throw new Error(
-      `the CA in ${caFile} expires on ${ca.certificate.notAfter.toISOString().slice(0, 10)}; \`make rotate WHAT=ca\` replaces it`,
-    );
-  return days;
-}
-
-/** One certificate and key in the folder: reused while good, else issued by `issue` and written (key first). */
-async function ensurePair(
+/** An edge's client certificate (CN=<edge>, clientAuth only) in `dir`, from the client CA. */
+const ensureClientPair = (
   dir: string,
-  names: { cert: string; key: string; what: string },
-  issuerPem: string,
-  sameNames: (info: CertificateInfo) => string | undefined,
-  issue: () => Promise<{ certPem: string; keyPem: string }>,
+  edge: string,
+  clientCa: CertificateAuthority,
+  validityDays: number,
   options: { note: (line: string) => void; force?: string },
-): Promise<{ certPem: string; keyPem: string; outcome: Issued }> {
-  const storedCert = readPrivateFile(dir, names.cert);
-  const storedKey = readPrivateFile(dir, names.key);
-  const reason =
-    storedCert === undefined || storedKey === undefined
-      ? "none exists yet"
-      : (options.force ?? (await reasonToReissue(storedCert, storedKey, issuerPem, sameNames)));
-  if (reason === undefined && storedCert !== undefined && storedKey !== undefined)
-    return { certPem: storedCert, keyPem: storedKey, outcome: "reused" };
-  options.note(`issuing the ${names.what}: ${reason}`);
-  const issued = await issue();
-  writePrivateFile(dir, names.key, issued.keyPem);
-  writePrivateFile(dir, names.cert, issued.certPem);
-  return { ...issued, outcome: "issued" };
-}
+) =>
+  ensurePair(
+    dir,
+    {
+      cert: stateFiles.clientCert,
+      key: stateFiles.clientKey,
+      what:
+        edge === CLIENT_SUBJECT.commonName ? "edge's client certificate" : `client certificate of ${edge}`,
+    },
+    clientCa.certPem,
+    clientNames(edge),
+    () => issueClientCertificate(clientCa, { ...CLIENT_SUBJECT, commonName: edge, validityDays }),
+    options,
+  );
 
 export interface EnsureCertificatesOptions {
   /** A new CA (and so everything below it), as `make regenerate-credentials --certificates` does. */
@@ -184,12 +145,11 @@ export async function ensureCertificates(
     { note, force: force("clientCa") },
   );
   const clientCa = await loadCa(clientCaPair.certPem, clientCaPair.keyPem);
-  const client = await ensurePair(
+  const client = await ensureClientPair(
     dir,
-    { cert: stateFiles.clientCert, key: stateFiles.clientKey, what: "edge's client certificate" },
-    clientCa.certPem,
-    clientNames,
-    () => issueClientCertificate(clientCa, { ...CLIENT_SUBJECT, validityDays: days(CLIENT_VALIDITY_DAYS) }),
+    CLIENT_SUBJECT.commonName,
+    clientCa,
+    days(CLIENT_VALIDITY_DAYS),
     {
       note,
       force: force("client") ?? (clientCaPair.outcome === "issued" ? "its client CA is new" : undefined),
@@ -271,4 +231,33 @@ export async function issueGatewayCertificate(dir: string, validityDays: number)
   });
   writePrivateFile(dir, stateFiles.serverKey, issued.keyPem);
   writePrivateFile(dir, stateFiles.serverCert, issued.certPem);
+}
+
+/**
+ * The client certificate of one edge after the first (CN=<edge>), in its own folder, signed by the root
+ * folder's client CA: reused while good, reissued when the client CA changed or expiry is near.
+ */
+export async function ensureEdgeClientCertificate(
+  root: string,
+  edge: string,
+  options: { note?: (line: string) => void; force?: string } = {},
+): Promise<{ certPem: string; keyPem: string; info: CertificateInfo; outcome: Issued }> {
+  const [caCert, caKey, clientCaCert, clientCaKey] = [
+    stateFiles.caCert,
+    stateFiles.caKey,
+    stateFiles.clientCaCert,
+    stateFiles.clientCaKey,
+  ].map((name) => readPrivateFile(root, name) ?? "");
+  if ([caCert, caKey, clientCaCert, clientCaKey].includes(""))
+    throw new Error(`${root} lacks the CA or the client CA; run \`make up\` first`);
+  const days = caDaysLeft(await loadCa(caCert!, caKey!), join(root, stateFiles.caCert));
+  const clientCa = await loadCa(clientCaCert!, clientCaKey!);
+  const pair = await ensureClientPair(
+    edgeStateDir(root, edge),
+    edge,
+    clientCa,
+    Math.min(CLIENT_VALIDITY_DAYS, days),
+    { note: options.note ?? (() => undefined), force: options.force },
+  );
+  return { ...pair, info: describeCertificate(pair.certPem) };
 }

@@ -52,6 +52,12 @@ export const stateFiles = Object.freeze({
   clientCaBundle: "client-ca-bundle.crt",
   /** The auth mode `make up` last deployed (AUTH=basic|mtls|both), so that re-runs keep it. */
   authMode: "auth-mode",
+  /** How many edge clusters `make up` last deployed (EDGES=n), so that re-runs keep them. */
+  edgeCount: "edge-count",
+  /** A folder per edge after the first (edges/edge-2/…): its credential and client certificate (fleet.ts). */
+  edgesDir: "edges",
+  /** In an edge's folder: `make revoke` refused it (when, as text); the remote no longer accepts it. */
+  revoked: "revoked",
   username: "username",
   password: "password",
   htpasswd: "htpasswd",
@@ -119,6 +125,8 @@ export interface EnsureCredentialsOptions {
   stateDir?: string;
   /** Make new credentials even when valid ones exist (the explicit rotation target). */
   regenerate?: boolean;
+  /** The edge whose credential this is: new usernames start with its name (default: the first edge). */
+  edge?: string;
 }
 
 export interface EnsuredCredentials {
@@ -161,7 +169,7 @@ export function ensureCredentials(options: EnsureCredentialsOptions = {}): Ensur
       return Object.freeze({ credentials: creds, htpasswd: existing, outcome: "reused", files });
     outcome = "rehashed";
   } else {
-    creds = generateCredentials();
+    creds = generateCredentials(options.edge);
     // No trailing newline: the edge collector's username_file/password_file are read verbatim.
     writePrivateFile(dir, stateFiles.username, creds.username);
     writePrivateFile(dir, stateFiles.password, creds.password);

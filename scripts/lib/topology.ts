@@ -23,6 +23,26 @@ export const clusters = Object.freeze({
 export type ClusterKey = keyof typeof clusters;
 export const clusterKeys = Object.freeze(Object.keys(clusters) as ClusterKey[]);
 
+/**
+ * One kind cluster as kind and kubectl address it. Its role (key) says which manifests and kind config it
+ * runs; its name is its own: the fleet's first edge is "edge", the others "edge-2", "edge-3", …
+ * (scripts/lib/fleet.ts).
+ */
+export interface Cluster {
+  readonly key: ClusterKey;
+  readonly name: string;
+  readonly context: string;
+  readonly config: string;
+  readonly manifests: string;
+}
+
+/** A role's first cluster (by its key), or one cluster of the fleet. */
+export type ClusterTarget = ClusterKey | Cluster;
+
+export function clusterOf(target: ClusterTarget): Cluster {
+  return typeof target === "string" ? Object.freeze({ key: target, ...clusters[target] }) : target;
+}
+
 export interface AppImage {
   /** The app's folder under apps/ and the name used in messages. */
   readonly app: string;

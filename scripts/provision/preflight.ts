@@ -56,7 +56,7 @@ export async function checkMemory(minimum = MIN_DOCKER_MEMORY_BYTES): Promise<st
     );
   if (memory < minimum)
     throw new Failure(
-      `Docker has ${(memory / GiB).toFixed(1)} GiB of memory; the two clusters need at least ${(minimum / GiB).toFixed(1)} GiB. Give Docker more memory (Docker Desktop: Settings → Resources) or close other containers.`,
+      `Docker has ${(memory / GiB).toFixed(1)} GiB of memory; the clusters need at least ${(minimum / GiB).toFixed(1)} GiB (4 GiB for the remote and one edge, 1.5 GiB for each further edge). Give Docker more memory (Docker Desktop: Settings → Resources) or close other containers.`,
       exitCodes.notEnoughMemory,
     );
   return `${(memory / GiB).toFixed(1)} GiB`;

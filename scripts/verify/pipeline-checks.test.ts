@@ -102,4 +102,30 @@ describe("evaluatePipeline", () => {
       "no spans of this service yet",
     );
   });
+
+  it("with a fleet: every edge's name is accepted, another is not, and each edge must have sent its own", () => {
+    const fleet = expectations({ podMetadata: false, edgeNames: ["edge", "edge-2"] });
+    const fromEdge2 = joinedTrace("t3", { "k8s.cluster.name": "edge-2" }, { "k8s.cluster.name": "edge-2" });
+    const forged = joinedTrace("t4", { "k8s.cluster.name": "remote" }, edge);
+    const rows = evaluatePipeline(fleet, {
+      services: ["sample-service", "trace-generator"],
+      traces: new Map([
+        ["sample-service", [fromEdge2]],
+        ["trace-generator", [fromEdge2, forged]],
+      ]),
+      senderTraces: new Map([
+        ["edge", 0],
+        ["edge-2", 3],
+      ]),
+    });
+    console.log(formatRows(rows));
+    const byCheck = Object.fromEntries(rows.map((row) => [row.check, row]));
+    expect(byCheck["sample-service: k8s.cluster.name in {edge, edge-2}"]!.ok).toBe(true);
+    expect(byCheck["trace-generator: k8s.cluster.name in {edge, edge-2}"]).toMatchObject({
+      ok: false,
+      detail: "2 spans, 1 wrong: edge-2 ×1, remote ×1",
+    });
+    expect(byCheck["trace-generator traces from edge"]).toMatchObject({ ok: false, detail: "none yet" });
+    expect(byCheck["trace-generator traces from edge-2"]!.ok).toBe(true);
+  });
 });

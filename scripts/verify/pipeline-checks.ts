@@ -20,8 +20,9 @@ import type { JaegerClient, JaegerTrace } from "../lib/jaeger-client.ts";
 import { parentOf, processTags, serviceOf } from "../lib/jaeger-client.ts";
 import type { CheckRow } from "./types.ts";
 
-/** A resource attribute every span of the app services must carry: an exact value, or just present. */
-export type ExpectedValue = { readonly equals: string } | { readonly present: true };
+/** A resource attribute every span of the app services must carry: an exact value, one of some, or any. */
+export type ExpectedValue =
+  { readonly equals: string } | { readonly oneOf: readonly string[] } | { readonly present: true };
 
 export interface PipelineExpectations {
   /** Services whose spans must be in Jaeger; the apps are also checked for `attributes`. */
@@ -30,11 +31,18 @@ export interface PipelineExpectations {
   readonly attributes: Readonly<Record<string, ExpectedValue>>;
   /** A trace must contain a span of `child` whose CHILD_OF parent is a span of `parent`. */
   readonly edges: readonly { readonly parent: string; readonly child: string }[];
+  /**
+   * With more than one edge cluster: each must have sent the generator's traces under its own name
+   * (k8s.cluster.name, which the remote sets from the edge's credential). Empty for one edge.
+   */
+  readonly senders: readonly string[];
   /** Traces fetched per service and round; the edge and attribute checks look at these. */
   readonly tracesPerService: number;
   readonly lookback: string;
 }
 
+/** The service every edge runs whose traces name their sender. */
+const SENDER_SERVICE = "trace-generator";
 /** The two apps, by the service names they report (their defaults). */
 export const APP_SERVICES = Object.freeze(["sample-service", "trace-generator"]);
 /** The services of the trace generator's built-in `shop` scenario, read from the scenario file itself. */
@@ -50,6 +58,8 @@ export const SHOP_SCENARIO_SERVICES: readonly string[] = Object.freeze(
 
 export interface ExpectationOptions {
   podMetadata: boolean;
+  /** The edge clusters' names (default: the one edge, "edge"). */
+  edgeNames?: readonly string[];
   syntheticServices?: readonly string[];
   /** Extra or overriding attribute expectations (e.g. a per-run id). */
   attributes?: Readonly<Record<string, ExpectedValue>>;
@@ -58,7 +68,10 @@ export interface ExpectationOptions {
 }
 
 export function expectations(options: ExpectationOptions): PipelineExpectations {
-  const attributes: Record<string, ExpectedValue> = { "k8s.cluster.name": { equals: "edge" } };
+  const edges = options.edgeNames ?? ["edge"];
+  const attributes: Record<string, ExpectedValue> = {
+    "k8s.cluster.name": edges.length === 1 ? { equals: edges[0]! } : { oneOf: Object.freeze([...edges]) },
+  };
   if (options.podMetadata)
     for (const key of ["k8s.pod.name", "k8s.namespace.name", "k8s.deployment.name"])
       attributes[key] = { present: true };
@@ -67,6 +80,7 @@ export function expectations(options: ExpectationOptions): PipelineExpectations 
     syntheticServices: Object.freeze([...(options.syntheticServices ?? [])]),
     attributes: Object.freeze({ ...attributes, ...options.attributes }),
     edges: Object.freeze([Object.freeze({ parent: "trace-generator", child: "sample-service" })]),
+    senders: Object.freeze(edges.length > 1 ? [...edges] : []),
     tracesPerService: options.tracesPerService ?? 50,
     lookback: options.lookback ?? "1h",
   });
@@ -76,10 +90,18 @@ export function expectations(options: ExpectationOptions): PipelineExpectations 
 export interface Observation {
   readonly services: readonly string[];
   readonly traces: ReadonlyMap<string, readonly JaegerTrace[]>;
+  /** Per expected sender: how many of its generator's traces the tag search found. */
+  readonly senderTraces?: ReadonlyMap<string, number>;
 }
 
 function describeExpected(expected: ExpectedValue): string {
-  return "equals" in expected ? `=${expected.equals}` : " present";
+  if ("equals" in expected) return `=${expected.equals}`;
+  return "oneOf" in expected ? ` in {${expected.oneOf.join(", ")}}` : " present";
+}
+
+function isWrong(expected: ExpectedValue, value: string): boolean {
+  if ("equals" in expected) return value !== expected.equals;
+  return "oneOf" in expected ? !expected.oneOf.includes(value) : value === "<missing>";
 }
 
 function attributeRow(
@@ -100,9 +122,7 @@ function attributeRow(
       values.set(label, (values.get(label) ?? 0) + 1);
     }
   if (spans === 0) return { check, ok: false, detail: "no spans of this service yet" };
-  const bad = [...values].filter(([value]) =>
-    "equals" in expected ? value !== expected.equals : value === "<missing>",
-  );
+  const bad = [...values].filter(([value]) => isWrong(expected, value));
   const seen = [...values].map(([value, count]) => `${value} ×${count}`).join(", ");
   return bad.length === 0
     ? { check, ok: true, detail: `${spans} spans: ${seen}` }
@@ -146,6 +166,14 @@ export function evaluatePipeline(expected: PipelineExpectations, observation: Ob
     for (const [key, value] of Object.entries(expected.attributes))
       rows.push(attributeRow(service, key, value, observation.traces.get(service) ?? []));
   for (const { parent, child } of expected.edges) rows.push(edgeRow(parent, child, observation));
+  for (const sender of expected.senders) {
+    const found = observation.senderTraces?.get(sender) ?? 0;
+    rows.push({
+      check: `${SENDER_SERVICE} traces from ${sender}`,
+      ok: found > 0,
+      detail: found > 0 ? `${found} recent traces with k8s.cluster.name=${sender}` : "none yet",
+    });
+  }
   return rows;
 }
 
@@ -163,7 +191,20 @@ export async function observePipeline(
         ? await client.findTraces({ service, limit: expected.tracesPerService, lookback: expected.lookback })
         : [],
     );
-  return { services, traces };
+  const senderTraces = new Map<string, number>();
+  for (const sender of expected.senders)
+    senderTraces.set(
+      sender,
+      (
+        await client.findTraces({
+          service: SENDER_SERVICE,
+          tags: { "k8s.cluster.name": sender },
+          limit: 5,
+          lookback: expected.lookback,
+        })
+      ).length,
+    );
+  return { services, traces, senderTraces };
 }
 
 export interface CheckPipelineOptions {

@@ -20,6 +20,8 @@ import { gatewayLimitsStep } from "./steps/gateway-limits.ts";
 import { gatewayReachStep } from "./steps/gateway-reach.ts";
 import { authModeSteps } from "./steps/auth-modes.ts";
 import { identitySteps } from "./steps/identity.ts";
+import { fleetSteps } from "./steps/fleet.ts";
+import { revokeEdgeSteps } from "./steps/fleet-revoke.ts";
 import { monitoringSteps } from "./steps/monitoring.ts";
 import { throughputSteps } from "./steps/throughput.ts";
 import { upgradeSteps } from "./steps/upgrade.ts";
@@ -66,6 +68,8 @@ describe.skipIf(unavailable !== undefined && !mustRun)("real clusters: make up, 
   operateSteps(context);
   monitoringSteps();
   identitySteps(context);
+  fleetSteps(context);
+  revokeEdgeSteps(context);
   resilienceSteps(context);
   queueBoundStep(context);
   gatewayLimitsStep(context);

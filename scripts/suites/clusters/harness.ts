@@ -5,7 +5,8 @@ import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { execa, type ResultPromise } from "execa";
-import { REPO_ROOT, clusterKeys, clusters } from "../../lib/topology.ts";
+import { REPO_ROOT, clusterKeys, clusterOf, clusters, type ClusterTarget } from "../../lib/topology.ts";
+import { isEdgeName } from "../../lib/fleet.ts";
 import { existingClusters } from "../../clusters/clusters.ts";
 import { engineState, planEngine } from "../../provision/engine.ts";
 import { writeTranscript } from "../../docs/transcripts.ts";
@@ -161,36 +162,35 @@ export function spawnMake(target: string, vars: Record<string, string> = {}): Re
 
 /** kubectl against one of the suite's clusters (always with --context). */
 export async function kubectl(
-  cluster: keyof typeof clusters,
+  cluster: ClusterTarget,
   args: readonly string[],
   input?: string,
 ): Promise<string> {
-  const result = await execa("kubectl", ["--context", clusters[cluster].context, ...args], {
+  const { context } = clusterOf(cluster);
+  const result = await execa("kubectl", ["--context", context, ...args], {
     reject: false,
     ...(input === undefined ? {} : { input }),
   });
   if (result.exitCode !== 0)
-    throw new Error(`kubectl --context ${clusters[cluster].context} ${args.join(" ")}: ${result.stderr}`);
+    throw new Error(`kubectl --context ${context} ${args.join(" ")}: ${result.stderr}`);
   return result.stdout;
 }
 
-export async function kubectlJson<T>(cluster: keyof typeof clusters, args: readonly string[]): Promise<T> {
+export async function kubectlJson<T>(cluster: ClusterTarget, args: readonly string[]): Promise<T> {
   return JSON.parse(await kubectl(cluster, [...args, "--output", "json"])) as T;
 }
 
-/** The project's kind clusters (edge, remote) that exist now. */
+/** The project's kind clusters (the remote and every edge) that exist now. */
 export async function projectClusters(): Promise<string[]> {
   // No engine answering (make down stopped the project's): no cluster runs.
   if (!(await engineState()).answers) return [];
   const existing = await existingClusters();
-  return clusterKeys.map((key) => clusters[key].name).filter((name) => existing.has(name));
+  const more = [...existing].filter((name) => isEdgeName(name) && name !== clusters.edge.name).sort();
+  return [...clusterKeys.map((key) => clusters[key].name), ...more].filter((name) => existing.has(name));
 }
 
 /** Pod name → UID in a namespace: equal maps before and after mean nothing was restarted. */
-export async function podUids(
-  cluster: keyof typeof clusters,
-  namespace: string,
-): Promise<Map<string, string>> {
+export async function podUids(cluster: ClusterTarget, namespace: string): Promise<Map<string, string>> {
   const list = await kubectlJson<{ items: { metadata: { name: string; uid: string } }[] }>(cluster, [
     "--namespace",
     namespace,

@@ -8,7 +8,8 @@ import * as grpc from "@grpc/grpc-js";
 import { basicAuthHeader } from "../../lib/credentials.ts";
 import { processTags, type JaegerClient, type TagValue } from "../../lib/jaeger-client.ts";
 import { stateFiles } from "../../lib/state.ts";
-import { gateway } from "../../lib/topology.ts";
+import { clusters, gateway } from "../../lib/topology.ts";
+import { edgeStateDir } from "../../lib/fleet.ts";
 import { CLAIMED_POD, runInJaeger, type ClaimTarget } from "../identity-claims.ts";
 import { finishLoad, LOAD_SERVICE, startLoad } from "./load.ts";
 
@@ -24,12 +25,12 @@ export async function podClaim(jaeger: JaegerClient, pod: string): Promise<Recor
   return processTags(trace, span);
 }
 
-/** The gateway on this machine, with the edge's CA and basic-auth credential (AUTH=basic). */
-export function gatewayAsEdge(stateDir: string): ClaimTarget {
-  const read = (file: string) => readFileSync(join(stateDir, file), "utf8");
+/** The gateway on this machine, with the CA and an edge's basic-auth credential (AUTH=basic). */
+export function gatewayAsEdge(stateDir: string, edge: string = clusters.edge.name): ClaimTarget {
+  const read = (file: string, dir = edgeStateDir(stateDir, edge)) => readFileSync(join(dir, file), "utf8");
   return {
     address: `localhost:${gateway.hostPort}`,
-    credentials: grpc.credentials.createSsl(Buffer.from(read(stateFiles.caCert))),
+    credentials: grpc.credentials.createSsl(Buffer.from(read(stateFiles.caCert, stateDir))),
     authorization: basicAuthHeader(read(stateFiles.username).trim(), read(stateFiles.password).trim()),
   };
 }

@@ -17,7 +17,7 @@ import { SUITE_STATE_DIR, figures, make, nodeMemoryMiB as suiteMemory, spawnMake
 /** The remote kind node's memory budget, as the README states it ("Pipeline health"). */
 export const REMOTE_NODE_BUDGET_MIB = 1536;
 
-async function nodeMemory(node: string): Promise<number> {
+export async function nodeMemory(node: string): Promise<number> {
   const { stdout } = await execa("docker", ["stats", "--no-stream", "--format", "{{.MemUsage}}", node]);
   const match = /^([\d.]+)\s*(KiB|MiB|GiB)/.exec(stdout.trim());
   if (!match) throw new Error(`docker stats printed ${JSON.stringify(stdout)} for ${node}`);
