@@ -31,7 +31,7 @@ logs: ## Show the edge and remote collectors' logs (FOLLOW=1 to stream, TAIL=n l
 	@$(RUN) node scripts/commands/logs.ts $(if $(FOLLOW),--follow) $(if $(TAIL),--tail $(TAIL))
 send: ## Send traces from this machine straight to the gateway (ARGS="..." for the trace generator)
 	@$(RUN) node scripts/commands/send.ts -- $(ARGS)
-down: ## Delete both clusters and stop the Docker engine make up started (PURGE=1 also deletes its data and the generated CA, certificates and credentials)
+down: ## Delete the clusters (the remote and every edge) and stop the Docker engine make up started (PURGE=1 also deletes its data and the generated CA, certificates and credentials)
 	@$(RUN) node scripts/commands/down.ts $(if $(PURGE),--purge)
 rotate: ## Renew what expires within 30 days and roll it out with nothing refused (WHAT=client,server,ca,credentials to choose)
 	@$(RUN) node scripts/commands/rotate.ts $(if $(WHAT),--what $(WHAT))

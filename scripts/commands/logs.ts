@@ -58,13 +58,16 @@ if (import.meta.main)
       if (codes.some((code) => code !== 0)) process.exitCode = exitCodes.stepFailed;
       return;
     }
-    let failed = false;
+    const failed: string[] = [];
     for (const { cluster, target } of fleetCollectors()) {
       say(bold(`== ${cluster.name}: ${target} (${namespaces.observability})`));
       const result = await run("kubectl", logsArgs(cluster, target, tail, false), { allowFailure: true });
       say((result.exitCode === 0 ? result.stdout : result.stderr).trimEnd());
-      failed ||= result.exitCode !== 0;
+      if (result.exitCode !== 0) failed.push(cluster.name);
     }
-    if (failed)
-      throw new Failure("could not read every collector's logs (is `make up` done?)", exitCodes.notReady);
+    if (failed.length > 0)
+      throw new Failure(
+        `could not read the collector's logs of ${failed.join(", ")} (the rest are above): is \`make up\` done, and is each cluster's node running (\`make status\`)?`,
+        exitCodes.notReady,
+      );
   });

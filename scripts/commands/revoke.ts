@@ -115,6 +115,11 @@ if (import.meta.main)
       throw new Failure("the remote cluster is not running; `make up` first", exitCodes.notReady);
     const dir = edgeStateDir(STATE_DIR, edge);
     const read = (name: string) => readPrivateFile(dir, name)?.trim() ?? "";
+    if (read(stateFiles.username) === "" || read(stateFiles.password) === "")
+      throw new Failure(
+        `${dir} lacks ${edge}'s ${stateFiles.username} and ${stateFiles.password}; \`make up\` writes them (and takes an edge beyond EDGES away)`,
+        exitCodes.notReady,
+      );
     const revoked = credentials(read(stateFiles.username), read(stateFiles.password));
     const started = Date.now();
     if (!isRevoked(STATE_DIR, edge))

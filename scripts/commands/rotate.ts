@@ -46,21 +46,20 @@ async function rotateOrExplain(kind: RotationKind, context: RotationContext): Pr
 }
 
 /**
- * A client certificate's rotation knows the first edge only: the fleet's other edges would keep
- * certificates from a client CA that the rotation retires. In AUTH=basic no certificate is presented, and
- * the next `make up` reissues theirs from the new client CA.
+ * A rotation knows the first edge only. `ca` restarts the first edge's collector alone, and the others
+ * read their CA bundle only at start, so they would go on trusting the old CA and fail every handshake
+ * once the gateway serves the new one; `client` would leave the other edges with certificates from a
+ * client CA it retires (AUTH=mtls|both). Refused before anything changes.
  */
-function refuseForFleet(kinds: readonly RotationKind[], mode: AuthMode): void {
+function refuseForFleet(kinds: readonly RotationKind[], mode: AuthMode, from: string): void {
   const edges = deployedEdges(STATE_DIR);
-  const blocked = kinds.filter((kind) => kind === "client" || kind === "ca");
-  if (edges.length === 1 || blocked.length === 0 || !authModes[mode].clientCertificate) return;
+  const blocked = kinds.filter(
+    (kind) => kind === "ca" || (kind === "client" && authModes[mode].clientCertificate),
+  );
+  if (edges.length === 1 || blocked.length === 0) return;
+  const others = edges.slice(1).map((edge) => edge.name);
   throw new Failure(
-    `make rotate WHAT=${blocked.join(",")} renews the client certificate of the first edge only, and ${edges
-      .slice(1)
-      .map((edge) => edge.name)
-      .join(
-        ", ",
-      )} would be refused under AUTH=${mode} once the old client CA is retired. Rotate with one edge (make up EDGES=1, make rotate, then make up EDGES=${edges.length}: the edges made again get certificates from the new client CA), or use AUTH=basic`,
+    `make rotate WHAT=${blocked.join(",")} (${from}) renews and restarts the first edge only, and ${others.join(", ")} would lose the gateway with AUTH=${mode}. Rotate with one edge: make up EDGES=1, make rotate WHAT=${blocked.join(",")}, then make up EDGES=${edges.length} (the edges made again trust the new CA and get certificates from it)`,
     exitCodes.usage,
   );
 }
@@ -83,7 +82,7 @@ if (import.meta.main)
       return;
     }
     const mode = deployedAuthMode(STATE_DIR);
-    refuseForFleet(kinds, mode);
+    refuseForFleet(kinds, mode, named ? "asked for by WHAT" : "due within 30 days");
     say(`rotating ${kinds.join(", ")} (AUTH=${mode}: ${authModes[mode].summary})`);
     const note = (line: string) => say(`  ${line}`);
     for (const kind of kinds) {

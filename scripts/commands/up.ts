@@ -117,6 +117,8 @@ export const upSteps: readonly Step<UpContext>[] = [
       context.fleet = planFleet(context.edges, await existingClusters());
       // An edge beyond EDGES goes first: it stops sending before the remote stops accepting it.
       const removed = await removeSurplusEdges(context.stateDir, context.fleet, note);
+      // Their folders are gone: every other command must see the smaller fleet, even if a later step fails.
+      if (removed.length > 0) rememberEdgeCount(context.edges, context.stateDir);
       const made = await ensureClusters(nodeImage(), context.adjustments, note, context.fleet.wanted);
       return removed.length > 0 ? `${made}; removed ${removed.join(", ")}` : made;
     },
@@ -200,7 +202,6 @@ function printNextSteps(): void {
   say(`  ${cyan("make send")}     send your own traces from this machine straight to the gateway`);
   say(`  ${cyan("make status")}   workloads, gateway address, certificate expiry, where the credentials are`);
   say(`  ${cyan("make logs")}     the edge and remote collectors' logs`);
-  say(`  ${cyan("make up EDGES=2")}  a second edge cluster, with its own credential (lab 11)`);
   say(
     `  the labs in docs/labs/ walk through what to try next; \`make down\` deletes the clusters and stops what make up started`,
   );
@@ -209,7 +210,7 @@ function printNextSteps(): void {
 const command = {
   name: "up",
   summary:
-    "Creates both kind clusters, deploys the pipeline and verifies that traces cross from edge to remote.",
+    "Creates the kind clusters (the remote and EDGES edges), deploys the pipeline and verifies that traces cross from edge to remote.",
   options: {
     "no-verify": { type: "boolean" },
     auth: { type: "string" },
@@ -245,7 +246,7 @@ function environment(
   const edges = attempt(() => chooseEdgeCount(edgesAsked, STATE_DIR));
   if (mode === "mtls" && edges !== undefined && edges > 1)
     problems.push(
-      `AUTH=mtls with EDGES=${edges}: in this mode the remote tells senders apart by nothing (one client CA signs every edge's certificate, and the collector does not hand a certificate's subject to its processors), so every edge would be recorded as "edge". Use AUTH=basic or AUTH=both for a fleet: the sender's name then comes from its credential`,
+      `AUTH=mtls with EDGES=${edges}${edgesAsked?.trim() ? "" : " (remembered from the last make up; make up AUTH=mtls EDGES=1 takes the fleet back to one edge)"}: in this mode the remote tells senders apart by nothing (one client CA signs every edge's certificate, and the collector does not hand a certificate's subject to its processors), so every edge would be recorded as "edge". Use AUTH=basic or AUTH=both for a fleet: the sender's name then comes from its credential`,
     );
   if (problems.length > 0 || mode === undefined || edges === undefined)
     throw new Failure(problems.join("\n"), exitCodes.usage);

@@ -26,7 +26,9 @@ describe("the fleet's names", () => {
   it.each([
     ["edge", true],
     ["edge-2", true],
-    ["edge-12", true],
+    ["edge-5", true],
+    ["edge-6", false],
+    ["edge-12", false],
     ["edge-1", false],
     ["edge-02", false],
     ["remote", false],
