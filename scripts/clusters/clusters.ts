@@ -110,7 +110,7 @@ export async function ensureClusters(
   const existing = await existingClusters();
   const missing = wanted.filter((cluster) => !existing.has(cluster.name));
   const present = wanted.filter((cluster) => existing.has(cluster.name));
-  if (missing.length > 0) note(`creating ${missing.map((c) => c.name).join(", ")} (in parallel)`);
+  if (missing.length > 0) note(`creating ${missing.map((c) => c.name).join(" and ")} (in parallel)`);
   // The throw-away kubeconfigs hold admin credentials: a private folder, removed right after.
   const scratch = mkdtempSync(join(tmpdir(), "otel-e2r-kind-"));
   let results: PromiseSettledResult<void>[];

@@ -73,7 +73,8 @@ describe("a fleet's credentials and certificates", () => {
 describe("planFleet", () => {
   it("wants the remote and EDGES edges, and names the running edges beyond them, never another cluster", () => {
     const plan = planFleet(1, new Set(["remote", "edge", "edge-2", "edge-3", "kind", "edge-test"]));
-    expect(plan.wanted.map((c) => c.name)).toEqual(["remote", "edge"]);
+    expect(plan.wanted.map((c) => c.name)).toEqual(["edge", "remote"]);
+    expect(planFleet(3, new Set()).wanted.map((c) => c.name)).toEqual(["edge", "remote", "edge-2", "edge-3"]);
     expect(plan.surplus).toEqual(["edge-2", "edge-3"]);
     expect(planFleet(3, new Set(["edge"])).surplus).toEqual([]);
   });

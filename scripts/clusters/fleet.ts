@@ -19,7 +19,7 @@ import { run } from "../lib/exec.ts";
 import { secretMaterial, type EdgeMaterial, type SecretMaterial } from "./secrets.ts";
 
 export interface FleetPlan {
-  /** The remote, then the edges, first edge first. */
+  /** The first edge, the remote, then the other edges (a fleet of one in the order it always had). */
   readonly wanted: readonly Cluster[];
   readonly edges: readonly Cluster[];
   /** Edge clusters that run now but are beyond EDGES: make up deletes them. */
@@ -31,7 +31,7 @@ export function planFleet(count: number, existing: ReadonlySet<string>): FleetPl
   const edges = edgeClusters(count);
   const names = new Set(edges.map((edge) => edge.name));
   return Object.freeze({
-    wanted: Object.freeze([clusterOf("remote"), ...edges]),
+    wanted: Object.freeze([edges[0]!, clusterOf("remote"), ...edges.slice(1)]),
     edges,
     surplus: Object.freeze([...existing].filter((name) => isEdgeName(name) && !names.has(name)).sort()),
   });
